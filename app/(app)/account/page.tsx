@@ -1,0 +1,24 @@
+import { getTranslations } from "next-intl/server";
+import { LocaleSwitch } from "@/app/_components/locale-switch";
+import { Card, PageHeader } from "@/app/_components/ui";
+import { requirePageUser } from "@/server/auth/guard";
+import { PasswordForm } from "./password-form";
+
+export default async function AccountPage() {
+  const user = await requirePageUser();
+  const t = await getTranslations("account");
+  const tc = await getTranslations("common");
+  return (
+    <>
+      <PageHeader title={t("title")}>
+        {user.username} · {tc(`role.${user.role}`)}
+      </PageHeader>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <PasswordForm />
+        <Card title={tc("language")}>
+          <LocaleSwitch />
+        </Card>
+      </div>
+    </>
+  );
+}

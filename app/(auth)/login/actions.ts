@@ -1,0 +1,29 @@
+"use server";
+import { AuthError } from "next-auth";
+import { signIn } from "@/server/auth";
+import { ZLoginInput } from "@/server/auth/schema";
+import { fieldErrorsFromIssues } from "@/server/validation";
+
+export type LoginState = { error?: "invalid"; fieldErrors?: Record<string, string[]>; login?: string };
+
+/** Only same-site paths are followed after sign-in (no open redirect). */
+function safeCallback(raw: FormDataEntryValue | null): string {
+  const s = typeof raw === "string" ? raw : "";
+  return s.startsWith("/") && !s.startsWith("//") && !s.startsWith("/\\") ? s : "/";
+}
+
+export async function loginAction(_prev: LoginState, form: FormData): Promise<LoginState> {
+  const parsed = ZLoginInput.safeParse({ login: form.get("login"), password: form.get("password") });
+  const login = typeof form.get("login") === "string" ? String(form.get("login")) : "";
+  if (!parsed.success) {
+    return { fieldErrors: fieldErrorsFromIssues(parsed.error.issues), login };
+  }
+  try {
+    await signIn("credentials", { ...parsed.data, redirectTo: safeCallback(form.get("callbackUrl")) });
+  } catch (e) {
+    // A successful sign-in throws Next's redirect; only Auth.js errors mean "refused".
+    if (e instanceof AuthError) return { error: "invalid", login };
+    throw e;
+  }
+  return {};
+}

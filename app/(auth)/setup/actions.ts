@@ -1,0 +1,42 @@
+"use server";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { signIn } from "@/server/auth";
+import { ZSetupInput } from "@/server/auth/schema";
+import { createFirstAdmin } from "@/server/auth/users";
+import { getDb } from "@/server/db/client";
+import { DomainError } from "@/server/errors";
+import { clientIp } from "@/server/trpc";
+import { fieldErrorsFromIssues } from "@/server/validation";
+
+export type SetupState = {
+  fieldErrors?: Record<string, string[]>;
+  error?: string;
+  values?: Record<string, string>;
+};
+
+export async function setupAction(_prev: SetupState, form: FormData): Promise<SetupState> {
+  const raw = Object.fromEntries(
+    ["username", "email", "name", "password", "confirm"].map((k) => [k, String(form.get(k) ?? "")]),
+  );
+  const values = { username: raw.username ?? "", email: raw.email ?? "", name: raw.name ?? "" };
+  const parsed = ZSetupInput.safeParse(raw);
+  if (!parsed.success) {
+    return { fieldErrors: fieldErrorsFromIssues(parsed.error.issues), values };
+  }
+  try {
+    await createFirstAdmin(getDb(), parsed.data, clientIp(await headers()));
+  } catch (e) {
+    if (e instanceof DomainError && e.code === "PRECONDITION_FAILED") redirect("/login");
+    if (e instanceof DomainError) {
+      return e.field ? { fieldErrors: { [e.field]: [e.message] }, values } : { error: e.message, values };
+    }
+    throw e;
+  }
+  await signIn("credentials", {
+    login: parsed.data.username,
+    password: parsed.data.password,
+    redirectTo: "/",
+  });
+  return {};
+}

@@ -1,0 +1,111 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { cx } from "./ui";
+
+export type Column<T> = {
+  key: string;
+  header: ReactNode;
+  cell: (row: T) => ReactNode;
+  /** Shown as the card title on phones. */
+  primary?: boolean;
+  className?: string;
+  /** Hidden on phones (the card would be too long). */
+  desktopOnly?: boolean;
+};
+
+/**
+ * A table on wide screens, a list of cards on phones: every column stays readable at 390 px
+ * without sideways scrolling.
+ */
+export function DataList<T>({
+  rows,
+  columns,
+  rowKey,
+  rowHref,
+}: {
+  rows: T[];
+  columns: Column<T>[];
+  rowKey: (row: T) => string | number;
+  rowHref?: (row: T) => string;
+}) {
+  const primary = columns.find((c) => c.primary) ?? columns[0];
+  const rest = columns.filter((c) => c !== primary && !c.desktopOnly);
+  return (
+    <>
+      <div className="hidden overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-gray-200 md:block dark:bg-gray-900 dark:ring-gray-800">
+        <table className="min-w-full divide-y divide-gray-200 text-sm dark:divide-gray-800">
+          <thead className="bg-gray-50 dark:bg-gray-800/50">
+            <tr>
+              {columns.map((c) => (
+                <th
+                  key={c.key}
+                  scope="col"
+                  className={cx(
+                    "px-4 py-3 text-left font-medium text-gray-600 dark:text-gray-300",
+                    c.className,
+                  )}
+                >
+                  {c.header}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-gray-100 dark:divide-gray-800">
+            {rows.map((row) => (
+              <tr key={rowKey(row)} className="hover:bg-gray-50 dark:hover:bg-gray-800/40">
+                {columns.map((c) => (
+                  <td key={c.key} className={cx("px-4 py-3 align-top", c.className)}>
+                    {c === primary && rowHref ? (
+                      <Link
+                        href={rowHref(row)}
+                        className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+                      >
+                        {c.cell(row)}
+                      </Link>
+                    ) : (
+                      c.cell(row)
+                    )}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ul className="space-y-2 md:hidden">
+        {rows.map((row) => {
+          const body = (
+            <>
+              <div className="font-medium break-words">{primary?.cell(row)}</div>
+              <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+                {rest.map((c) => (
+                  <div key={c.key} className="contents">
+                    <dt className="text-gray-500 dark:text-gray-400">{c.header}</dt>
+                    <dd className="min-w-0 break-words">{c.cell(row)}</dd>
+                  </div>
+                ))}
+              </dl>
+            </>
+          );
+          return (
+            <li
+              key={rowKey(row)}
+              className="rounded-xl bg-white shadow-sm ring-1 ring-gray-200 dark:bg-gray-900 dark:ring-gray-800"
+            >
+              {rowHref ? (
+                <Link
+                  href={rowHref(row)}
+                  className="block min-h-11 p-4 active:bg-gray-50 dark:active:bg-gray-800"
+                >
+                  {body}
+                </Link>
+              ) : (
+                <div className="p-4">{body}</div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}

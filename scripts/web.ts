@@ -1,0 +1,68 @@
+/**
+ * `npm run web`: the web process (Next.js, production build) against DATABASE_URL. Stateless:
+ * run several behind a load balancer. A small custom server, so the client address Kairos
+ * sees comes from the socket and cannot be forged with a header.
+ */
+import { existsSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import { ensureAuthSecret } from "../server/auth/secret";
+import { closeDb, databaseUrl, getDb } from "../server/db/client";
+import { EnvError, env } from "../server/env";
+import { log } from "../server/log";
+import { clientAddress } from "../server/net/client-address";
+import { exitWithParent } from "./lib/children";
+
+process.env.KAIROS_PROCESS ??= "web";
+
+async function main() {
+  let e: ReturnType<typeof env>;
+  try {
+    e = env();
+    databaseUrl();
+  } catch (err) {
+    console.error(err instanceof EnvError ? err.message : (err as Error).message);
+    process.exit(78);
+  }
+  const l = log("web");
+  if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+    console.error("No production build found: run `npm run build` first (`npm start` does it for you).");
+    process.exit(78);
+  }
+  process.env.AUTH_SECRET ??= await ensureAuthSecret(getDb());
+  process.env.AUTH_TRUST_HOST ??= "true";
+
+  const app = next({ dev: false, dir: process.cwd(), hostname: e.HOST, port: e.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => {
+    // Only this server sets the header; anything a client sent under that name is dropped.
+    req.headers["x-kairos-client-ip"] = clientAddress(req);
+    handle(req, res).catch((err) => {
+      l.error({ err, url: req.url }, "request failed");
+      if (!res.headersSent) res.writeHead(500).end("internal error");
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(e.PORT, e.HOST, resolve));
+  l.info({ port: e.PORT, host: e.HOST }, "web listening");
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) process.exit(1);
+    closing = true;
+    l.info({ signal }, "shutting down");
+    server.close(() => void closeDb().finally(() => process.exit(0)));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  exitWithParent(shutdown);
+}
+
+main().catch((err) => {
+  log("web").fatal({ err }, "web failed to start");
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+import NextAuth, { type DefaultSession } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { getDb } from "../db/client";
+import type { Role } from "../db/schema";
+import { env } from "../env";
+import { log } from "../log";
+import { ZLoginInput } from "./schema";
+import { authenticate } from "./users";
+
+declare module "next-auth" {
+  interface User {
+    role?: Role;
+    username?: string;
+  }
+  interface Session {
+    user: { id: string; role: Role; username: string } & DefaultSession["user"];
+    /** When the session token was first issued (seconds), to void it after a password change. */
+    issuedAt?: number;
+  }
+}
+
+/** Paths anyone may open. Everything else needs a session (API routes answer 401 themselves). */
+export const PUBLIC_PAGES = ["/login", "/setup"];
+
+export function isPublicPath(pathname: string): boolean {
+  return (
+    pathname.startsWith("/api/") || PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`))
+  );
+}
+
+// The config is a function so env() is read per server start, never during `next build`.
+export const {
+  handlers,
+  auth,
+  signIn,
+  signOut,
+  unstable_update: updateSession,
+} = NextAuth(() => ({
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: Math.round(env().SESSION_MAX_AGE_HOURS * 3600) },
+  pages: { signIn: "/login" },
+  logger: {
+    error: (e) => {
+      if (e.name !== "CredentialsSignin") log("auth").error({ err: e }, "auth error");
+    },
+    warn: (code) => log("auth").warn({ code }, "auth warning"),
+  },
+  providers: [
+    Credentials({
+      credentials: { login: {}, password: {} },
+      authorize: async (raw) => {
+        const parsed = ZLoginInput.safeParse(raw);
+        if (!parsed.success) return null;
+        const user = await authenticate(getDb(), parsed.data.login, parsed.data.password);
+        if (!user) {
+          log("auth").info({ login: parsed.data.login }, "sign-in refused");
+          return null;
+        }
+        log("auth").info({ userId: user.id }, "signed in");
+        return {
+          id: String(user.id),
+          name: user.name || user.username,
+          email: user.email,
+          role: user.role,
+          username: user.username,
+        };
+      },
+    }),
+  ],
+  callbacks: {
+    authorized: ({ auth: session, request }) => isPublicPath(request.nextUrl.pathname) || !!session?.user,
+    jwt: ({ token, user, trigger }) => {
+      // After a password change the current session is re-issued; older ones stay void.
+      if (trigger === "update") token.signedInAt = Math.floor(Date.now() / 1000);
+      if (user) {
+        // iat is refreshed on every session update; keep the first sign-in time separately.
+        token.signedInAt = Math.floor(Date.now() / 1000);
+        token.sub = user.id;
+        token.role = user.role;
+        token.username = user.username;
+      }
+      return token;
+    },
+    session: ({ session, token }) => {
+      session.user.id = token.sub ?? "";
+      session.user.role = token.role as Role;
+      session.user.username = String(token.username ?? "");
+      session.issuedAt = typeof token.signedInAt === "number" ? token.signedInAt : undefined;
+      return session;
+    },
+  },
+}));

@@ -1,0 +1,24 @@
+import type { Role } from "../db/enums";
+
+/**
+ * What each role may do, as permission strings checked by `requirePermission()` in tRPC and by
+ * route handlers. Viewers read; operators run and edit everyday things; admins manage users,
+ * tokens, IP lists, and anything that executes arbitrary commands on the server.
+ */
+export const PERMISSIONS = {
+  "dashboard.read": ["admin", "operator", "viewer"],
+  "jobs.read": ["admin", "operator", "viewer"],
+  "jobs.write": ["admin", "operator"],
+  "jobs.run": ["admin", "operator"],
+  "jobs.command": ["admin"],
+  "mail.read": ["admin", "operator", "viewer"],
+  "mail.send": ["admin", "operator"],
+  "users.manage": ["admin"],
+  "audit.read": ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role | undefined | null, permission: Permission): boolean {
+  return !!role && (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}

@@ -1,0 +1,53 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { users } from "../db/schema";
+import { DomainError } from "../errors";
+import { adminProcedure, protectedProcedure, router } from "../trpc";
+import { updateSession } from "./index";
+import { verifyPassword } from "./password";
+import { ZCreateUserInput, ZLocale, ZPassword, ZUpdateUserInput } from "./schema";
+import { createUser, getUser, listUsers, setUserLocale, updateUser } from "./users";
+
+export const ZListUsersInput = z.object({
+  page: z.number().int().min(1).default(1),
+  size: z.number().int().min(1).max(200).default(25),
+  q: z.string().trim().max(100).optional(),
+});
+
+export const accountRouter = router({
+  me: protectedProcedure.input(z.void()).query(({ ctx }) => ctx.user),
+  setLocale: protectedProcedure.input(z.object({ locale: ZLocale })).mutation(async ({ ctx, input }) => {
+    await setUserLocale(ctx.db, ctx.user.id, input.locale);
+    return { locale: input.locale };
+  }),
+  changePassword: protectedProcedure
+    .input(z.object({ current: z.string().min(1, "required"), password: ZPassword }))
+    .mutation(async ({ ctx, input }) => {
+      const [row] = await ctx.db
+        .select({ hash: users.passwordHash })
+        .from(users)
+        .where(eq(users.id, ctx.user.id));
+      if (!row || !(await verifyPassword(row.hash, input.current))) {
+        throw new DomainError("BAD_REQUEST", "the current password is wrong", "current");
+      }
+      await updateUser(ctx.db, ctx.actor, { id: ctx.user.id, email: undefined, password: input.password });
+      // Keep this session signed in; every other session of this user is now void.
+      await updateSession({});
+      return { ok: true };
+    }),
+});
+
+export const usersRouter = router({
+  list: adminProcedure.input(ZListUsersInput).query(({ ctx, input }) => listUsers(ctx.db, input)),
+  get: adminProcedure.input(z.object({ id: z.number().int().positive() })).query(async ({ ctx, input }) => {
+    const user = await getUser(ctx.db, input.id);
+    if (!user) throw new DomainError("NOT_FOUND", `user ${input.id} not found`);
+    return user;
+  }),
+  create: adminProcedure
+    .input(ZCreateUserInput)
+    .mutation(({ ctx, input }) => createUser(ctx.db, ctx.actor, input)),
+  update: adminProcedure
+    .input(ZUpdateUserInput)
+    .mutation(({ ctx, input }) => updateUser(ctx.db, ctx.actor, input)),
+});

@@ -1,0 +1,89 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place environment variables are read and validated. Everything else asks `env()`.
+ * Read lazily (not at import) so `next build` never needs a database or secrets.
+ */
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}:`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
+    });
+
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
+  KAIROS_DATA_DIR: z.string().min(1).default("./data"),
+  KAIROS_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(5433),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PUBLIC_URL: optionalUrl(["http", "https"]),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 33)").optional(),
+  SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(12),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_PRETTY: bool.optional(),
+  SMTP_URL: optionalUrl(["smtp", "smtps"]),
+  RESEND_API_KEY: z.string().trim().min(1).optional(),
+  MAIL_FROM: z.string().min(3).default("Kairos <kairos@localhost>"),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(8),
+  KAIROS_ADMIN_USER: z.string().trim().min(2).max(64).optional(),
+  KAIROS_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  KAIROS_ADMIN_EMAIL: z.email().optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  WORKER_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(60).default(5),
+  WORKER_DEAD_AFTER_SECONDS: z.coerce.number().min(5).max(3600).default(20),
+});
+
+export type Env = z.infer<typeof ZEnv> & { dataDir: string };
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parse an environment; empty strings count as unset so `FOO=` in a .env file means "default". */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(ZEnv.shape)) {
+    const v = source[key];
+    if (v !== undefined && v !== "") cleaned[key] = v;
+  }
+  const parsed = ZEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
+  }
+  const e = parsed.data;
+  if (
+    (e.KAIROS_ADMIN_USER && !e.KAIROS_ADMIN_PASSWORD) ||
+    (!e.KAIROS_ADMIN_USER && e.KAIROS_ADMIN_PASSWORD)
+  ) {
+    throw new EnvError(["KAIROS_ADMIN_USER / KAIROS_ADMIN_PASSWORD: set both or neither"]);
+  }
+  return { ...e, dataDir: path.resolve(e.KAIROS_DATA_DIR) };
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For tests and launchers that change process.env after the first read. */
+export function resetEnvCache() {
+  cached = undefined;
+}

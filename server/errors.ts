@@ -1,0 +1,27 @@
+/**
+ * An expected failure of a domain operation (not a bug): tRPC, REST and forms turn it into a
+ * clear message, per field when `field` says which input was wrong.
+ */
+export type DomainErrorCode = "BAD_REQUEST" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "PRECONDITION_FAILED";
+
+export class DomainError extends Error {
+  constructor(
+    public readonly code: DomainErrorCode,
+    message: string,
+    public readonly field?: string,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export const notFound = (what: string, id: unknown) =>
+  new DomainError("NOT_FOUND", `${what} ${String(id)} not found`);
+
+/** Postgres unique violations name their constraint; map them to the field a user can fix. */
+export function uniqueViolation(e: unknown): string | undefined {
+  const err = e as { code?: string; constraint_name?: string; cause?: unknown };
+  if (err?.code === "23505") return err.constraint_name ?? "unique";
+  if (err?.cause) return uniqueViolation(err.cause);
+  return undefined;
+}

@@ -1,0 +1,49 @@
+import { sql } from "drizzle-orm";
+import { getDb } from "./db/client";
+import { migrationState } from "./db/migrate-state";
+import { env } from "./env";
+import { appVersion } from "./env-derived";
+
+export type Health = {
+  status: "ok" | "degraded";
+  version: string;
+  db: { ok: boolean; latencyMs?: number; error?: string };
+  migrations?: { applied: number; expected: number; current: boolean };
+  workers?: { live: number; newestHeartbeatAgeMs: number | null };
+  at: string;
+};
+
+/** 200 "ok" needs a reachable database, current migrations and at least one live worker. */
+export async function checkHealth(): Promise<Health> {
+  const out: Health = {
+    status: "degraded",
+    version: appVersion(),
+    db: { ok: false },
+    at: new Date().toISOString(),
+  };
+  const db = getDb();
+  const started = performance.now();
+  try {
+    await Promise.race([
+      db.execute(sql`select 1`),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timed out after 3 s")), 3000)),
+    ]);
+    out.db = { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch (e) {
+    out.db = { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return out;
+  }
+  out.migrations = await migrationState(db);
+  const deadAfterMs = env().WORKER_DEAD_AFTER_SECONDS * 1000;
+  const rows = await db.execute<{ age: number | null; live: number }>(sql`
+    select (extract(epoch from now() - max(last_seen_at)) * 1000)::float8 as age,
+           count(*) filter (where last_seen_at > now() - make_interval(secs => ${deadAfterMs / 1000}))::int as live
+    from workers where stopped_at is null`);
+  const age = rows[0]?.age;
+  out.workers = {
+    live: rows[0]?.live ?? 0,
+    newestHeartbeatAgeMs: age === null || age === undefined ? null : Math.round(age),
+  };
+  out.status = out.migrations.current && out.workers.live > 0 ? "ok" : "degraded";
+  return out;
+}

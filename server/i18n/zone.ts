@@ -1,0 +1,4 @@
+/** The zone pages show instants in when nothing more specific (a job's own zone) applies. */
+export function displayTimeZone(): string {
+  return process.env.KAIROS_TIME_ZONE || Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}

@@ -1,0 +1,35 @@
+import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
+import { env } from "./env";
+
+let root: Logger | undefined;
+
+/**
+ * JSON logs by default (for journald / log shippers); pretty when LOG_PRETTY=1 or in development.
+ * pino-pretty is used as a stream, not a transport: transports spawn worker threads that
+ * bundlers (Next) cannot trace.
+ */
+export function logger(): Logger {
+  if (root) return root;
+  let level = "info";
+  let isPretty = false;
+  try {
+    const e = env();
+    level = e.LOG_LEVEL;
+    isPretty = e.LOG_PRETTY ?? (e.NODE_ENV === "development" || !!process.stdout.isTTY);
+  } catch {
+    // A bad env is reported by whoever validates it; logging must still work to say so.
+  }
+  const base = { pid: process.pid, svc: process.env.KAIROS_PROCESS ?? "kairos" };
+  root = isPretty
+    ? pino(
+        { level, base },
+        pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }),
+      )
+    : pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime });
+  return root;
+}
+
+export function log(component: string): Logger {
+  return logger().child({ component });
+}

@@ -1,0 +1,81 @@
+/**
+ * tRPC for Kairos, in four parts:
+ *   1. context: the database, the user as the database knows them now, the caller's IP;
+ *   2. initialisation: superjson, and errors that carry per-field messages for forms;
+ *   3. domain errors: a DomainError thrown anywhere becomes the matching tRPC error;
+ *   4. procedure builders: public, protected, admin, and requirePermission("jobs.write").
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import type { Actor } from "./audit";
+import { can, type Permission } from "./auth/permissions";
+import type { PublicUser } from "./auth/users";
+import { type Db, getDb } from "./db/client";
+import { DomainError } from "./errors";
+import { type FieldErrors, fieldErrorsFromIssues } from "./validation";
+
+// 1. Context ---------------------------------------------------------------------------------
+export type Context = { db: Db; user: PublicUser | null; ip: string | null };
+
+export function clientIp(headers: Headers): string | null {
+  return headers.get("x-kairos-client-ip") ?? headers.get("x-real-ip") ?? null;
+}
+
+export async function createContext(opts: { headers: Headers; user: PublicUser | null }): Promise<Context> {
+  return { db: getDb(), user: opts.user, ip: clientIp(opts.headers) };
+}
+
+// 2. Initialisation --------------------------------------------------------------------------
+
+function fieldErrorsOf(cause: unknown): FieldErrors | null {
+  if (cause instanceof DomainError) return cause.field ? { [cause.field]: [cause.message] } : null;
+  const issues = (cause as { issues?: unknown })?.issues;
+  return Array.isArray(issues) ? fieldErrorsFromIssues(issues) : null;
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const fieldErrors = error.code === "INTERNAL_SERVER_ERROR" ? null : fieldErrorsOf(error.cause);
+    const message =
+      error.code === "BAD_REQUEST" && fieldErrors && !(error.cause instanceof DomainError)
+        ? Object.entries(fieldErrors)
+            .map(([k, v]) => `${k}: ${v.join(", ")}`)
+            .join("; ")
+        : shape.message;
+    return { ...shape, message, data: { ...shape.data, fieldErrors, stack: undefined } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+// 3. Domain errors ---------------------------------------------------------------------------
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+// 4. Procedure builders ----------------------------------------------------------------------
+export const publicProcedure = t.procedure.use(domainErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
+  const actor: Actor = { id: ctx.user.id, name: ctx.user.username, ip: ctx.ip };
+  return next({ ctx: { ...ctx, user: ctx.user, actor } });
+});
+
+export function requirePermission(permission: Permission) {
+  return protectedProcedure.use(({ ctx, next }) => {
+    if (!can(ctx.user.role, permission)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `your role (${ctx.user.role}) may not do this` });
+    }
+    return next();
+  });
+}
+
+export const adminProcedure = requirePermission("users.manage");

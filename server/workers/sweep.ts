@@ -1,0 +1,33 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { workers } from "../db/schema";
+import { log } from "../log";
+import { deadWorkers } from "./heartbeat";
+
+/**
+ * Releases the queue jobs of workers that died: graphile-worker itself waits 4 hours before it
+ * retries a job whose worker vanished. Any live worker may run this; the row lock makes one win.
+ */
+export async function sweepDeadWorkers(db: Db): Promise<string[]> {
+  const dead = await deadWorkers(db);
+  const swept: string[] = [];
+  for (const w of dead) {
+    await db.transaction(async (tx) => {
+      const [row] = await tx
+        .select({ id: workers.id })
+        .from(workers)
+        .where(eq(workers.id, w.id))
+        .for("update", { skipLocked: true });
+      if (!row) return;
+      if (w.queueWorkerIds.length) {
+        await tx.execute(
+          sql`select graphile_worker.force_unlock_workers(string_to_array(${w.queueWorkerIds.join(",")}, ','))`,
+        );
+      }
+      await tx.update(workers).set({ stoppedAt: sql`now()` }).where(eq(workers.id, w.id));
+      swept.push(w.id);
+    });
+  }
+  if (swept.length) log("worker").warn({ workers: swept }, "released the jobs of dead workers");
+  return swept;
+}

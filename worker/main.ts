@@ -1,0 +1,44 @@
+/**
+ * `npm run worker`: one worker process against DATABASE_URL. Run as many as you like, on as
+ * many machines as you like; they share the work through Postgres.
+ */
+
+import { exitWithParent } from "../scripts/lib/children";
+import { closeDb, databaseUrl } from "../server/db/client";
+import { EnvError, env } from "../server/env";
+import { log } from "../server/log";
+import { startWorker } from "./index";
+
+process.env.KAIROS_PROCESS ??= "worker";
+
+async function main() {
+  try {
+    env();
+  } catch (e) {
+    if (e instanceof EnvError) {
+      console.error(e.message);
+      process.exit(78);
+    }
+    throw e;
+  }
+  const worker = await startWorker({ databaseUrl: databaseUrl() });
+  let signals = 0;
+  const shutdown = async (signal: string) => {
+    if (++signals > 1) {
+      log("worker").warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    log("worker").info({ signal }, "shutting down");
+    await worker.stop();
+    await closeDb();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  exitWithParent((reason) => void shutdown(reason));
+}
+
+main().catch((err) => {
+  log("worker").fatal({ err }, "worker failed to start");
+  process.exit(1);
+});
