@@ -33,7 +33,7 @@ async function main() {
   process.env.AUTH_SECRET ??= await ensureAuthSecret(getDb());
   process.env.AUTH_TRUST_HOST ??= "true";
 
-  const app = next({ dev: false, dir: process.cwd(), hostname: e.HOST, port: e.PORT });
+  const app = next({ dev: false, dir: process.cwd(), port: e.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {

@@ -57,7 +57,7 @@ export class EnvError extends Error {
 }
 
 /** Parse an environment; empty strings count as unset so `FOO=` in a .env file means "default". */
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned: Record<string, string> = {};
   for (const key of Object.keys(ZEnv.shape)) {
     const v = source[key];

@@ -15,14 +15,24 @@ import { DomainError } from "./errors";
 import { type FieldErrors, fieldErrorsFromIssues } from "./validation";
 
 // 1. Context ---------------------------------------------------------------------------------
-export type Context = { db: Db; user: PublicUser | null; ip: string | null };
+export type Context = {
+  db: Db;
+  user: PublicUser | null;
+  ip: string | null;
+  /** Re-issues the caller's session cookie (web only), e.g. after they change their password. */
+  refreshSession?: () => Promise<void>;
+};
 
 export function clientIp(headers: Headers): string | null {
   return headers.get("x-kairos-client-ip") ?? headers.get("x-real-ip") ?? null;
 }
 
-export async function createContext(opts: { headers: Headers; user: PublicUser | null }): Promise<Context> {
-  return { db: getDb(), user: opts.user, ip: clientIp(opts.headers) };
+export async function createContext(opts: {
+  headers: Headers;
+  user: PublicUser | null;
+  refreshSession?: () => Promise<void>;
+}): Promise<Context> {
+  return { db: getDb(), user: opts.user, ip: clientIp(opts.headers), refreshSession: opts.refreshSession };
 }
 
 // 2. Initialisation --------------------------------------------------------------------------

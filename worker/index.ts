@@ -36,6 +36,10 @@ export async function startWorker(opts: {
   const runner = await run({
     connectionString: opts.databaseUrl,
     concurrency,
+    // One connection per concurrent job, plus LISTEN and housekeeping.
+    maxPoolSize: concurrency + 2,
+    // User schedules are ours (seconds, zones); graphile-worker's minute crontab stays off.
+    crontab: "",
     noHandleSignals: true,
     taskList,
     logger: queueLogger,

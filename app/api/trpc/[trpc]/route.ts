@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { updateSession } from "@/server/auth";
 import { currentUser } from "@/server/auth/session";
 import { log } from "@/server/log";
 import { appRouter } from "@/server/router";
@@ -9,7 +10,14 @@ const handler = (req: Request) =>
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () => createContext({ headers: req.headers, user: await currentUser() }),
+    createContext: async () =>
+      createContext({
+        headers: req.headers,
+        user: await currentUser(),
+        refreshSession: async () => {
+          await updateSession({});
+        },
+      }),
     onError: ({ path, error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
         log("trpc").error({ path, err: error.cause ?? error }, "procedure failed");
