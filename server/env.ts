@@ -19,6 +19,15 @@ const optionalUrl = (protocols: string[]) =>
       message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
     });
 
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
@@ -28,6 +37,11 @@ export const ZEnv = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   PUBLIC_URL: optionalUrl(["http", "https"]),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 33)").optional(),
+  KAIROS_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, "not an IANA time zone (e.g. Asia/Shanghai, UTC)")
+    .optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   SESSION_MAX_AGE_HOURS: z.coerce
     .number()
     .positive()

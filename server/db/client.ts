@@ -32,7 +32,7 @@ export function createSql(url: string, max = 10): Sql {
 export function getDb(): Db {
   const url = databaseUrl();
   if (g.__kairosDb?.url === url) return g.__kairosDb.db;
-  const sql = createSql(url, Number(process.env.DB_POOL_MAX ?? 10));
+  const sql = createSql(url, env().DB_POOL_MAX);
   const db = drizzle(sql, { schema }) as Db;
   g.__kairosDb = { url, sql, db };
   return db;

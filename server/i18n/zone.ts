@@ -1,4 +1,6 @@
+import { env } from "../env";
+
 /** The zone pages show instants in when nothing more specific (a job's own zone) applies. */
 export function displayTimeZone(): string {
-  return process.env.KAIROS_TIME_ZONE || Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  return env().KAIROS_TIME_ZONE || Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
