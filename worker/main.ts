@@ -21,7 +21,8 @@ async function main() {
     }
     throw e;
   }
-  const worker = await startWorker({ databaseUrl: databaseUrl() });
+  // Handlers first: a signal during start-up still ends in a clean stop (heartbeat row closed).
+  const starting = startWorker({ databaseUrl: databaseUrl() });
   let signals = 0;
   const shutdown = async (signal: string) => {
     if (++signals > 1) {
@@ -29,13 +30,14 @@ async function main() {
       process.exit(1);
     }
     log("worker").info({ signal }, "shutting down");
-    await worker.stop();
+    await (await starting).stop();
     await closeDb();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   exitWithParent((reason) => void shutdown(reason));
+  await starting;
 }
 
 main().catch((err) => {

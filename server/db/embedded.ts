@@ -66,7 +66,9 @@ async function runInitdb(dir: string, creds: Credentials) {
       child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
       child.stderr?.on("data", (c: Buffer) => (out += c.toString()));
       child.once("error", reject);
-      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (${code}): ${out}`))));
+      child.once("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`initdb failed (${code}): ${out}`)),
+      );
     });
   } finally {
     await fs.rm(pwFile, { force: true });

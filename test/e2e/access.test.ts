@@ -29,7 +29,9 @@ const PUBLIC_PAGES = ["/login", "/setup"];
 
 describe("access without a session", () => {
   it("finds the pages", () => {
-    expect(pageRoutes()).toEqual(expect.arrayContaining(["/", "/mail", "/mail/1", "/admin/users", "/login", "/setup"]));
+    expect(pageRoutes()).toEqual(
+      expect.arrayContaining(["/", "/mail", "/mail/1", "/admin/users", "/login", "/setup"]),
+    );
   });
 
   it("redirects every protected page to /login", async () => {
@@ -60,6 +62,11 @@ describe("access without a session", () => {
     app.worker.kill("SIGKILL");
     // The heartbeat is every second here; a worker counts as dead after WORKER_DEAD_AFTER_SECONDS.
     const { waitFor } = await import("../helpers/wait");
-    await waitFor("health to turn 503", async () => (await fetch(`${app.url}/api/health`)).status === 503, 40_000, 500);
+    await waitFor(
+      "health to turn 503",
+      async () => (await fetch(`${app.url}/api/health`)).status === 503,
+      40_000,
+      500,
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countUsers } from "../../server/auth/users";
 import { getDb } from "../../server/db/client";
 import { type RunningApp, startApp } from "../helpers/app";
@@ -58,7 +58,9 @@ describe("first run, sign-in and the shell", () => {
     await page.getByTestId("sign-out").first().click();
     await page.waitForURL(/\/login/);
     await signIn(page, "admin", "wrong password");
-    await expect.poll(() => page.locator("form [role=alert]").textContent()).toContain("Wrong username or password");
+    await expect
+      .poll(() => page.locator("form [role=alert]").textContent())
+      .toContain("Wrong username or password");
     expect(new URL(page.url()).pathname).toBe("/login");
     await signIn(page, "ADMIN@example.com", "correct horse battery");
     await page.waitForURL(`${app.url}/`);
@@ -82,7 +84,9 @@ describe("first run, sign-in and the shell", () => {
     const tabs = p.getByRole("navigation", { name: "tabs" });
     expect(await tabs.isVisible()).toBe(true);
     // Touch targets: every tab is at least 44 px tall.
-    for (const box of await tabs.locator("a, button").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))) {
+    for (const box of await tabs
+      .locator("a, button")
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))) {
       expect(box).toBeGreaterThanOrEqual(44);
     }
     // Nothing is wider than the screen.

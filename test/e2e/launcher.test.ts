@@ -26,11 +26,19 @@ async function launch(port: number, pgPort: number) {
     LOG_PRETTY: "0",
     KAIROS_PROCESS: "kairos",
   });
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (c) => (out += c));
   child.stderr.on("data", (c) => (out += c));
-  await waitFor("Kairos to announce its address", () => out.includes("Kairos is running at"), 90_000, 100).catch((e) => {
+  await waitFor(
+    "Kairos to announce its address",
+    () => out.includes("Kairos is running at"),
+    90_000,
+    100,
+  ).catch((e) => {
     child.kill("SIGKILL");
     throw new Error(`${(e as Error).message}\n${out.slice(-3000)}`);
   });
@@ -39,10 +47,20 @@ async function launch(port: number, pgPort: number) {
 }
 
 async function usersInEmbedded(): Promise<string[]> {
-  const creds = JSON.parse(readFileSync(path.join(dataDir, "embedded-pg.json"), "utf8")) as { user: string; password: string };
+  const creds = JSON.parse(readFileSync(path.join(dataDir, "embedded-pg.json"), "utf8")) as {
+    user: string;
+    password: string;
+  };
   const pid = readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n");
   const port = Number(pid[3]);
-  const sql = postgres({ host: "127.0.0.1", port, user: creds.user, password: creds.password, database: "kairos", max: 1 });
+  const sql = postgres({
+    host: "127.0.0.1",
+    port,
+    user: creds.user,
+    password: creds.password,
+    database: "kairos",
+    max: 1,
+  });
   try {
     return (await sql<{ username: string }[]>`select username from users`).map((r) => r.username);
   } finally {
@@ -54,10 +72,14 @@ describe("npm start on a machine with no Postgres", () => {
   it("starts embedded Postgres, migrates, creates the env admin, serves, and stops cleanly", async () => {
     const port = await freePort();
     const first = await launch(port, await freePort());
-    const health = await waitFor("healthy", async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      return res.status === 200 ? res.json() : null;
-    }, 30_000);
+    const health = await waitFor(
+      "healthy",
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+        return res.status === 200 ? res.json() : null;
+      },
+      30_000,
+    );
     expect(health).toMatchObject({ status: "ok", migrations: { current: true }, workers: { live: 1 } });
     expect(await usersInEmbedded()).toEqual(["root-admin"]);
     expect(existsSync(path.join(dataDir, "kairos.pid"))).toBe(true);

@@ -6,7 +6,13 @@ import { spawnTs, stopChild } from "../../scripts/lib/children";
 import { freePort } from "../../server/db/embedded";
 import { waitFor } from "./wait";
 
-export type RunningApp = { url: string; port: number; stop: () => Promise<void>; worker: ChildProcess; web: ChildProcess };
+export type RunningApp = {
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+  worker: ChildProcess;
+  web: ChildProcess;
+};
 
 /**
  * The real thing for browser tests: the production web server and a worker process, as

@@ -28,12 +28,20 @@ export const WECHAT_UA =
   "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 " +
   "MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
 
-export function desktop(browser: Browser, locale = "en-US"): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
+// Fail in seconds, not at the test timeout, when an element never appears.
+const ACTION_TIMEOUT_MS = 10_000;
+
+export async function desktop(browser: Browser, locale = "en-US"): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
+  ctx.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  return ctx;
 }
 
-export function phone(browser: Browser, storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>) {
-  return browser.newContext({
+export async function phone(
+  browser: Browser,
+  storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>,
+) {
+  const ctx = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
@@ -42,6 +50,8 @@ export function phone(browser: Browser, storageState?: Awaited<ReturnType<Browse
     locale: "zh-CN",
     storageState,
   });
+  ctx.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  return ctx;
 }
 
 export const screenshotPath = (name: string) => path.join(SCREENS_DIR, `${name}.png`);

@@ -1,7 +1,13 @@
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
-export type SmtpPeer = { url: string; port: number; messages: ParsedMail[]; close: () => Promise<void>; rejectNext: (n: number) => void };
+export type SmtpPeer = {
+  url: string;
+  port: number;
+  messages: ParsedMail[];
+  close: () => Promise<void>;
+  rejectNext: (n: number) => void;
+};
 
 /** A real SMTP server on 127.0.0.1 that keeps what it receives (parsed), for mail tests. */
 export async function startSmtpPeer(): Promise<SmtpPeer> {
@@ -15,7 +21,9 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
       if (rejections > 0) {
         rejections--;
         stream.resume();
-        stream.on("end", () => callback(Object.assign(new Error("451 try again later"), { responseCode: 451 })));
+        stream.on("end", () =>
+          callback(Object.assign(new Error("451 try again later"), { responseCode: 451 })),
+        );
         return;
       }
       simpleParser(stream)

@@ -4,15 +4,23 @@ import type { Role } from "../../server/db/enums";
 import { createCaller } from "../../server/router";
 
 let n = 0;
-export async function makeUser(role: Role, password = "password123", extra: { username?: string } = {}): Promise<PublicUser> {
+export async function makeUser(
+  role: Role,
+  password = "password123",
+  extra: { username?: string } = {},
+): Promise<PublicUser> {
   n++;
-  return createUser(getDb(), { id: null, name: "test" }, {
-    username: extra.username ?? `${role}${n}`,
-    email: `${extra.username ?? `${role}${n}`}@example.com`,
-    name: "",
-    role,
-    password,
-  });
+  return createUser(
+    getDb(),
+    { id: null, name: "test" },
+    {
+      username: extra.username ?? `${role}${n}`,
+      email: `${extra.username ?? `${role}${n}`}@example.com`,
+      name: "",
+      role,
+      password,
+    },
+  );
 }
 
 /** A tRPC caller acting as `user` (or anonymous), through the real router and middleware. */
@@ -24,7 +32,12 @@ export function callerFor(user: PublicUser | null) {
  * Calls a procedure over tRPC's HTTP handler (what browsers get, with the error formatter
  * applied), without a web server.
  */
-export async function httpCall(user: PublicUser | null, path: string, input: unknown, method: "GET" | "POST" = "POST") {
+export async function httpCall(
+  user: PublicUser | null,
+  path: string,
+  input: unknown,
+  method: "GET" | "POST" = "POST",
+) {
   const { fetchRequestHandler } = await import("@trpc/server/adapters/fetch");
   const superjson = (await import("superjson")).default;
   const { appRouter } = await import("../../server/router");
@@ -43,7 +56,9 @@ export async function httpCall(user: PublicUser | null, path: string, input: unk
     createContext: () => createContext({ headers: req.headers, user }),
   });
   const json = (await res.json()) as {
-    error?: { json: { message: string; data: { code: string; fieldErrors: Record<string, string[]> | null } } };
+    error?: {
+      json: { message: string; data: { code: string; fieldErrors: Record<string, string[]> | null } };
+    };
     result?: { data: { json: unknown } };
   };
   return { status: res.status, error: json.error?.json, data: json.result?.data.json };

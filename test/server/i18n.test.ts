@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { negotiateLocale } from "../../server/i18n/locale";
+import { translator } from "../../server/i18n/messages";
 import en from "../../server/i18n/messages/en.json";
 import zh from "../../server/i18n/messages/zh-CN.json";
-import { translator } from "../../server/i18n/messages";
 
 function keys(o: object, prefix = ""): string[] {
   return Object.entries(o).flatMap(([k, v]) =>

@@ -7,7 +7,7 @@ import { resetEnvCache } from "../../server/env";
 import { getOutbox, resendMail, sendMail } from "../../server/mail/outbox";
 import { sendTestMail } from "../../server/mail/test-mail";
 import { type KairosWorker, startWorker } from "../../worker/index";
-import { startSmtpPeer, type SmtpPeer } from "../helpers/smtp";
+import { type SmtpPeer, startSmtpPeer } from "../helpers/smtp";
 import { waitFor } from "../helpers/wait";
 
 let smtp: SmtpPeer;
@@ -39,7 +39,9 @@ afterAll(async () => {
 describe("mail outbox", () => {
   it("records, then delivers through a real SMTP server, attachment included", async () => {
     const id = await sendTestMail(getDb(), actor, ["ops@example.com"], "zh-CN");
-    const row = await waitFor("mail sent", async () => ((await statusOf(id))?.status === "sent" ? statusOf(id) : null));
+    const row = await waitFor("mail sent", async () =>
+      (await statusOf(id))?.status === "sent" ? statusOf(id) : null,
+    );
     expect(row?.attempts).toBe(1);
     expect(row?.transport).toBe("smtp");
     const got = smtp.messages.find((m) => m.subject === "Kairos 测试邮件");
@@ -55,7 +57,13 @@ describe("mail outbox", () => {
 
   it("retries a refused delivery and records the error", async () => {
     smtp.rejectNext(1);
-    const id = await sendMail(getDb(), { kind: "test", to: ["retry@example.com"], subject: "retry me", html: "<p>x</p>", text: "x" });
+    const id = await sendMail(getDb(), {
+      kind: "test",
+      to: ["retry@example.com"],
+      subject: "retry me",
+      html: "<p>x</p>",
+      text: "x",
+    });
     // graphile-worker's first retry waits exp(1) ≈ 2.7 s.
     const row = await waitFor("mail sent after a retry", async () => {
       const r = await statusOf(id);
@@ -70,7 +78,15 @@ describe("mail outbox", () => {
     const db = getDb();
     const [row] = await db
       .insert(outbox)
-      .values({ kind: "test", from: "k@test.local", to: ["fail@example.com"], subject: "fails", html: "", text: "", maxAttempts: 1 })
+      .values({
+        kind: "test",
+        from: "k@test.local",
+        to: ["fail@example.com"],
+        subject: "fails",
+        html: "",
+        text: "",
+        maxAttempts: 1,
+      })
       .returning();
     const { enqueue } = await import("../../server/queue/enqueue");
     await enqueue(db, "mail_deliver", { id: row?.id }, { maxAttempts: 1 });
@@ -80,7 +96,10 @@ describe("mail outbox", () => {
     });
     expect(failed?.lastError).toMatch(/451/);
     await resendMail(db, actor, row?.id as number);
-    await waitFor("mail sent after resend", async () => (await statusOf(row?.id as number))?.status === "sent");
+    await waitFor(
+      "mail sent after resend",
+      async () => (await statusOf(row?.id as number))?.status === "sent",
+    );
     expect(smtp.messages.filter((m) => m.subject === "fails")).toHaveLength(1);
   });
 
@@ -122,7 +141,9 @@ describe("mail outbox", () => {
         subject: "via resend",
         html: "<b>hi</b>",
         text: "hi",
-        attachments: [{ filename: "r.txt", contentType: "text/plain", content: Buffer.from("resend attachment") }],
+        attachments: [
+          { filename: "r.txt", contentType: "text/plain", content: Buffer.from("resend attachment") },
+        ],
       });
       const row = await waitFor("mail sent via resend", async () => {
         const r = await statusOf(id);
@@ -131,7 +152,11 @@ describe("mail outbox", () => {
       expect(row?.transport).toBe("resend");
       expect(row?.messageId).toBe("re_123");
       expect(received[0]?.auth).toBe("Bearer re_test_key");
-      expect(received[0]?.body).toMatchObject({ to: ["r@example.com"], subject: "via resend", html: "<b>hi</b>" });
+      expect(received[0]?.body).toMatchObject({
+        to: ["r@example.com"],
+        subject: "via resend",
+        html: "<b>hi</b>",
+      });
       const att = (received[0]?.body.attachments as { filename: string; content: string }[])[0];
       expect(Buffer.from(att?.content ?? "", "base64").toString()).toBe("resend attachment");
     } finally {

@@ -42,7 +42,8 @@ describe("tRPC access", () => {
   it("refuses admin procedures to viewers and operators", async () => {
     for (const role of ["viewer", "operator"] as const) {
       const caller = callerFor(await makeUser(role));
-      for (const path of ADMIN_ONLY) expect(await codeOf(call(caller, path, {})), `${role} ${path}`).toBe("FORBIDDEN");
+      for (const path of ADMIN_ONLY)
+        expect(await codeOf(call(caller, path, {})), `${role} ${path}`).toBe("FORBIDDEN");
     }
   });
 

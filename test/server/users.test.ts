@@ -1,6 +1,12 @@
-import { describe, expect, it } from "vitest";
-import { authenticate, countUsers, createFirstAdmin, ensureEnvAdmin, updateUser } from "../../server/auth/users";
 import { and, eq, ne } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import {
+  authenticate,
+  countUsers,
+  createFirstAdmin,
+  ensureEnvAdmin,
+  updateUser,
+} from "../../server/auth/users";
 import { getDb } from "../../server/db/client";
 import { users } from "../../server/db/schema";
 import { DomainError } from "../../server/errors";
@@ -12,7 +18,10 @@ describe("users", () => {
   it("creates the first admin once, even when two requests race", async () => {
     const db = getDb();
     const input = (u: string) => ({ username: u, email: null, name: "", password: "password123" });
-    const results = await Promise.allSettled([createFirstAdmin(db, input("alice")), createFirstAdmin(db, input("bob"))]);
+    const results = await Promise.allSettled([
+      createFirstAdmin(db, input("alice")),
+      createFirstAdmin(db, input("bob")),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect(rejected.reason).toBeInstanceOf(DomainError);
@@ -46,14 +55,21 @@ describe("users", () => {
     const db = getDb();
     const admin = await makeUser("admin");
     // Demote every other admin (earlier tests in this file made some): then `admin` is the last.
-    const others = await db.select({ id: users.id }).from(users).where(and(eq(users.role, "admin"), ne(users.id, admin.id)));
+    const others = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.role, "admin"), ne(users.id, admin.id)));
     expect(others.length).toBeGreaterThan(0);
     for (const o of others) await updateUser(db, actor, { id: o.id, email: undefined, role: "viewer" });
-    await expect(updateUser(db, actor, { id: admin.id, email: undefined, role: "operator" })).rejects.toMatchObject({
+    await expect(
+      updateUser(db, actor, { id: admin.id, email: undefined, role: "operator" }),
+    ).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
       field: "role",
     });
-    await expect(updateUser(db, actor, { id: admin.id, email: undefined, isActive: false })).rejects.toMatchObject({
+    await expect(
+      updateUser(db, actor, { id: admin.id, email: undefined, isActive: false }),
+    ).rejects.toMatchObject({
       field: "isActive",
     });
   });

@@ -26,7 +26,11 @@ export default async function setup(project: TestProject) {
     dataDir = mkdtempSync(path.join(os.tmpdir(), "kairos-test-"));
     // Traversable by the postgres user when tests run as root.
     chmodSync(dataDir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir, preferredPort: await freePort(), database: "postgres" });
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      preferredPort: await freePort(),
+      database: "postgres",
+    });
     serverUrl = embedded.url;
   }
   const template = `kairos_tmpl_${process.pid}_${Date.now().toString(36)}`;
@@ -42,7 +46,8 @@ export default async function setup(project: TestProject) {
   return async () => {
     const leftovers = await admin<{ datname: string }[]>`
       select datname from pg_database where datname like ${`kairos_t_${process.pid}_%`} or datname = ${template}`;
-    for (const { datname } of leftovers) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
+    for (const { datname } of leftovers)
+      await admin.unsafe(`drop database if exists "${datname}" with (force)`);
     await admin.end();
     await embedded?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });

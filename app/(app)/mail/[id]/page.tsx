@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { DateTime } from "@/app/_components/time";
-import { Alert, Card, LinkButton, PageHeader } from "@/app/_components/ui";
+import { Alert, Card, formatBytes, LinkButton, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { getDb } from "@/server/db/client";
@@ -72,7 +72,7 @@ export default async function MailDetailPage({ params }: { params: Promise<{ id:
                       className="flex min-h-11 items-center justify-between gap-2 rounded-lg px-2 text-sm text-indigo-700 hover:bg-gray-50 dark:text-indigo-300 dark:hover:bg-gray-800"
                     >
                       <span className="truncate">{a.filename}</span>
-                      <span className="shrink-0 text-xs text-gray-500">{(a.size / 1024).toFixed(1)} KiB</span>
+                      <span className="shrink-0 text-xs text-gray-500">{formatBytes(a.size)}</span>
                     </a>
                   </li>
                 ))}
