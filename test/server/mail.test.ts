@@ -47,7 +47,7 @@ describe("mail outbox", () => {
     const got = smtp.messages.find((m) => m.subject === "Kairos 测试邮件");
     expect(got).toBeDefined();
     expect(got?.from?.value[0]).toMatchObject({ name: "Kairos", address: "kairos@test.local" });
-    expect((got?.to as { text: string }).text).toBe("ops@example.com");
+    expect((got?.to as { text: string } | undefined)?.text).toBe("ops@example.com");
     expect(got?.html).toContain("tester");
     expect(got?.text).toContain("tester");
     expect(got?.attachments).toHaveLength(1);
@@ -157,7 +157,7 @@ describe("mail outbox", () => {
         subject: "via resend",
         html: "<b>hi</b>",
       });
-      const att = (received[0]?.body.attachments as { filename: string; content: string }[])[0];
+      const att = (received[0]?.body.attachments as { filename: string; content: string }[] | undefined)?.[0];
       expect(Buffer.from(att?.content ?? "", "base64").toString()).toBe("resend attachment");
     } finally {
       api.close();
