@@ -30,4 +30,5 @@ else
   npm install --no-audit --no-fund
 fi
 export NEXT_TELEMETRY_DISABLED=1
+npx biome check .
 npm test

@@ -5,3 +5,38 @@ export type Role = (typeof ROLES)[number];
 
 export const OUTBOX_STATUSES = ["queued", "sending", "sent", "failed", "kept"] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** How a job executes (seed 002: http / command / func; seed 000: script, mail pickup). */
+export const JOB_MODES = ["http", "command", "func", "script", "mail_pickup"] as const;
+export type JobMode = (typeof JOB_MODES)[number];
+
+/** waiting = scheduled; stopped = not scheduled. ("running" is shown when a run is active.) */
+export const JOB_STATES = ["waiting", "stopped"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** What a fire does while an earlier run of the same job is still active. */
+export const JOB_POLICIES = ["parallel", "serial", "skip", "replace"] as const;
+export type JobPolicy = (typeof JOB_POLICIES)[number];
+
+/** What happens to fires missed while no worker was running (or the scheduler was paused). */
+export const MISFIRE_POLICIES = ["skip", "run_once", "catch_up"] as const;
+export type MisfirePolicy = (typeof MISFIRE_POLICIES)[number];
+
+export const RUN_TRIGGERS = ["schedule", "manual", "api", "retry", "catch_up", "chain", "immediate"] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+export const RUN_STATUSES = [
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "timed_out",
+  "cancelled",
+  "skipped",
+  "lost",
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const ACTIVE_RUN_STATUSES = ["queued", "running"] as const satisfies readonly RunStatus[];
+
+export const LOG_STREAMS = ["stdout", "stderr", "system"] as const;
+export type LogStream = (typeof LOG_STREAMS)[number];
