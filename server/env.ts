@@ -56,12 +56,16 @@ export const ZEnv = z.object({
   KAIROS_ADMIN_USER: z.string().trim().min(2).max(64).optional(),
   KAIROS_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   KAIROS_ADMIN_EMAIL: z.email().optional(),
+  /** Folder of user functions (.js/.mjs) for func-mode jobs. Default: <data dir>/functions. */
+  KAIROS_FUNCTIONS_DIR: z.string().min(1).optional(),
+  /** Output kept per run (stdout + stderr + HTTP bodies); the rest is counted, not stored. */
+  RUN_OUTPUT_MAX_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(60).default(5),
   WORKER_DEAD_AFTER_SECONDS: z.coerce.number().min(5).max(3600).default(20),
 });
 
-export type Env = z.infer<typeof ZEnv> & { dataDir: string };
+export type Env = z.infer<typeof ZEnv> & { dataDir: string; functionsDir: string };
 
 export class EnvError extends Error {
   constructor(public readonly problems: string[]) {
@@ -88,7 +92,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   ) {
     throw new EnvError(["KAIROS_ADMIN_USER / KAIROS_ADMIN_PASSWORD: set both or neither"]);
   }
-  return { ...e, dataDir: path.resolve(e.KAIROS_DATA_DIR) };
+  const dataDir = path.resolve(e.KAIROS_DATA_DIR);
+  return {
+    ...e,
+    dataDir,
+    functionsDir: path.resolve(e.KAIROS_FUNCTIONS_DIR ?? path.join(dataDir, "functions")),
+  };
 }
 
 let cached: Env | undefined;
