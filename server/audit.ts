@@ -1,7 +1,10 @@
 import type { DbOrTx } from "./db/client";
 import { auditLog } from "./db/schema";
 
-export type Actor = { id: number | null; name: string; ip?: string | null };
+import type { Role } from "./db/enums";
+
+/** Who does something: a user (with their role), a token, or the system itself (no role). */
+export type Actor = { id: number | null; name: string; ip?: string | null; role?: Role };
 export const SYSTEM_ACTOR: Actor = { id: null, name: "system" };
 
 /** One call in every mutating operation: who did what to which entity, before and after. */

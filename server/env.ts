@@ -60,9 +60,15 @@ export const ZEnv = z.object({
   KAIROS_FUNCTIONS_DIR: z.string().min(1).optional(),
   /** Output kept per run (stdout + stderr + HTTP bodies); the rest is counted, not stored. */
   RUN_OUTPUT_MAX_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
+  /** Run history kept per job: finished runs older than this many days are deleted… */
+  RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** …and beyond this many newest runs per job (each job may override both). */
+  RUN_RETENTION_COUNT: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  /** A fire found later than this (worker down, scheduler paused) follows the job's misfire policy. */
+  SCHEDULER_MISFIRE_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(60).default(5),
-  WORKER_DEAD_AFTER_SECONDS: z.coerce.number().min(5).max(3600).default(20),
+  WORKER_DEAD_AFTER_SECONDS: z.coerce.number().min(5).max(3600).default(15),
 });
 
 export type Env = z.infer<typeof ZEnv> & { dataDir: string; functionsDir: string };

@@ -75,7 +75,7 @@ export const publicProcedure = t.procedure.use(domainErrors);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
-  const actor: Actor = { id: ctx.user.id, name: ctx.user.username, ip: ctx.ip };
+  const actor: Actor = { id: ctx.user.id, name: ctx.user.username, ip: ctx.ip, role: ctx.user.role };
   return next({ ctx: { ...ctx, user: ctx.user, actor } });
 });
 

@@ -9,9 +9,20 @@ import { log } from "../server/log";
 import { queueLogger } from "../server/queue/logger";
 import { beat, markStopped, registerWorker } from "../server/workers/heartbeat";
 import { sweepDeadWorkers } from "../server/workers/sweep";
-import { taskList } from "./tasks";
+import { getSql } from "../server/db/client";
+import { FUNCTIONS_CHANNEL, publishFunctionCatalog } from "../server/functions/catalog";
+import { listFunctions, reloadFunctions, startFunctionWatcher } from "../server/functions/registry";
+import { RunEngine } from "../server/runs/engine";
+import { startScheduler } from "../server/schedule/loop";
+import { buildTaskList, HOUSEKEEPING_CRONTAB } from "./tasks";
 
-export type KairosWorker = { id: string; runner: Runner; stop: () => Promise<void> };
+export type KairosWorker = {
+  id: string;
+  runner: Runner;
+  engine: RunEngine;
+  scheduler: ReturnType<typeof startScheduler> | undefined;
+  stop: () => Promise<void>;
+};
 
 /**
  * One worker process: a graphile-worker runner, a heartbeat row every few seconds, and a
@@ -20,6 +31,8 @@ export type KairosWorker = { id: string; runner: Runner; stop: () => Promise<voi
 export async function startWorker(opts: {
   databaseUrl: string;
   concurrency?: number;
+  /** Tests that drive the scheduler themselves turn the loop off. */
+  scheduler?: boolean;
 }): Promise<KairosWorker> {
   const e = env();
   const l = log("worker");
@@ -27,6 +40,35 @@ export async function startWorker(opts: {
   const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const concurrency = opts.concurrency ?? e.WORKER_CONCURRENCY;
   await registerWorker(db, { id, host: os.hostname(), pid: process.pid, version: appVersion(), concurrency });
+
+  const engine = new RunEngine(db, getSql(), id, e.RUN_OUTPUT_MAX_BYTES);
+  await engine.start();
+  const taskList = buildTaskList(engine);
+  const stopWatchingFunctions = await startFunctionWatcher().catch((err: unknown) => {
+    l.warn({ err }, "cannot watch the functions folder; reload on demand only");
+    return () => {};
+  });
+  // Publish what this worker loaded (the web app lists it), and reload when asked to.
+  let publishedAt = "";
+  const publishFunctions = async () => {
+    const c = listFunctions();
+    if (c.loadedAt.toISOString() === publishedAt) return;
+    publishedAt = c.loadedAt.toISOString();
+    await publishFunctionCatalog(db, { ...c, loadedAt: publishedAt, workerId: id }).catch((err) =>
+      l.warn({ err }, "cannot publish the function catalog"),
+    );
+  };
+  await publishFunctions();
+  const reloadSub = await getSql()
+    .listen(FUNCTIONS_CHANNEL, () => {
+      void reloadFunctions()
+        .then(publishFunctions)
+        .catch((err) => l.warn({ err }, "function reload failed"));
+    })
+    .catch((err: unknown) => {
+      l.warn({ err }, "cannot LISTEN for function reloads");
+      return undefined;
+    });
 
   const queueWorkerIds = new Set<string>();
   const events: WorkerEvents = new EventEmitter();
@@ -38,8 +80,8 @@ export async function startWorker(opts: {
     concurrency,
     // One connection per concurrent job, plus LISTEN and housekeeping.
     maxPoolSize: concurrency + 2,
-    // User schedules are ours (seconds, zones); graphile-worker's minute crontab stays off.
-    crontab: "",
+    // User schedules are ours (seconds, zones); graphile-worker's crontab only does housekeeping.
+    crontab: HOUSEKEEPING_CRONTAB,
     noHandleSignals: true,
     taskList,
     logger: queueLogger,
@@ -52,31 +94,46 @@ export async function startWorker(opts: {
     if (beating) return;
     beating = true;
     try {
-      await beat(db, id, [...queueWorkerIds]);
+      await publishFunctions();
+      await beat(db, id, [...queueWorkerIds], {
+        activeRuns: engine.activeCount,
+        scheduler: scheduler?.stats ?? null,
+      });
     } catch (err) {
       l.warn({ err }, "heartbeat failed (will retry)");
     } finally {
       beating = false;
     }
   };
+  const scheduler =
+    opts.scheduler === false
+      ? undefined
+      : startScheduler(db, getSql(), { graceMs: e.SCHEDULER_MISFIRE_GRACE_SECONDS * 1000 });
   await heartbeat();
   const beatTimer = setInterval(heartbeat, e.WORKER_HEARTBEAT_SECONDS * 1000);
   // Jittered so many workers do not sweep in lockstep.
-  const sweepEvery = () => 10_000 + Math.random() * 5_000;
+  const sweepEvery = () => 4_000 + Math.random() * 2_000;
   let sweepTimer = setTimeout(async function sweep() {
     await sweepDeadWorkers(db).catch((err) => l.warn({ err }, "sweep failed"));
     sweepTimer = setTimeout(sweep, sweepEvery());
   }, sweepEvery());
 
-  l.info({ id, concurrency, tasks: Object.keys(taskList) }, "worker started");
+  l.info({ id, concurrency, tasks: Object.keys(taskList), scheduler: !!scheduler }, "worker started");
   let stopping: Promise<void> | undefined;
   return {
     id,
     runner,
+    engine,
+    scheduler,
     stop: () => {
       stopping ??= (async () => {
         clearInterval(beatTimer);
         clearTimeout(sweepTimer);
+        await scheduler?.stop();
+        stopWatchingFunctions();
+        await reloadSub?.unlisten().catch(() => {});
+        // Runs still executing are stopped and end as "lost", so their retry policy applies.
+        await engine.stop();
         await runner.stop();
         await markStopped(db, id).catch((err) => l.warn({ err }, "could not mark worker stopped"));
         l.info({ id }, "worker stopped");

@@ -73,38 +73,32 @@ export function DataList<T>({
         </table>
       </div>
       <ul className="space-y-2 md:hidden">
-        {rows.map((row) => {
-          const body = (
-            <>
+        {rows.map((row) => (
+          <li
+            key={rowKey(row)}
+            className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200 dark:bg-gray-900 dark:ring-gray-800"
+          >
+            {/* Only the title is the link: cards may hold buttons, which must not nest in a link. */}
+            {rowHref ? (
+              <Link
+                href={rowHref(row)}
+                className="-m-2 flex min-h-11 items-center rounded-lg p-2 font-medium break-words text-indigo-700 active:bg-gray-50 dark:text-indigo-300 dark:active:bg-gray-800"
+              >
+                {primary?.cell(row)}
+              </Link>
+            ) : (
               <div className="font-medium break-words">{primary?.cell(row)}</div>
-              <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
-                {rest.map((c) => (
-                  <div key={c.key} className="contents">
-                    <dt className="text-gray-500 dark:text-gray-400">{c.header}</dt>
-                    <dd className="min-w-0 break-words">{c.cell(row)}</dd>
-                  </div>
-                ))}
-              </dl>
-            </>
-          );
-          return (
-            <li
-              key={rowKey(row)}
-              className="rounded-xl bg-white shadow-sm ring-1 ring-gray-200 dark:bg-gray-900 dark:ring-gray-800"
-            >
-              {rowHref ? (
-                <Link
-                  href={rowHref(row)}
-                  className="block min-h-11 p-4 active:bg-gray-50 dark:active:bg-gray-800"
-                >
-                  {body}
-                </Link>
-              ) : (
-                <div className="p-4">{body}</div>
-              )}
-            </li>
-          );
-        })}
+            )}
+            <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+              {rest.map((c) => (
+                <div key={c.key} className="contents">
+                  <dt className="text-gray-500 dark:text-gray-400">{c.header}</dt>
+                  <dd className="min-w-0 break-words">{c.cell(row)}</dd>
+                </div>
+              ))}
+            </dl>
+          </li>
+        ))}
       </ul>
     </>
   );

@@ -5,9 +5,12 @@ import { useFormatter, useNow } from "next-intl";
 export function DateTime({
   value,
   withSeconds = true,
+  timeZone,
 }: {
   value: Date | string | null | undefined;
   withSeconds?: boolean;
+  /** Show the instant in this zone (e.g. a job's own), naming the zone. */
+  timeZone?: string;
 }) {
   const f = useFormatter();
   if (!value) return <span className="text-gray-400">—</span>;
@@ -22,6 +25,7 @@ export function DateTime({
         minute: "2-digit",
         ...(withSeconds ? { second: "2-digit" } : {}),
         hourCycle: "h23",
+        ...(timeZone ? { timeZone, timeZoneName: "short" } : {}),
       })}
     </time>
   );

@@ -15,10 +15,10 @@ export async function registerWorker(db: DbOrTx, w: WorkerInfo) {
     });
 }
 
-export async function beat(db: DbOrTx, id: string, queueWorkerIds: string[]) {
+export async function beat(db: DbOrTx, id: string, queueWorkerIds: string[], stats: Record<string, unknown> = {}) {
   await db
     .update(workers)
-    .set({ lastSeenAt: sql`now()`, queueWorkerIds, stoppedAt: null })
+    .set({ lastSeenAt: sql`now()`, queueWorkerIds, stoppedAt: null, stats })
     .where(eq(workers.id, id));
 }
 
@@ -39,6 +39,7 @@ export async function listWorkers(db: DbOrTx) {
       startedAt: workers.startedAt,
       lastSeenAt: workers.lastSeenAt,
       stoppedAt: workers.stoppedAt,
+      stats: workers.stats,
       ageMs: sql<number>`(extract(epoch from now() - ${workers.lastSeenAt}) * 1000)::float8`,
     })
     .from(workers)

@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { workers } from "../db/schema";
 import { log } from "../log";
+import { recoverRunsOf } from "../runs/recovery";
 import { deadWorkers } from "./heartbeat";
 
 /**
@@ -28,6 +29,9 @@ export async function sweepDeadWorkers(db: Db): Promise<string[]> {
       swept.push(w.id);
     });
   }
-  if (swept.length) log("worker").warn({ workers: swept }, "released the jobs of dead workers");
+  if (swept.length) {
+    log("worker").warn({ workers: swept }, "released the jobs of dead workers");
+    await recoverRunsOf(db, swept);
+  }
   return swept;
 }

@@ -1,7 +1,26 @@
-import { AreaPlaceholder } from "@/app/_components/area-placeholder";
+import { getTranslations } from "next-intl/server";
+import { LinkButton, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
+import { can } from "@/server/auth/permissions";
+import { JobsList } from "./jobs-list";
 
-export default async function Page() {
-  await requirePageUser();
-  return <AreaPlaceholder area="jobs" />;
+export default async function JobsPage() {
+  const user = await requirePageUser("jobs.read");
+  const t = await getTranslations("jobs");
+  const canWrite = can(user.role, "jobs.write");
+  return (
+    <>
+      <PageHeader
+        title={t("title")}
+        actions={
+          canWrite ? (
+            <LinkButton href="/jobs/new" variant="primary">
+              {t("new")}
+            </LinkButton>
+          ) : null
+        }
+      />
+      <JobsList canWrite={canWrite} canRun={can(user.role, "jobs.run")} />
+    </>
+  );
 }

@@ -20,6 +20,8 @@ export const workers = pgTable(
     concurrency: integer("concurrency").notNull(),
     /** graphile-worker's own worker ids, needed to force-unlock jobs of a dead process. */
     queueWorkerIds: text("queue_worker_ids").array().notNull().default([]),
+    /** What the worker reports with each heartbeat: active runs, scheduler lag… */
+    stats: jsonb("stats").notNull().default({}),
     startedAt: instant("started_at").notNull().defaultNow(),
     lastSeenAt: instant("last_seen_at").notNull().defaultNow(),
     stoppedAt: instant("stopped_at"),

@@ -1,0 +1,71 @@
+import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
+import { Badge, Card, PageHeader } from "@/app/_components/ui";
+import { requirePageUser } from "@/server/auth/guard";
+import { can } from "@/server/auth/permissions";
+import { getDb } from "@/server/db/client";
+import { DomainError } from "@/server/errors";
+import { getJob } from "@/server/jobs/jobs";
+import { parseCron } from "@/server/schedule/cron";
+import { JobActions } from "./job-actions";
+import { JobLive } from "./job-live";
+
+export default async function JobPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requirePageUser("jobs.read");
+  const t = await getTranslations("jobs");
+  const tf = await getTranslations("jobs.form");
+  const locale = await getLocale();
+  const id = Number((await params).id);
+  if (!Number.isInteger(id) || id <= 0) notFound();
+  const job = await getJob(getDb(), id).catch((e) => {
+    if (e instanceof DomainError) notFound();
+    throw e;
+  });
+  const schedule = parseCron(job.cron, job.timezone);
+  const facts: [string, React.ReactNode][] = [
+    [t("mode"), <Badge key="m" tone="blue">{t(`modeName.${job.mode}`)}</Badge>],
+    [t("policy"), t(`policyName.${job.policy}`)],
+    [t("misfire"), t(`misfireName.${job.misfirePolicy}`)],
+    [tf("retries"), `${job.retries} · ${job.retryBackoffSeconds} s`],
+    [tf("timeoutSeconds"), job.timeoutSeconds ? `${job.timeoutSeconds} s` : "—"],
+    [tf("maxRunCount"), job.maxRunCount ? `${job.runCount} / ${job.maxRunCount}` : `${job.runCount} / ∞`],
+    [tf("notifyEmails"), job.notifyEmails.join(", ") || "—"],
+    [tf("onSuccess"), job.onSuccessStart.join(", ") || "—"],
+    [tf("onFailure"), job.onFailureStart.join(", ") || "—"],
+    [t("tags"), job.tags.length ? job.tags.map((tag) => <Badge key={tag}>{tag}</Badge>) : "—"],
+  ];
+  return (
+    <>
+      <PageHeader title={job.name} actions={<JobActions job={{ id: job.id, name: job.name, state: job.state }} canWrite={can(user.role, "jobs.write")} canRun={can(user.role, "jobs.run")} />}>
+        {job.description}
+      </PageHeader>
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="space-y-4 lg:col-span-1">
+          <Card title={tf("scheduleSection")}>
+            <p className="font-mono text-sm">{job.cron}</p>
+            <p className="mt-1 text-sm">{schedule.describe(locale === "zh-CN" ? "zh-CN" : "en")}</p>
+            <p className="mt-1 text-xs text-gray-500">{job.timezone}</p>
+          </Card>
+          <Card title={tf("behaviour")}>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+              {facts.map(([k, v]) => (
+                <div key={k} className="contents">
+                  <dt className="text-gray-500 dark:text-gray-400">{k}</dt>
+                  <dd className="flex min-w-0 flex-wrap gap-1 break-words">{v}</dd>
+                </div>
+              ))}
+            </dl>
+          </Card>
+          <Card title={tf("asText")}>
+            <pre className="overflow-x-auto rounded-lg bg-gray-50 p-3 font-mono text-xs whitespace-pre-wrap break-all dark:bg-gray-800/60" data-testid="command-text">
+              {job.commandText}
+            </pre>
+          </Card>
+        </div>
+        <div className="lg:col-span-2">
+          <JobLive id={job.id} timezone={job.timezone} />
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,18 @@
+import { getTranslations } from "next-intl/server";
+import { PageHeader } from "@/app/_components/ui";
+import { requirePageUser } from "@/server/auth/guard";
+import { can } from "@/server/auth/permissions";
+import { displayTimeZone } from "@/server/i18n/zone";
+import { newJobValues } from "../form-values";
+import { JobForm } from "../job-form";
+
+export default async function NewJobPage() {
+  const user = await requirePageUser("jobs.write");
+  const t = await getTranslations("jobs");
+  return (
+    <>
+      <PageHeader title={t("new")} />
+      <JobForm initial={newJobValues(displayTimeZone())} canCommand={can(user.role, "jobs.command")} zones={Intl.supportedValuesOf("timeZone")} />
+    </>
+  );
+}

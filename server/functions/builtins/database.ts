@@ -1,0 +1,248 @@
+import { and, desc, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, getSql } from "../../db/client";
+import { RUN_STATUSES, type RunStatus } from "../../db/enums";
+import { jobs, runs } from "../../db/schema";
+import { displayTimeZone } from "../../i18n/zone";
+import { type Builtin, parseArgs, print, rest } from "./common";
+
+const ROW_CAP = 1000;
+const CELL_CAP = 200;
+const STATEMENT_TIMEOUT = "30s";
+
+// Postgres type oids shown right-aligned: int2/4/8, oid, float4/8, numeric, money.
+const NUMERIC_TYPES = new Set([20, 21, 23, 26, 700, 701, 790, 1700]);
+
+/** Terminal columns a string takes: East Asian wide characters (中文, emoji) take two. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    const wide =
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      (c >= 0x1f300 && c <= 0x1faff) ||
+      (c >= 0x20000 && c <= 0x3fffd);
+    w += wide ? 2 : 1;
+  }
+  return w;
+}
+
+function padTo(s: string, width: number, right: boolean): string {
+  const fill = " ".repeat(Math.max(0, width - displayWidth(s)));
+  return right ? fill + s : s + fill;
+}
+
+function cell(v: unknown): string {
+  let s: string;
+  if (v === null || v === undefined) s = "NULL";
+  else if (v instanceof Date) s = Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
+  else if (Buffer.isBuffer(v)) s = `\\x${v.toString("hex")}`;
+  else if (typeof v === "object") s = JSON.stringify(v);
+  else s = String(v);
+  s = s.replace(/\r?\n/g, "\\n").replace(/\t/g, "\\t");
+  return [...s].length > CELL_CAP ? `${[...s].slice(0, CELL_CAP - 1).join("")}…` : s;
+}
+
+/** psql-like aligned table: header, rule, rows, numbers right-aligned. */
+export function formatTable(columns: { name: string; numeric: boolean }[], rows: unknown[][]): string {
+  if (!columns.length) return "";
+  const cells = rows.map((r) => columns.map((_, i) => cell(r[i])));
+  const widths = columns.map((c, i) =>
+    Math.max(displayWidth(c.name), ...cells.map((r) => displayWidth(r[i] ?? ""))),
+  );
+  const line = (values: string[], header: boolean) =>
+    ` ${values.map((v, i) => padTo(v, widths[i] ?? 0, !header && !!columns[i]?.numeric)).join(" | ")}`.trimEnd();
+  return [
+    line(
+      columns.map((c) => c.name),
+      true,
+    ),
+    widths.map((w) => "-".repeat(w + 2)).join("+"),
+    ...cells.map((r) => line(r, false)),
+  ].join("\n");
+}
+
+const ZDatabaseArgs = z.object({
+  op: z
+    .string({ error: "an operation is required (query)" })
+    .trim()
+    .toLowerCase()
+    .pipe(z.literal("query", { error: "the only operation is query" })),
+  statement: z
+    .string()
+    .trim()
+    .transform((s) => s.replace(/;\s*$/, ""))
+    .pipe(z.string().min(1, "an SQL statement is required")),
+});
+
+type PgColumn = { name: string; type: number };
+
+const database: Builtin = {
+  name: "Database",
+  params: ["op", "sql"],
+  description: `Runs one read-only SQL statement on Kairos's database (query,SQL) and prints the rows (${STATEMENT_TIMEOUT} limit).`,
+  descriptionZh: `在 Kairos 自身数据库上执行一条只读 SQL（query,SQL）并打印结果（限时 ${STATEMENT_TIMEOUT}）。`,
+  async run(args, ctx) {
+    // The seed writes `Database query,SELECT a, b FROM t`: the SQL is everything after the op.
+    const a = parseArgs(ZDatabaseArgs, { op: args[0], statement: rest(args, 1) });
+    const signal = ctx.signal;
+    signal.throwIfAborted();
+    const kept: unknown[][] = [];
+    let rowCount = 0;
+    let columns: PgColumn[] | undefined;
+    const meta = await getSql()
+      .begin("read only", async (tx) => {
+        await tx.unsafe(`set local statement_timeout = '${STATEMENT_TIMEOUT}'`);
+        // A cursor runs on the extended protocol, where Postgres refuses several statements at once,
+        // and lets huge results stream past the row cap instead of filling memory.
+        const q = tx.unsafe(a.statement, [], { prepare: false }).values();
+        const cancel = () => q.cancel();
+        signal.addEventListener("abort", cancel, { once: true });
+        try {
+          return await q.cursor(500, (batch) => {
+            columns ??= (batch as unknown as { columns?: PgColumn[] }).columns;
+            for (const row of batch) if (rowCount++ < ROW_CAP) kept.push(row);
+          });
+        } finally {
+          signal.removeEventListener("abort", cancel);
+        }
+      })
+      .catch((e: unknown) => {
+        // Postgres's wording for a second statement on the extended protocol is obscure.
+        if (String((e as Error | undefined)?.message).includes("multiple commands")) {
+          throw new Error("only one SQL statement is allowed");
+        }
+        throw e;
+      });
+    signal.throwIfAborted();
+    columns ??= (meta as unknown as { columns?: PgColumn[] }).columns ?? [];
+    const table = formatTable(
+      columns.map((c) => ({ name: c.name, numeric: NUMERIC_TYPES.has(c.type) })),
+      kept,
+    );
+    const lines = table ? [table] : [];
+    if (rowCount > ROW_CAP) lines.push(`[… ${rowCount - ROW_CAP} more rows not shown]`);
+    lines.push(columns.length ? `(${rowCount} ${rowCount === 1 ? "row" : "rows"})` : meta.command);
+    print(ctx, lines.join("\n"));
+    return { ok: true, result: { rowCount, command: meta.command } };
+  },
+};
+
+const PERIODS = {
+  daily: { hours: 24, label: "last 24 hours" },
+  weekly: { hours: 24 * 7, label: "last 7 days" },
+};
+const FAILED: RunStatus[] = ["failed", "timed_out", "lost"];
+const FAILED_SHOWN = 50;
+
+const ZReportArgs = z.object({
+  period: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default("daily")
+    .transform((v) => v || "daily")
+    .pipe(z.enum(["daily", "weekly"], { error: "must be daily or weekly" })),
+});
+
+function when(d: Date | null, timeZone: string): string {
+  if (!d) return "-";
+  // Swedish formatting is ISO-like ("2025-01-31 23:59:59"), in any zone.
+  return new Intl.DateTimeFormat("sv-SE", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).format(d);
+}
+
+function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+const report: Builtin = {
+  name: "Report",
+  params: ["period"],
+  description:
+    "Summarises Kairos runs of the last day (daily) or week (weekly): statuses, failures, slowest runs.",
+  descriptionZh: "汇总最近一天（daily）或一周（weekly）的 Kairos 运行：状态统计、失败记录、最慢的运行。",
+  async run(args, ctx) {
+    const { period } = parseArgs(ZReportArgs, { period: args[0] });
+    const { hours, label } = PERIODS[period];
+    const until = new Date();
+    const since = new Date(until.getTime() - hours * 3_600_000);
+    const db = getDb();
+    const at = sql<Date>`coalesce(${runs.startedAt}, ${runs.enqueuedAt})`.mapWith(runs.enqueuedAt);
+    // A raw expression has no column type to encode a Date with: pass the instant as text.
+    const inPeriod: SQL = sql`${at} >= ${since.toISOString()}::timestamptz`;
+    const tookMs = sql<number>`extract(epoch from ${runs.finishedAt} - ${runs.startedAt}) * 1000`;
+    ctx.signal.throwIfAborted();
+    const [byStatusRows, failedRows, slowRows] = await Promise.all([
+      db
+        .select({ status: runs.status, n: sql<number>`count(*)::int` })
+        .from(runs)
+        .where(inPeriod)
+        .groupBy(runs.status),
+      db
+        .select({ id: runs.id, job: jobs.name, status: runs.status, at, error: runs.error })
+        .from(runs)
+        .innerJoin(jobs, eq(jobs.id, runs.jobId))
+        .where(and(inPeriod, inArray(runs.status, FAILED)))
+        .orderBy(desc(runs.id))
+        .limit(FAILED_SHOWN),
+      db
+        .select({ id: runs.id, job: jobs.name, status: runs.status, at, ms: tookMs })
+        .from(runs)
+        .innerJoin(jobs, eq(jobs.id, runs.jobId))
+        .where(and(inPeriod, isNotNull(runs.startedAt), isNotNull(runs.finishedAt)))
+        .orderBy(desc(tookMs))
+        .limit(5),
+    ]);
+    ctx.signal.throwIfAborted();
+
+    const byStatus = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<RunStatus, number>;
+    for (const r of byStatusRows) byStatus[r.status] = r.n;
+    const total = byStatusRows.reduce((n, r) => n + r.n, 0);
+    const failed = FAILED.reduce((n, s) => n + byStatus[s], 0);
+    const zone = displayTimeZone();
+    const out: string[] = [
+      `Kairos ${period} report: ${label}, ${when(since, zone)} – ${when(until, zone)} (${zone})`,
+      "",
+      `Runs: ${total}`,
+      ...RUN_STATUSES.filter((s) => byStatus[s] > 0).map((s) => `  ${s.padEnd(10)} ${byStatus[s]}`),
+      "",
+      `Failed runs: ${failed}`,
+      ...failedRows.map(
+        (r) =>
+          `  #${r.id} ${r.job} at ${when(r.at, zone)} [${r.status}]${r.error ? `: ${r.error.split("\n")[0]}` : ""}`,
+      ),
+      ...(failed > failedRows.length ? [`  [… ${failed - failedRows.length} more]`] : []),
+      "",
+      `Slowest runs:`,
+      ...(slowRows.length
+        ? slowRows.map(
+            (r) => `  #${r.id} ${r.job} ${duration(Number(r.ms))} at ${when(r.at, zone)} [${r.status}]`,
+          )
+        : ["  (none finished)"]),
+    ];
+    print(ctx, out.join("\n"));
+    return {
+      ok: true,
+      result: { period, since: since.toISOString(), until: until.toISOString(), total, failed, byStatus },
+    };
+  },
+};
+
+export const databaseBuiltins: Builtin[] = [database, report];

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { audit } from "../audit";
+import { requirePermission, router } from "../trpc";
+import { parseCron } from "../schedule/cron";
+import { isValidTimeZone } from "../schedule/cron";
+import { displayTimeZone } from "../i18n/zone";
+import { readFunctionCatalog, requestFunctionReload } from "../functions/catalog";
+import {
+  cloneJob,
+  createJob,
+  deleteJob,
+  getJob,
+  isSchedulerPaused,
+  listJobs,
+  recentDurations,
+  restartJob,
+  runJobNow,
+  setSchedulerPaused,
+  stopJob,
+  updateJob,
+} from "./jobs";
+import { ZCronPreviewInput, ZJobId, ZJobInput, ZListJobsInput } from "./schema";
+
+export const jobsRouter = router({
+  list: requirePermission("jobs.read")
+    .input(ZListJobsInput)
+    .query(async ({ ctx, input }) => {
+      const page = await listJobs(ctx.db, input);
+      const durations = await recentDurations(
+        ctx.db,
+        page.items.map((j) => j.id),
+      );
+      return { ...page, items: page.items.map((j) => ({ ...j, durations: durations.get(j.id) ?? [] })) };
+    }),
+  get: requirePermission("jobs.read")
+    .input(ZJobId)
+    .query(({ ctx, input }) => getJob(ctx.db, input.id)),
+  create: requirePermission("jobs.write")
+    .input(ZJobInput)
+    .mutation(({ ctx, input }) => createJob(ctx.db, ctx.actor, input)),
+  update: requirePermission("jobs.write")
+    .input(z.object({ id: z.number().int().positive(), job: ZJobInput }))
+    .mutation(({ ctx, input }) => updateJob(ctx.db, ctx.actor, input.id, input.job)),
+  delete: requirePermission("jobs.write")
+    .input(ZJobId)
+    .mutation(async ({ ctx, input }) => {
+      await deleteJob(ctx.db, ctx.actor, input.id);
+      return { ok: true };
+    }),
+  clone: requirePermission("jobs.write")
+    .input(ZJobId)
+    .mutation(({ ctx, input }) => cloneJob(ctx.db, ctx.actor, input.id)),
+  runNow: requirePermission("jobs.run")
+    .input(ZJobId)
+    .mutation(({ ctx, input }) => runJobNow(ctx.db, ctx.actor, input.id)),
+  stop: requirePermission("jobs.run")
+    .input(ZJobId)
+    .mutation(({ ctx, input }) => stopJob(ctx.db, ctx.actor, input.id)),
+  restart: requirePermission("jobs.run")
+    .input(ZJobId)
+    .mutation(({ ctx, input }) => restartJob(ctx.db, ctx.actor, input.id)),
+  scheduler: requirePermission("jobs.read")
+    .input(z.void())
+    .query(async ({ ctx }) => ({ paused: await isSchedulerPaused(ctx.db) })),
+  setPaused: requirePermission("jobs.write")
+    .input(z.object({ paused: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      await setSchedulerPaused(ctx.db, ctx.actor, input.paused);
+      return { paused: input.paused };
+    }),
+  /** What a schedule means, as you type it: its text in both languages and its next fires. */
+  previewCron: requirePermission("jobs.read")
+    .input(ZCronPreviewInput)
+    .query(({ input }) => {
+      const timezone = input.timezone || displayTimeZone();
+      if (!isValidTimeZone(timezone)) return { ok: false as const, error: `unknown time zone "${timezone}"` };
+      try {
+        const s = parseCron(input.cron, timezone);
+        return {
+          ok: true as const,
+          timezone,
+          normalized: s.normalized,
+          text: { en: s.describe("en"), "zh-CN": s.describe("zh-CN") },
+          next: s.nextN(new Date(), input.count),
+        };
+      } catch (e) {
+        return { ok: false as const, error: e instanceof Error ? e.message : String(e) };
+      }
+    }),
+  functions: requirePermission("jobs.read")
+    .input(z.void())
+    .query(({ ctx }) => readFunctionCatalog(ctx.db)),
+  reloadFunctions: requirePermission("jobs.write")
+    .input(z.void())
+    .mutation(async ({ ctx }) => {
+      await requestFunctionReload(ctx.db);
+      await audit(ctx.db, ctx.actor, "functions.reload", "functions", null);
+      return { ok: true };
+    }),
+});

@@ -1,0 +1,37 @@
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "../db/client";
+
+export const CANCEL_CHANNEL = "kairos_cancel";
+
+/**
+ * Stops runs. A queued run is cancelled on the spot (and its queue job removed); a running
+ * one is asked to stop: the worker holding it hears the NOTIFY, aborts it (killing a
+ * command's whole process group) and records it as cancelled.
+ */
+export async function cancelActiveRuns(
+  db: DbOrTx,
+  target: { jobIds?: number[]; runIds?: number[]; reason: string },
+): Promise<{ cancelled: number[]; signalled: number[] }> {
+  const jobIds = target.jobIds ?? [];
+  const runIds = target.runIds ?? [];
+  if (!jobIds.length && !runIds.length) return { cancelled: [], signalled: [] };
+  const match = sql`(job_id = any(${sql.param(jobIds)}::bigint[]) or id = any(${sql.param(runIds)}::bigint[]))`;
+  const cancelled = await db.execute<{ id: string }>(sql`
+    update runs set status = 'cancelled', finished_at = now(), cancel_requested_at = now(), error = ${target.reason}
+    where status = 'queued' and ${match}
+    returning id`);
+  if (cancelled.length) {
+    await db.execute(sql`
+      select graphile_worker.remove_job('run:' || id) from unnest(${sql.param(cancelled.map((r) => Number(r.id)))}::bigint[]) as id`);
+  }
+  const signalled = await db.execute<{ id: string }>(sql`
+    update runs set cancel_requested_at = coalesce(cancel_requested_at, now()), error = coalesce(error, ${target.reason})
+    where status = 'running' and ${match}
+    returning id`);
+  // Delivered when the caller's transaction commits; chunked under NOTIFY's 8000-byte payload limit.
+  for (let i = 0; i < signalled.length; i += 400) {
+    const ids = signalled.slice(i, i + 400).map((r) => r.id);
+    await db.execute(sql`select pg_notify(${CANCEL_CHANNEL}, ${ids.join(",")})`);
+  }
+  return { cancelled: cancelled.map((r) => Number(r.id)), signalled: signalled.map((r) => Number(r.id)) };
+}

@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "../db/client";
+import type { JobPolicy, RunTrigger } from "../db/enums";
+import { cancelActiveRuns } from "./cancel";
+
+export const RUN_TASK = "run_execute";
+export const runJobKey = (runId: number) => `run:${runId}`;
+/** Serial jobs share one graphile-worker queue, which runs its jobs one at a time, in order. */
+export const serialQueue = (jobId: number) => `job:${jobId}`;
+
+export type RunSpec = {
+  jobId: number;
+  policy: JobPolicy;
+  trigger: RunTrigger;
+  scheduledAt: Date;
+  attempt?: number;
+  parentRunId?: number | null;
+  requestedBy?: number | null;
+  /** Delay the start (retries with backoff). */
+  runAt?: Date;
+};
+
+export type CreatedRun = { id: number; jobId: number; status: "queued" | "skipped"; scheduledAt: Date };
+
+const isFire = (t: RunTrigger) => t === "schedule" || t === "catch_up" || t === "chain";
+
+/**
+ * Creates runs and queues their execution, applying each job's concurrency policy, in the
+ * caller's transaction. Batched: a few statements whatever the number of specs.
+ *   parallel — queued at once;  serial — queued on the job's own queue (one at a time);
+ *   skip — a scheduled fire while a run is active is recorded as skipped;
+ *   replace — active runs are cancelled first.
+ * A cron slot yields one run even if two schedulers race for it (unique index, ON CONFLICT).
+ */
+export async function createRuns(db: DbOrTx, specs: RunSpec[]): Promise<CreatedRun[]> {
+  if (!specs.length) return [];
+  const skipJobs = [...new Set(specs.filter((s) => s.policy === "skip" && isFire(s.trigger)).map((s) => s.jobId))];
+  const active = new Set<number>();
+  if (skipJobs.length) {
+    const rows = await db.execute<{ job_id: string }>(sql`
+      select distinct job_id from runs
+      where job_id = any(${sql.param(skipJobs)}::bigint[]) and status in ('queued', 'running')`);
+    for (const r of rows) active.add(Number(r.job_id));
+  }
+  const replaceJobs = [...new Set(specs.filter((s) => s.policy === "replace").map((s) => s.jobId))];
+  if (replaceJobs.length) await cancelActiveRuns(db, { jobIds: replaceJobs, reason: "replaced by a newer run" });
+
+  const rows = specs.map((s) => {
+    const skipped = s.policy === "skip" && isFire(s.trigger) && active.has(s.jobId);
+    if (s.policy === "skip") active.add(s.jobId);
+    return {
+      job_id: s.jobId,
+      trigger: s.trigger,
+      scheduled_at: s.scheduledAt.toISOString(),
+      attempt: s.attempt ?? 1,
+      parent_run_id: s.parentRunId ?? null,
+      requested_by: s.requestedBy ?? null,
+      status: skipped ? "skipped" : "queued",
+      queue: s.policy === "serial" ? serialQueue(s.jobId) : null,
+      run_at: s.runAt?.toISOString() ?? null,
+    };
+  });
+  const inserted = await db.execute<{ id: string; job_id: string; status: "queued" | "skipped"; scheduled_ms: number; trigger: RunTrigger }>(sql`
+    insert into runs (job_id, trigger, scheduled_at, attempt, parent_run_id, requested_by, status, finished_at, error)
+    select job_id, trigger, scheduled_at, attempt, parent_run_id, requested_by, status,
+           case when status = 'skipped' then now() end,
+           case when status = 'skipped' then 'skipped: an earlier run of this job is still active' end
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+      job_id bigint, trigger run_trigger, scheduled_at timestamptz, attempt smallint, parent_run_id bigint,
+      requested_by bigint, status run_status)
+    on conflict (job_id, scheduled_at) where trigger in ('schedule', 'catch_up') do nothing
+    returning id, job_id, status, trigger, (extract(epoch from scheduled_at) * 1000)::float8 as scheduled_ms`);
+
+  // Match each new row back to its spec (for queue and delay) by job, slot and trigger.
+  const pending = new Map<string, (typeof rows)[number][]>();
+  for (const r of rows) {
+    const k = `${r.job_id}|${r.scheduled_at}|${r.trigger}`;
+    pending.set(k, [...(pending.get(k) ?? []), r]);
+  }
+  const queued: { id: number; queue: string | null; run_at: string | null }[] = [];
+  for (const r of inserted) {
+    if (r.status !== "queued") continue;
+    const spec = pending.get(`${r.job_id}|${new Date(Number(r.scheduled_ms)).toISOString()}|${r.trigger}`)?.shift();
+    queued.push({ id: Number(r.id), queue: spec?.queue ?? null, run_at: spec?.run_at ?? null });
+  }
+  if (queued.length) {
+    await db.execute(sql`
+      select count(*) from graphile_worker.add_jobs(array(
+        select row(${RUN_TASK}, json_build_object('runId', x.id), x.queue, coalesce(x.run_at, now()), 1,
+                   'run:' || x.id, null, null)::graphile_worker.job_spec
+        from jsonb_to_recordset(${JSON.stringify(queued)}::jsonb) as x(id bigint, queue text, run_at timestamptz)
+      ))`);
+  }
+  return inserted.map((r) => ({
+    id: Number(r.id),
+    jobId: Number(r.job_id),
+    status: r.status,
+    scheduledAt: new Date(Number(r.scheduled_ms)),
+  }));
+}

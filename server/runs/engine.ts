@@ -1,0 +1,156 @@
+import type { Sql } from "postgres";
+import type { Db } from "../db/client";
+import { sql } from "drizzle-orm";
+import { COMMAND_DEFAULT_TIMEOUT_SECONDS, type CommandParams } from "../jobs/params";
+import { log } from "../log";
+import { CANCEL_CHANNEL } from "./cancel";
+import type { ExecResult, Executor } from "./executor";
+import { afterRun } from "./followups";
+import { runCommand } from "./modes/command";
+import { runFunc } from "./modes/func";
+import { runHttp } from "./modes/http";
+import { RunOutputBuffer } from "./output";
+import { type RunOutcome, RunStore, type StartedRun } from "./store";
+
+const EXECUTORS: Record<string, Executor<never>> = {
+  http: runHttp as Executor<never>,
+  command: runCommand as Executor<never>,
+  func: runFunc as Executor<never>,
+};
+
+/** A job's own timeout wins; otherwise the mode's: the seed's 30 s for commands. */
+export function timeoutMsFor(run: StartedRun): number | null {
+  if (run.job.timeoutSeconds) return run.job.timeoutSeconds * 1000;
+  if (run.job.mode === "command") {
+    return ((run.job.params as CommandParams).timeout ?? COMMAND_DEFAULT_TIMEOUT_SECONDS) * 1000;
+  }
+  if (run.job.mode === "http") return 60_000;
+  if (run.job.mode === "func") return 300_000;
+  return null;
+}
+
+type AbortReason = "timeout" | "cancel" | "shutdown";
+
+/**
+ * Executes runs on one worker: marks them started, runs the mode's executor with a timeout
+ * and a stop signal, stores the output, records the end, then retries / chains / notifies.
+ * Stop requests arrive by LISTEN (NOTIFY from cancelActiveRuns) with a polling fallback.
+ */
+export class RunEngine {
+  readonly store: RunStore;
+  private readonly active = new Map<number, AbortController>();
+  private unlisten: (() => Promise<void>) | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private readonly l = log("runs");
+
+  constructor(
+    private readonly db: Db,
+    private readonly listener: Sql,
+    readonly workerId: string,
+    private readonly outputCap: number,
+  ) {
+    this.store = new RunStore(db, workerId);
+  }
+
+  async start() {
+    const sub = await this.listener.listen(CANCEL_CHANNEL, (payload) => {
+      for (const id of payload.split(",")) this.active.get(Number(id))?.abort("cancel");
+    });
+    this.unlisten = () => sub.unlisten();
+    // If a NOTIFY was missed (connection blip), the stop request is still in the row.
+    this.poll = setInterval(() => void this.pollCancels(), 3_000);
+  }
+
+  get activeCount() {
+    return this.active.size;
+  }
+
+  private async pollCancels() {
+    if (!this.active.size) return;
+    try {
+      const rows = await this.db.execute<{ id: string }>(sql`
+        select id from runs where id = any(${sql.param([...this.active.keys()])}::bigint[])
+        and status = 'running' and cancel_requested_at is not null`);
+      for (const r of rows) this.active.get(Number(r.id))?.abort("cancel");
+    } catch (err) {
+      this.l.warn({ err }, "cancel poll failed");
+    }
+  }
+
+  async execute(runId: number): Promise<void> {
+    const run = await this.store.start(runId);
+    if (!run) return; // cancelled, skipped or handled elsewhere before it started
+    const ac = new AbortController();
+    this.active.set(run.id, ac);
+    const timeoutMs = timeoutMsFor(run);
+    const timer = timeoutMs ? setTimeout(() => ac.abort("timeout"), timeoutMs) : undefined;
+    const out = new RunOutputBuffer(run.id, this.outputCap, (chunks) => this.store.append(chunks));
+    let result: ExecResult;
+    try {
+      const executor = EXECUTORS[run.job.mode];
+      result = executor
+        ? await executor(run.job.params as never, { runId: run.id, jobId: run.job.id, signal: ac.signal, timeoutMs, out })
+        : { ok: false, error: `${run.job.mode} jobs cannot run yet` };
+    } catch (e) {
+      result = { ok: false, error: e instanceof Error ? e.message : String(e) };
+    } finally {
+      clearTimeout(timer);
+      this.active.delete(run.id);
+    }
+    const reason = ac.signal.aborted ? (ac.signal.reason as AbortReason) : null;
+    if (reason === "timeout") out.write("system", `\n[timed out after ${(timeoutMs ?? 0) / 1000} s]\n`);
+    if (reason === "cancel") out.write("system", "\n[stopped on request]\n");
+    if (reason === "shutdown") out.write("system", "\n[the worker shut down]\n");
+    const written = await out.close();
+    const outcome: RunOutcome = {
+      id: run.id,
+      status:
+        reason === "timeout"
+          ? "timed_out"
+          : reason === "cancel"
+            ? "cancelled"
+            : reason === "shutdown"
+              ? "lost"
+              : result.ok
+                ? "succeeded"
+                : "failed",
+      exitCode: result.exitCode ?? null,
+      httpStatus: result.httpStatus ?? null,
+      error:
+        reason === "timeout"
+          ? `timed out after ${(timeoutMs ?? 0) / 1000} s`
+          : reason === "shutdown"
+            ? `worker ${this.workerId} shut down`
+            : reason === "cancel"
+              ? null
+              : result.ok
+                ? null
+                : (result.error ?? "failed"),
+      result: jsonSafe(result.result),
+      outputBytes: written.bytes,
+      outputTruncated: written.truncated,
+    };
+    const recorded = await this.store.finish(outcome);
+    if (recorded) await afterRun(this.db, run, outcome);
+  }
+
+  /** On shutdown: stop what is still running; those runs end as lost (and retry by policy). */
+  async stop() {
+    clearInterval(this.poll);
+    for (const ac of this.active.values()) ac.abort("shutdown");
+    await this.unlisten?.().catch(() => {});
+  }
+}
+
+/** Keeps `result` storable: JSON-serialisable and small, else a note. */
+function jsonSafe(v: unknown): unknown {
+  if (v === undefined) return undefined;
+  try {
+    const s = JSON.stringify(v);
+    if (s === undefined) return undefined;
+    return s.length > 64 * 1024 ? { note: `result of ${s.length} bytes not stored` } : JSON.parse(s);
+  } catch {
+    return { note: "result is not JSON-serialisable" };
+  }
+}
+

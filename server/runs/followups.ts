@@ -1,0 +1,97 @@
+import { sql } from "drizzle-orm";
+import { createElement } from "react";
+import { FailedRun } from "../../emails/failed-run";
+import type { Db } from "../db/client";
+import type { JobPolicy } from "../db/enums";
+import { publicUrl } from "../env-derived";
+import { isLocale } from "../i18n/locale";
+import { translator } from "../i18n/messages";
+import { displayTimeZone } from "../i18n/zone";
+import { log } from "../log";
+import { sendMail } from "../mail/outbox";
+import { renderEmail } from "../mail/render";
+import { createRuns, type RunSpec } from "./create";
+import type { RunOutcome, StartedRun } from "./store";
+
+const BAD = new Set(["failed", "timed_out", "lost"]);
+
+/**
+ * What follows the end of a run: a retry (with exponential backoff) while attempts remain;
+ * otherwise the chained jobs (on success / on final failure) and, on final failure, a mail to
+ * the job's notification addresses.
+ */
+export async function afterRun(db: Db, run: StartedRun, outcome: Pick<RunOutcome, "status" | "error">) {
+  const l = log("runs").child({ runId: run.id, jobId: run.job.id });
+  try {
+    const bad = BAD.has(outcome.status);
+    const retrying = bad && run.attempt <= run.job.retries;
+    const specs: RunSpec[] = [];
+    if (retrying) {
+      const delayS = run.job.retryBackoffSeconds * 2 ** (run.attempt - 1);
+      specs.push({
+        jobId: run.job.id,
+        policy: run.job.policy,
+        trigger: "retry",
+        scheduledAt: new Date(Date.now() + delayS * 1000),
+        runAt: new Date(Date.now() + delayS * 1000),
+        attempt: run.attempt + 1,
+        parentRunId: run.id,
+      });
+    }
+    const chained = outcome.status === "succeeded" ? run.job.onSuccessStart : bad && !retrying ? run.job.onFailureStart : [];
+    if (chained.length) {
+      const targets = await db.execute<{ id: string; policy: JobPolicy }>(
+        sql`select id, policy from jobs where id = any(${sql.param(chained)}::bigint[])`,
+      );
+      for (const t of targets) {
+        specs.push({ jobId: Number(t.id), policy: t.policy, trigger: "chain", scheduledAt: new Date(), parentRunId: run.id });
+      }
+    }
+    if (specs.length) await createRuns(db, specs);
+    if (bad && !retrying && run.job.notifyEmails.length) await notifyFailure(db, run, outcome);
+  } catch (err) {
+    l.error({ err }, "follow-up of a run failed");
+  }
+}
+
+async function notifyFailure(db: Db, run: StartedRun, outcome: Pick<RunOutcome, "status" | "error">) {
+  const [owner] = await db.execute<{ locale: string | null }>(
+    sql`select locale from users where id = ${run.job.ownerId ?? -1}`,
+  );
+  const locale = isLocale(owner?.locale) ? owner.locale : "en";
+  const tail = await db.execute<{ data: string }>(sql`
+    select data from run_logs where run_id = ${run.id} order by seq desc limit 20`);
+  const text = tail
+    .map((r) => r.data)
+    .reverse()
+    .join("");
+  const logTail = text.split("\n").slice(-40).join("\n").slice(-4000);
+  const fmt = new Intl.DateTimeFormat("sv-SE", {
+    timeZone: displayTimeZone(),
+    dateStyle: "short",
+    timeStyle: "medium",
+  });
+  const { html, text: plain } = await renderEmail(
+    createElement(FailedRun, {
+      locale,
+      jobName: run.job.name,
+      runId: run.id,
+      status: outcome.status,
+      error: outcome.error ?? outcome.status,
+      attempt: run.attempt,
+      scheduledAt: fmt.format(run.scheduledAt),
+      finishedAt: fmt.format(new Date()),
+      logTail,
+      runUrl: `${publicUrl()}/runs/${run.id}`,
+      url: publicUrl(),
+    }),
+  );
+  const t = translator(locale);
+  await sendMail(db, {
+    kind: "job-failure",
+    to: run.job.notifyEmails,
+    subject: `[Kairos] ${t("email.failedRun.subject", { job: run.job.name, status: t(`runs.status.${outcome.status}` as never) })} (#${run.id})`,
+    html,
+    text: plain,
+  });
+}

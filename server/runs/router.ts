@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { requirePermission, router } from "../trpc";
+import { cancelActiveRuns } from "./cancel";
+import { getRun, getRunLog, listRuns, runCounts, ZListRunsInput, ZRunLogInput } from "./runs";
+import { audit } from "../audit";
+
+const ZId = z.object({ id: z.number().int().positive() });
+const FINISHED = new Set(["succeeded", "failed", "timed_out", "cancelled", "skipped", "lost"]);
+
+export const runsRouter = router({
+  list: requirePermission("jobs.read")
+    .input(ZListRunsInput)
+    .query(({ ctx, input }) => listRuns(ctx.db, input)),
+  get: requirePermission("jobs.read")
+    .input(ZId)
+    .query(({ ctx, input }) => getRun(ctx.db, input.id)),
+  log: requirePermission("jobs.read")
+    .input(ZRunLogInput)
+    .query(({ ctx, input }) => getRunLog(ctx.db, input)),
+  counts: requirePermission("jobs.read")
+    .input(z.void())
+    .query(({ ctx }) => runCounts(ctx.db)),
+  /**
+   * Live tail over SSE: new output chunks and the run's status as they happen, ending when the
+   * run has finished and everything it wrote has been sent. Polls the database (any web
+   * process can serve any run; no sticky sessions).
+   */
+  tail: requirePermission("jobs.read")
+    .input(z.object({ id: z.number().int().positive(), afterSeq: z.number().int().min(-1).default(-1) }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      let after = input.afterSeq;
+      let lastStatus = "";
+      while (!signal?.aborted) {
+        const run = await getRun(ctx.db, input.id);
+        const chunks = await getRunLog(ctx.db, { id: input.id, afterSeq: after, limit: 1000 });
+        if (chunks.length) after = chunks[chunks.length - 1]?.seq ?? after;
+        if (chunks.length || run.status !== lastStatus) {
+          lastStatus = run.status;
+          yield { run, chunks };
+        }
+        if (FINISHED.has(run.status) && chunks.length < 1000) return;
+        await new Promise((r) => setTimeout(r, chunks.length === 1000 ? 0 : 400));
+      }
+    }),
+  stop: requirePermission("jobs.run")
+    .input(ZId)
+    .mutation(async ({ ctx, input }) => {
+      return ctx.db.transaction(async (tx) => {
+        const r = await cancelActiveRuns(tx, { runIds: [input.id], reason: `stopped by ${ctx.actor.name}` });
+        await audit(tx, ctx.actor, "run.stop", "run", input.id, { after: r });
+        return r;
+      });
+    }),
+});

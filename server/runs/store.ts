@@ -1,0 +1,172 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { JobMode, JobPolicy, RunStatus, RunTrigger } from "../db/enums";
+import { Batcher } from "../lib/batcher";
+import type { LogChunk } from "./output";
+
+/** A run as its worker starts it: the run and the job definition it executes. */
+export type StartedRun = {
+  id: number;
+  attempt: number;
+  trigger: RunTrigger;
+  scheduledAt: Date;
+  job: {
+    id: number;
+    name: string;
+    mode: JobMode;
+    params: unknown;
+    policy: JobPolicy;
+    timeoutSeconds: number | null;
+    retries: number;
+    retryBackoffSeconds: number;
+    onSuccessStart: number[];
+    onFailureStart: number[];
+    notifyEmails: string[];
+    ownerId: number | null;
+  };
+};
+
+export type RunOutcome = {
+  id: number;
+  status: Extract<RunStatus, "succeeded" | "failed" | "timed_out" | "cancelled" | "lost">;
+  exitCode: number | null;
+  httpStatus: number | null;
+  error: string | null;
+  result: unknown;
+  outputBytes: number;
+  outputTruncated: boolean;
+};
+
+export type StartRow = {
+  id: string;
+  attempt: number;
+  trigger: RunTrigger;
+  scheduled_ms: number;
+  job_id: string;
+  name: string;
+  mode: JobMode;
+  params: unknown;
+  policy: JobPolicy;
+  timeout_seconds: number | null;
+  retries: number;
+  retry_backoff_seconds: number;
+  on_success_start: string[];
+  on_failure_start: string[];
+  notify_emails: string[];
+  owner_id: string | null;
+};
+
+/**
+ * The worker's writes to run history, each batched across all runs in flight: marking runs
+ * started, appending their output, and recording how they ended (and the job's last status).
+ * A few statements per event-loop turn instead of several per run.
+ */
+export class RunStore {
+  private starts: Batcher<number, StartedRun | null>;
+  private logs: Batcher<LogChunk[], void>;
+  private finishes: Batcher<RunOutcome, boolean>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly workerId: string,
+  ) {
+    this.starts = new Batcher((ids) => this.startMany(ids));
+    this.logs = new Batcher((lists) => this.appendMany(lists));
+    this.finishes = new Batcher((outcomes) => this.finishMany(outcomes));
+  }
+
+  /** Marks a queued run running; null when it is no longer queued (cancelled, skipped, done). */
+  start(runId: number): Promise<StartedRun | null> {
+    return this.starts.push(runId);
+  }
+
+  append(chunks: LogChunk[]): Promise<void> {
+    return chunks.length ? this.logs.push(chunks) : Promise.resolve();
+  }
+
+  /** Records the end of a run; false when it had already been ended elsewhere (e.g. as lost). */
+  finish(outcome: RunOutcome): Promise<boolean> {
+    return this.finishes.push(outcome);
+  }
+
+  private async startMany(ids: number[]): Promise<(StartedRun | null)[]> {
+    const rows = await this.db.execute<StartRow>(sql`
+      update runs r set status = 'running', started_at = now(), worker_id = ${this.workerId}
+      from jobs j
+      where r.id = any(${sql.param(ids)}::bigint[]) and r.status = 'queued' and j.id = r.job_id
+      returning r.id, r.attempt, r.trigger, (extract(epoch from r.scheduled_at) * 1000)::float8 as scheduled_ms,
+        j.id as job_id, j.name, j.mode, j.params, j.policy, j.timeout_seconds, j.retries, j.retry_backoff_seconds,
+        j.on_success_start, j.on_failure_start, j.notify_emails, j.owner_id`);
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    return ids.map((id) => {
+      const r = byId.get(id);
+      return r ? startedRunFromRow(r) : null;
+    });
+  }
+
+  private async appendMany(lists: LogChunk[][]): Promise<void[]> {
+    const chunks = lists.flat();
+    await this.db.execute(sql`
+      insert into run_logs (run_id, seq, stream, data)
+      select run_id, seq, stream, data
+      from jsonb_to_recordset(${JSON.stringify(chunks)}::jsonb) as x(run_id bigint, seq int, stream log_stream, data text)
+      on conflict do nothing`);
+    return lists.map(() => undefined);
+  }
+
+  private async finishMany(outcomes: RunOutcome[]): Promise<boolean[]> {
+    const rows = outcomes.map((o) => ({
+      id: o.id,
+      status: o.status,
+      exit_code: o.exitCode,
+      http_status: o.httpStatus,
+      error: o.error?.slice(0, 4000) ?? null,
+      result: o.result === undefined ? null : o.result,
+      output_bytes: Math.min(o.outputBytes, 2_147_483_647),
+      output_truncated: o.outputTruncated,
+    }));
+    const done = await this.db.execute<{ id: string }>(sql`
+      with u as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+          id bigint, status run_status, exit_code int, http_status smallint, error text, result jsonb,
+          output_bytes int, output_truncated boolean)
+      ), upd as (
+        update runs r set status = u.status, finished_at = now(), exit_code = u.exit_code,
+               http_status = u.http_status, error = coalesce(u.error, r.error), result = u.result,
+               output_bytes = u.output_bytes, output_truncated = u.output_truncated
+        from u where r.id = u.id and r.status = 'running'
+        returning r.id, r.job_id, r.status, r.finished_at
+      ), last as (
+        update jobs j set last_run_id = x.id, last_run_status = x.status, last_run_at = x.finished_at
+        from (select distinct on (job_id) * from upd order by job_id, id desc) x
+        where j.id = x.job_id and (j.last_run_id is null or j.last_run_id <= x.id)
+      )
+      select id from upd`);
+    const ok = new Set(done.map((r) => Number(r.id)));
+    return outcomes.map((o) => ok.has(o.id));
+  }
+}
+
+/** A joined runs + jobs row (as selected by start and by recovery) → StartedRun. */
+export function startedRunFromRow(r: StartRow): StartedRun {
+  return {
+    id: Number(r.id),
+    attempt: r.attempt,
+    trigger: r.trigger,
+    scheduledAt: new Date(Number(r.scheduled_ms)),
+    job: {
+      id: Number(r.job_id),
+      name: r.name,
+      mode: r.mode,
+      params: r.params,
+      policy: r.policy,
+      timeoutSeconds: r.timeout_seconds,
+      retries: r.retries,
+      retryBackoffSeconds: r.retry_backoff_seconds,
+      onSuccessStart: r.on_success_start.map(Number),
+      onFailureStart: r.on_failure_start.map(Number),
+      notifyEmails: r.notify_emails,
+      ownerId: r.owner_id === null ? null : Number(r.owner_id),
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { Sql } from "postgres";
+import type { Db } from "../db/client";
+import { isSchedulerPaused, JOBS_CHANNEL } from "../jobs/jobs";
+import { log } from "../log";
+import { fireDueJobs } from "./fire";
+
+export type SchedulerOptions = {
+  batchSize?: number;
+  /** A slot found later than this is a misfire (see the job's misfire policy). */
+  graceMs?: number;
+  /** Never sleep longer than this (timers drift, machines suspend, setTimeout overflows at 2^31 ms). */
+  maxSleepMs?: number;
+};
+
+export type SchedulerStats = {
+  fires: number;
+  ticks: number;
+  lastTickAt: string | null;
+  /** Claim lateness (claim time − slot) over the recent fires, ms. */
+  lagP50: number | null;
+  lagP99: number | null;
+  paused: boolean;
+};
+
+/**
+ * The scheduler loop one worker runs. It sleeps exactly until the earliest next fire (capped),
+ * wakes early when a job changes (LISTEN kairos_jobs), and fires what is due. Several workers
+ * run it at once; the row locks in fireDueJobs share the work between them.
+ */
+export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) {
+  const batchSize = o.batchSize ?? 500;
+  const graceMs = o.graceMs ?? 5_000;
+  const maxSleepMs = o.maxSleepMs ?? 60_000;
+  const l = log("scheduler");
+  const lags: number[] = [];
+  const stats: SchedulerStats = {
+    fires: 0,
+    ticks: 0,
+    lastTickAt: null,
+    lagP50: null,
+    lagP99: null,
+    paused: false,
+  };
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
+      timer = setTimeout(() => wake?.(), Math.max(0, Math.min(ms, maxSleepMs)));
+    });
+
+  const listening = listener
+    .listen(JOBS_CHANNEL, () => wake?.())
+    .catch((err) => {
+      l.error({ err }, "cannot LISTEN for job changes; falling back to timed wake-ups");
+      return undefined;
+    });
+
+  const done = (async () => {
+    await listening;
+    while (!stopped) {
+      try {
+        stats.paused = await isSchedulerPaused(db);
+        if (stats.paused) {
+          await sleep(maxSleepMs);
+          continue;
+        }
+        const r = await fireDueJobs(db, new Date(), { batchSize, graceMs });
+        stats.ticks++;
+        stats.fires += r.created;
+        stats.lastTickAt = new Date().toISOString();
+        if (r.latenessMs.length) {
+          lags.push(...r.latenessMs);
+          if (lags.length > 5_000) lags.splice(0, lags.length - 5_000);
+          const sorted = [...lags].sort((a, b) => a - b);
+          stats.lagP50 = sorted[Math.floor(sorted.length * 0.5)] ?? null;
+          stats.lagP99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? null;
+        }
+        if (r.claimed === batchSize) continue;
+        const wait = r.nextDueAt ? r.nextDueAt.getTime() - Date.now() : maxSleepMs;
+        // Due but claimed by another scheduler (row locked): look again very soon.
+        await sleep(wait <= 0 ? (r.claimed === 0 ? 2 : 0) : wait);
+      } catch (err) {
+        if (stopped) break;
+        l.error({ err }, "scheduler tick failed; retrying in 1 s");
+        await sleep(1_000);
+      }
+    }
+  })();
+
+  return {
+    stats,
+    stop: async () => {
+      stopped = true;
+      wake?.();
+      await done;
+      await (await listening)?.unlisten().catch(() => {});
+    },
+  };
+}
