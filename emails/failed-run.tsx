@@ -23,7 +23,10 @@ export function FailedRun(p: FailedRunProps) {
   return (
     <EmailLayout
       lang={p.locale}
-      preview={t("email.failedRun.subject", { job: p.jobName, status: t(`runs.status.${p.status}` as never) })}
+      preview={t("email.failedRun.subject", {
+        job: p.jobName,
+        status: t(`runs.status.${p.status}` as never),
+      })}
       heading={t("email.failedRun.heading", { job: p.jobName })}
       footer={t("email.footer", { url: p.url })}
     >
@@ -48,7 +51,13 @@ export function FailedRun(p: FailedRunProps) {
       )}
       <Button
         href={p.runUrl}
-        style={{ backgroundColor: "#4f46e5", borderRadius: 6, color: "#fff", fontSize: 14, padding: "10px 16px" }}
+        style={{
+          backgroundColor: "#4f46e5",
+          borderRadius: 6,
+          color: "#fff",
+          fontSize: 14,
+          padding: "10px 16px",
+        }}
       >
         {t("email.failedRun.open")}
       </Button>

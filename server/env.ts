@@ -59,7 +59,12 @@ export const ZEnv = z.object({
   /** Folder of user functions (.js/.mjs) for func-mode jobs. Default: <data dir>/functions. */
   KAIROS_FUNCTIONS_DIR: z.string().min(1).optional(),
   /** Output kept per run (stdout + stderr + HTTP bodies); the rest is counted, not stored. */
-  RUN_OUTPUT_MAX_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
+  RUN_OUTPUT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(1024 * 1024),
   /** Run history kept per job: finished runs older than this many days are deleted… */
   RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** …and beyond this many newest runs per job (each job may override both). */

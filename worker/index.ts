@@ -2,18 +2,17 @@ import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import os from "node:os";
 import { type Runner, run, type WorkerEvents } from "graphile-worker";
-import { getDb } from "../server/db/client";
+import { getDb, getSql } from "../server/db/client";
 import { env } from "../server/env";
 import { appVersion } from "../server/env-derived";
-import { log } from "../server/log";
-import { queueLogger } from "../server/queue/logger";
-import { beat, markStopped, registerWorker } from "../server/workers/heartbeat";
-import { sweepDeadWorkers } from "../server/workers/sweep";
-import { getSql } from "../server/db/client";
 import { FUNCTIONS_CHANNEL, publishFunctionCatalog } from "../server/functions/catalog";
 import { listFunctions, reloadFunctions, startFunctionWatcher } from "../server/functions/registry";
+import { log } from "../server/log";
+import { queueLogger } from "../server/queue/logger";
 import { RunEngine } from "../server/runs/engine";
 import { startScheduler } from "../server/schedule/loop";
+import { beat, markStopped, registerWorker } from "../server/workers/heartbeat";
+import { sweepDeadWorkers } from "../server/workers/sweep";
 import { buildTaskList, HOUSEKEEPING_CRONTAB } from "./tasks";
 
 export type KairosWorker = {

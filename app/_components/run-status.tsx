@@ -20,5 +20,7 @@ export function RunStatusBadge({ status }: { status: RunStatus }) {
 
 export function JobStateBadge({ state }: { state: "waiting" | "running" | "stopped" }) {
   const t = useTranslations("jobs.stateName");
-  return <Badge tone={state === "running" ? "indigo" : state === "waiting" ? "green" : "gray"}>{t(state)}</Badge>;
+  return (
+    <Badge tone={state === "running" ? "indigo" : state === "waiting" ? "green" : "gray"}>{t(state)}</Badge>
+  );
 }

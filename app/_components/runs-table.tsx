@@ -1,6 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
+import type { RunStatus, RunTrigger } from "@/server/db/enums";
 import { DataList } from "./data-list";
 import { Pager } from "./pager";
 import { RunStatusBadge } from "./run-status";
@@ -8,7 +9,6 @@ import { formatMs } from "./sparkline";
 import { DateTime } from "./time";
 import { useTRPC } from "./trpc";
 import { Alert, EmptyState } from "./ui";
-import type { RunStatus, RunTrigger } from "@/server/db/enums";
 
 export type RunFilters = { jobId?: number; status?: RunStatus; trigger?: RunTrigger };
 
@@ -39,7 +39,11 @@ export function RunsTable({
   if (!list.data) return <p className="text-sm text-gray-500">{tc("loading")}</p>;
   if (!list.data.items.length) {
     const filtered = !!(filters.status || filters.trigger);
-    return <EmptyState title={filtered ? t("emptyFiltered") : t("title")}>{filtered ? null : t("empty")}</EmptyState>;
+    return (
+      <EmptyState title={filtered ? t("emptyFiltered") : t("title")}>
+        {filtered ? null : t("empty")}
+      </EmptyState>
+    );
   }
   return (
     <>
@@ -48,10 +52,19 @@ export function RunsTable({
         rowKey={(r) => r.id}
         rowHref={(r) => `/runs/${r.id}`}
         columns={[
-          { key: "id", header: "#", primary: true, cell: (r) => (showJob ? `#${r.id} · ${r.jobName}` : `#${r.id}`) },
+          {
+            key: "id",
+            header: "#",
+            primary: true,
+            cell: (r) => (showJob ? `#${r.id} · ${r.jobName}` : `#${r.id}`),
+          },
           { key: "status", header: t("status"), cell: (r) => <RunStatusBadge status={r.status} /> },
           { key: "trigger", header: t("trigger"), cell: (r) => t(`triggerName.${r.trigger}`) },
-          { key: "scheduled", header: t("scheduled"), cell: (r) => <DateTime value={r.scheduledAt} timeZone={timeZone} /> },
+          {
+            key: "scheduled",
+            header: t("scheduled"),
+            cell: (r) => <DateTime value={r.scheduledAt} timeZone={timeZone} />,
+          },
           {
             key: "duration",
             header: t("duration"),
@@ -75,7 +88,8 @@ export function RunsTable({
           {
             key: "error",
             header: t("error"),
-            cell: (r) => (r.error ? <span className="line-clamp-2 text-red-700 dark:text-red-300">{r.error}</span> : "—"),
+            cell: (r) =>
+              r.error ? <span className="line-clamp-2 text-red-700 dark:text-red-300">{r.error}</span> : "—",
           },
         ]}
       />

@@ -9,7 +9,13 @@ const COLOR: Record<string, string> = {
 };
 
 /** Recent run durations as bars (height = duration, colour = outcome); no hover needed. */
-export function Sparkline({ points, className }: { points: { ms: number; status: string }[]; className?: string }) {
+export function Sparkline({
+  points,
+  className,
+}: {
+  points: { ms: number; status: string }[];
+  className?: string;
+}) {
   if (!points.length) return <span className="text-gray-400">—</span>;
   const max = Math.max(...points.map((p) => p.ms), 1);
   const w = 4;
@@ -21,7 +27,17 @@ export function Sparkline({ points, className }: { points: { ms: number; status:
       <svg width={points.length * (w + gap)} height={h} role="img" aria-label={`last ${points.length} runs`}>
         {points.map((p, i) => {
           const bh = Math.max(2, Math.round((p.ms / max) * h));
-          return <rect key={i} x={i * (w + gap)} y={h - bh} width={w} height={bh} rx={1} className={COLOR[p.status] ?? "fill-gray-400"} />;
+          return (
+            <rect
+              key={i}
+              x={i * (w + gap)}
+              y={h - bh}
+              width={w}
+              height={bh}
+              rx={1}
+              className={COLOR[p.status] ?? "fill-gray-400"}
+            />
+          );
         })}
       </svg>
       <span className="text-xs text-gray-500 tabular-nums">{formatMs(last?.ms ?? 0)}</span>

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { type FSWatcher, watch } from "node:fs";
+import { type Dirent, type FSWatcher, watch } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -190,7 +190,7 @@ export function describeFromSource(
 type FileStamp = { name: string; full: string; mtimeMs: number; size: number };
 
 async function scanFolder(dir: string): Promise<FileStamp[]> {
-  let entries: import("node:fs").Dirent[];
+  let entries: Dirent[];
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (e) {

@@ -1,7 +1,14 @@
 import type { z } from "zod";
 import type { JobMode } from "../db/enums";
 import { DomainError } from "../errors";
-import { type CommandParams, type FuncParams, type HttpParams, ZCommandParams, ZFuncParams, ZHttpParams } from "./params";
+import {
+  type CommandParams,
+  type FuncParams,
+  type HttpParams,
+  ZCommandParams,
+  ZFuncParams,
+  ZHttpParams,
+} from "./params";
 
 /**
  * The seed's command syntax: one `【key】value` per line, e.g.
@@ -49,7 +56,11 @@ function splitKeys(text: string, mode: TextMode): Map<string, string> {
   }
   const before = text.slice(0, found[0]?.index ?? text.length).trim();
   if (found.length && before) {
-    throw new DomainError("BAD_REQUEST", `text before the first 【key】: "${before.slice(0, 40)}"`, "command");
+    throw new DomainError(
+      "BAD_REQUEST",
+      `text before the first 【key】: "${before.slice(0, 40)}"`,
+      "command",
+    );
   }
   return out;
 }
@@ -61,18 +72,24 @@ function pairs(value: string, sep: ":" | "=", what: string): [string, string][] 
     .filter(Boolean)
     .map((p) => {
       const at = p.indexOf(sep);
-      if (at <= 0) throw new DomainError("BAD_REQUEST", `${what} "${p}" needs the form name${sep}value`, "command");
+      if (at <= 0)
+        throw new DomainError("BAD_REQUEST", `${what} "${p}" needs the form name${sep}value`, "command");
       return [p.slice(0, at).trim(), p.slice(at + 1).trim()];
     });
 }
 
 function int(value: string, key: string): number {
   const v = value.trim();
-  if (!/^\d+$/.test(v)) throw new DomainError("BAD_REQUEST", `【${key}】 must be a whole number, got "${v}"`, "command");
+  if (!/^\d+$/.test(v))
+    throw new DomainError("BAD_REQUEST", `【${key}】 must be a whole number, got "${v}"`, "command");
   return Number(v);
 }
 
-function validated<S extends z.ZodType>(schema: S, raw: unknown, keyOf: (field: string) => string): z.infer<S> {
+function validated<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  keyOf: (field: string) => string,
+): z.infer<S> {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
@@ -114,7 +131,7 @@ export function parseCommandText<M extends TextMode>(mode: M, text: string): Mod
         workdir: k.get("workdir")?.trim() || undefined,
         env: Object.fromEntries(k.has("env") ? pairs(k.get("env") ?? "", "=", "variable") : []),
         timeout: k.has("timeout") ? int(k.get("timeout") ?? "", "timeout") : undefined,
-        shell: shell === undefined ? undefined : SHELL_WORDS[shell] ?? shell,
+        shell: shell === undefined ? undefined : (SHELL_WORDS[shell] ?? shell),
       },
       keyOf,
     ) as ModeParams[M];

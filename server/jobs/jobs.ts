@@ -39,7 +39,8 @@ async function wakeSchedulers(db: DbOrTx) {
 }
 
 function conflict(e: unknown): never {
-  if (uniqueViolation(e) === "jobs_name_uq") throw new DomainError("CONFLICT", "a job with this name exists", "name");
+  if (uniqueViolation(e) === "jobs_name_uq")
+    throw new DomainError("CONFLICT", "a job with this name exists", "name");
   throw e;
 }
 
@@ -55,7 +56,9 @@ function toView(row: JobRow, activeRuns: number): JobView {
     ...row,
     activeRuns,
     displayState: row.state === "stopped" ? "stopped" : activeRuns > 0 ? "running" : "waiting",
-    commandText: isTextMode(row.mode) ? formatCommandText(row.mode, row.params as ModeParams[typeof row.mode]) : "",
+    commandText: isTextMode(row.mode)
+      ? formatCommandText(row.mode, row.params as ModeParams[typeof row.mode])
+      : "",
   };
 }
 
@@ -96,7 +99,9 @@ export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<
     }
     if (!row) throw new Error("job insert returned nothing");
     if (v.runOnSave) {
-      await createRuns(tx, [{ jobId: row.id, policy: row.policy, trigger: "immediate", scheduledAt: now, requestedBy: actor.id }]);
+      await createRuns(tx, [
+        { jobId: row.id, policy: row.policy, trigger: "immediate", scheduledAt: now, requestedBy: actor.id },
+      ]);
     }
     await wakeSchedulers(tx);
     await audit(tx, actor, "job.create", "job", row.id, { after: row });
@@ -114,7 +119,8 @@ export async function updateJob(db: Db, actor: Actor, id: number, input: JobInpu
     assertCanWriteMode(actor, before.mode);
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
-    const scheduleChanged = before.cron !== v.cron || before.timezone !== v.timezone || before.state !== v.state;
+    const scheduleChanged =
+      before.cron !== v.cron || before.timezone !== v.timezone || before.state !== v.state;
     let row: JobRow | undefined;
     try {
       [row] = await tx
@@ -132,7 +138,9 @@ export async function updateJob(db: Db, actor: Actor, id: number, input: JobInpu
     }
     if (!row) throw notFound("job", id);
     if (v.runOnSave) {
-      await createRuns(tx, [{ jobId: id, policy: row.policy, trigger: "immediate", scheduledAt: now, requestedBy: actor.id }]);
+      await createRuns(tx, [
+        { jobId: id, policy: row.policy, trigger: "immediate", scheduledAt: now, requestedBy: actor.id },
+      ]);
     }
     await wakeSchedulers(tx);
     await audit(tx, actor, "job.update", "job", id, { before, after: row });
@@ -246,7 +254,12 @@ export async function listJobs(db: DbOrTx, input: ListJobsInput) {
     db,
     rows.map((r) => r.id),
   );
-  return { items: rows.map((r) => toView(r, counts.get(r.id) ?? 0)), total: total?.n ?? 0, page: o.page, size: o.size };
+  return {
+    items: rows.map((r) => toView(r, counts.get(r.id) ?? 0)),
+    total: total?.n ?? 0,
+    page: o.page,
+    size: o.size,
+  };
 }
 
 /** Durations of a job's recent finished runs, oldest first, for the list's sparkline. */

@@ -34,9 +34,16 @@ export const SHELL_MODES = ["auto", "always", "never"] as const;
 export const ZCommandParams = z.object({
   command: z.string().trim().min(1, "the command is required"),
   workdir: z.string().optional(),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "not a valid variable name"), z.string()).default({}),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "not a valid variable name"), z.string())
+    .default({}),
   /** Seconds; the seed's default is 30. */
-  timeout: z.number().int().min(1).max(7 * 24 * 3600).optional(),
+  timeout: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .optional(),
   /** auto: a shell only when the command uses shell syntax ($VAR, |, >, &&, ;, globs…). */
   shell: z.enum(SHELL_MODES).default("auto"),
 });

@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { audit } from "../audit";
-import { requirePermission, router } from "../trpc";
-import { parseCron } from "../schedule/cron";
-import { isValidTimeZone } from "../schedule/cron";
-import { displayTimeZone } from "../i18n/zone";
 import { readFunctionCatalog, requestFunctionReload } from "../functions/catalog";
+import { displayTimeZone } from "../i18n/zone";
+import { isValidTimeZone, parseCron } from "../schedule/cron";
+import { requirePermission, router } from "../trpc";
 import {
   cloneJob,
   createJob,

@@ -25,7 +25,13 @@ const ZJobFields = z.object({
   policy: z.enum(JOB_POLICIES).default("parallel"),
   runOnSave: z.boolean().default(false),
   maxRunCount: z.number().int().min(0).max(1_000_000_000).default(0),
-  timeoutSeconds: z.number().int().min(1).max(7 * 86400).nullable().default(null),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86400)
+    .nullable()
+    .default(null),
   retries: z.number().int().min(0).max(10).default(0),
   retryBackoffSeconds: z.number().int().min(1).max(86400).default(10),
   misfirePolicy: z.enum(MISFIRE_POLICIES).default("run_once"),
@@ -81,7 +87,11 @@ export const ZJobInput = ZJobFields.transform((v, ctx) => {
       return z.NEVER;
     }
   } else {
-    ctx.addIssue({ code: "custom", path: ["command"], message: "give the mode's parameters or its 【key】value text" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["command"],
+      message: "give the mode's parameters or its 【key】value text",
+    });
     return z.NEVER;
   }
   const { command: _text, ...rest } = v;

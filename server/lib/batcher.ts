@@ -33,7 +33,7 @@ export class Batcher<I, O> {
     }
     try {
       const out = await this.flushFn(batch.map((b) => b.item));
-      batch.forEach((b, i) => b.resolve(out[i] as O));
+      for (const [i, b] of batch.entries()) b.resolve(out[i] as O);
     } catch (e) {
       for (const b of batch) b.reject(e);
     }

@@ -4,6 +4,11 @@ import type { JobPolicy, RunTrigger } from "../db/enums";
 import { cancelActiveRuns } from "./cancel";
 
 export const RUN_TASK = "run_execute";
+/**
+ * A queue job that failed before its run started (database unreachable) is tried again; once
+ * the run has started, a repeat is a no-op (only a queued run can start).
+ */
+const RUN_TASK_ATTEMPTS = 5;
 export const runJobKey = (runId: number) => `run:${runId}`;
 /** Serial jobs share one graphile-worker queue, which runs its jobs one at a time, in order. */
 export const serialQueue = (jobId: number) => `job:${jobId}`;
@@ -34,7 +39,9 @@ const isFire = (t: RunTrigger) => t === "schedule" || t === "catch_up" || t === 
  */
 export async function createRuns(db: DbOrTx, specs: RunSpec[]): Promise<CreatedRun[]> {
   if (!specs.length) return [];
-  const skipJobs = [...new Set(specs.filter((s) => s.policy === "skip" && isFire(s.trigger)).map((s) => s.jobId))];
+  const skipJobs = [
+    ...new Set(specs.filter((s) => s.policy === "skip" && isFire(s.trigger)).map((s) => s.jobId)),
+  ];
   const active = new Set<number>();
   if (skipJobs.length) {
     const rows = await db.execute<{ job_id: string }>(sql`
@@ -43,7 +50,8 @@ export async function createRuns(db: DbOrTx, specs: RunSpec[]): Promise<CreatedR
     for (const r of rows) active.add(Number(r.job_id));
   }
   const replaceJobs = [...new Set(specs.filter((s) => s.policy === "replace").map((s) => s.jobId))];
-  if (replaceJobs.length) await cancelActiveRuns(db, { jobIds: replaceJobs, reason: "replaced by a newer run" });
+  if (replaceJobs.length)
+    await cancelActiveRuns(db, { jobIds: replaceJobs, reason: "replaced by a newer run" });
 
   const rows = specs.map((s) => {
     const skipped = s.policy === "skip" && isFire(s.trigger) && active.has(s.jobId);
@@ -60,7 +68,13 @@ export async function createRuns(db: DbOrTx, specs: RunSpec[]): Promise<CreatedR
       run_at: s.runAt?.toISOString() ?? null,
     };
   });
-  const inserted = await db.execute<{ id: string; job_id: string; status: "queued" | "skipped"; scheduled_ms: number; trigger: RunTrigger }>(sql`
+  const inserted = await db.execute<{
+    id: string;
+    job_id: string;
+    status: "queued" | "skipped";
+    scheduled_ms: number;
+    trigger: RunTrigger;
+  }>(sql`
     insert into runs (job_id, trigger, scheduled_at, attempt, parent_run_id, requested_by, status, finished_at, error)
     select job_id, trigger, scheduled_at, attempt, parent_run_id, requested_by, status,
            case when status = 'skipped' then now() end,
@@ -80,13 +94,15 @@ export async function createRuns(db: DbOrTx, specs: RunSpec[]): Promise<CreatedR
   const queued: { id: number; queue: string | null; run_at: string | null }[] = [];
   for (const r of inserted) {
     if (r.status !== "queued") continue;
-    const spec = pending.get(`${r.job_id}|${new Date(Number(r.scheduled_ms)).toISOString()}|${r.trigger}`)?.shift();
+    const spec = pending
+      .get(`${r.job_id}|${new Date(Number(r.scheduled_ms)).toISOString()}|${r.trigger}`)
+      ?.shift();
     queued.push({ id: Number(r.id), queue: spec?.queue ?? null, run_at: spec?.run_at ?? null });
   }
   if (queued.length) {
     await db.execute(sql`
       select count(*) from graphile_worker.add_jobs(array(
-        select row(${RUN_TASK}, json_build_object('runId', x.id), x.queue, coalesce(x.run_at, now()), 1,
+        select row(${RUN_TASK}, json_build_object('runId', x.id), x.queue, coalesce(x.run_at, now()), ${RUN_TASK_ATTEMPTS},
                    'run:' || x.id, null, null)::graphile_worker.job_spec
         from jsonb_to_recordset(${JSON.stringify(queued)}::jsonb) as x(id bigint, queue text, run_at timestamptz)
       ))`);

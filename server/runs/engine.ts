@@ -1,6 +1,6 @@
+import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
-import { sql } from "drizzle-orm";
 import { COMMAND_DEFAULT_TIMEOUT_SECONDS, type CommandParams } from "../jobs/params";
 import { log } from "../log";
 import { CANCEL_CHANNEL } from "./cancel";
@@ -89,7 +89,13 @@ export class RunEngine {
     try {
       const executor = EXECUTORS[run.job.mode];
       result = executor
-        ? await executor(run.job.params as never, { runId: run.id, jobId: run.job.id, signal: ac.signal, timeoutMs, out })
+        ? await executor(run.job.params as never, {
+            runId: run.id,
+            jobId: run.job.id,
+            signal: ac.signal,
+            timeoutMs,
+            out,
+          })
         : { ok: false, error: `${run.job.mode} jobs cannot run yet` };
     } catch (e) {
       result = { ok: false, error: e instanceof Error ? e.message : String(e) };
@@ -101,7 +107,11 @@ export class RunEngine {
     if (reason === "timeout") out.write("system", `\n[timed out after ${(timeoutMs ?? 0) / 1000} s]\n`);
     if (reason === "cancel") out.write("system", "\n[stopped on request]\n");
     if (reason === "shutdown") out.write("system", "\n[the worker shut down]\n");
-    const written = await out.close();
+    // Output is worth less than the run's record: if it cannot be stored, the run still ends.
+    const written = await out.close().catch((err: unknown) => {
+      this.l.warn({ err, runId: run.id }, "could not store the end of a run's output");
+      return { bytes: 0, truncated: false };
+    });
     const outcome: RunOutcome = {
       id: run.id,
       status:
@@ -130,8 +140,29 @@ export class RunEngine {
       outputBytes: written.bytes,
       outputTruncated: written.truncated,
     };
-    const recorded = await this.store.finish(outcome);
+    const recorded = await this.persistently(`record the end of run ${run.id}`, () =>
+      this.store.finish(outcome),
+    );
     if (recorded) await afterRun(this.db, run, outcome);
+  }
+
+  /**
+   * A run must not stay "running" because the database blinked when it ended: keep trying
+   * (about a minute, backing off) before giving up to the dead-worker sweep.
+   */
+  private async persistently<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    for (let attempt = 0, delay = 250; ; attempt++, delay = Math.min(delay * 2, 10_000)) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (attempt >= 10) {
+          this.l.error({ err }, `gave up trying to ${what}`);
+          return undefined;
+        }
+        this.l.warn({ err: (err as Error).message, attempt }, `could not ${what}; retrying`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   /** On shutdown: stop what is still running; those runs end as lost (and retry by policy). */
@@ -153,4 +184,3 @@ function jsonSafe(v: unknown): unknown {
     return { note: "result is not JSON-serialisable" };
   }
 }
-

@@ -38,13 +38,24 @@ export async function afterRun(db: Db, run: StartedRun, outcome: Pick<RunOutcome
         parentRunId: run.id,
       });
     }
-    const chained = outcome.status === "succeeded" ? run.job.onSuccessStart : bad && !retrying ? run.job.onFailureStart : [];
+    const chained =
+      outcome.status === "succeeded"
+        ? run.job.onSuccessStart
+        : bad && !retrying
+          ? run.job.onFailureStart
+          : [];
     if (chained.length) {
       const targets = await db.execute<{ id: string; policy: JobPolicy }>(
         sql`select id, policy from jobs where id = any(${sql.param(chained)}::bigint[])`,
       );
       for (const t of targets) {
-        specs.push({ jobId: Number(t.id), policy: t.policy, trigger: "chain", scheduledAt: new Date(), parentRunId: run.id });
+        specs.push({
+          jobId: Number(t.id),
+          policy: t.policy,
+          trigger: "chain",
+          scheduledAt: new Date(),
+          parentRunId: run.id,
+        });
       }
     }
     if (specs.length) await createRuns(db, specs);

@@ -33,7 +33,9 @@ export class RunOutputBuffer implements RunOutput {
     if (this.stored >= this.cap) return;
     let data = text;
     if (this.stored + bytes > this.cap) {
-      data = Buffer.from(text).subarray(0, this.cap - this.stored).toString();
+      data = Buffer.from(text)
+        .subarray(0, this.cap - this.stored)
+        .toString();
     }
     // Postgres text cannot hold NUL.
     data = data.replaceAll("\u0000", "\uFFFD");
@@ -51,7 +53,12 @@ export class RunOutputBuffer implements RunOutput {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.pending.length) return this.flushing;
-    const chunks = this.pending.map((p) => ({ run_id: this.runId, seq: this.seq++, stream: p.stream, data: p.data }));
+    const chunks = this.pending.map((p) => ({
+      run_id: this.runId,
+      seq: this.seq++,
+      stream: p.stream,
+      data: p.data,
+    }));
     this.pending = [];
     this.pendingBytes = 0;
     // Chunks must land in order: each flush waits for the one before.

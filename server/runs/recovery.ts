@@ -24,13 +24,16 @@ export async function recoverRunsOf(db: Db, deadWorkerIds: string[]): Promise<nu
            l.worker_id, j.id as job_id, j.name, j.mode, j.params, j.policy, j.timeout_seconds, j.retries,
            j.retry_backoff_seconds, j.on_success_start, j.on_failure_start, j.notify_emails, j.owner_id
     from lost l join jobs j on j.id = l.job_id`);
-  if (rows.length) log("runs").warn({ runs: rows.map((r) => r.id), workers: deadWorkerIds }, "runs of dead workers marked lost");
-  for (const r of rows) {
-    await afterRun(
-      db,
-      startedRunFromRow(r),
-      { status: r.status, error: `worker ${r.worker_id} stopped heartbeating` },
+  if (rows.length)
+    log("runs").warn(
+      { runs: rows.map((r) => r.id), workers: deadWorkerIds },
+      "runs of dead workers marked lost",
     );
+  for (const r of rows) {
+    await afterRun(db, startedRunFromRow(r), {
+      status: r.status,
+      error: `worker ${r.worker_id} stopped heartbeating`,
+    });
   }
   return rows.map((r) => Number(r.id));
 }

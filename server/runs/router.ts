@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { audit } from "../audit";
 import { requirePermission, router } from "../trpc";
 import { cancelActiveRuns } from "./cancel";
 import { getRun, getRunLog, listRuns, runCounts, ZListRunsInput, ZRunLogInput } from "./runs";
-import { audit } from "../audit";
 
 const ZId = z.object({ id: z.number().int().positive() });
 const FINISHED = new Set(["succeeded", "failed", "timed_out", "cancelled", "skipped", "lost"]);

@@ -54,13 +54,19 @@ export async function listRuns(db: DbOrTx, input: ListRunsInput) {
       .limit(o.size)
       .offset((o.page - 1) * o.size),
     // Counting a huge history exactly is slow; past 10,000 the pager says "10,000+".
-    db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from runs ${where ? sql`where ${where}` : sql``} limit 10001) x`),
+    db.execute<{ n: number }>(
+      sql`select count(*)::int as n from (select 1 from runs ${where ? sql`where ${where}` : sql``} limit 10001) x`,
+    ),
   ]);
   return { items, total: Number(total?.n ?? 0), page: o.page, size: o.size };
 }
 
 export async function getRun(db: DbOrTx, id: number) {
-  const [row] = await db.select(runColumns).from(runs).innerJoin(jobs, eq(jobs.id, runs.jobId)).where(eq(runs.id, id));
+  const [row] = await db
+    .select(runColumns)
+    .from(runs)
+    .innerJoin(jobs, eq(jobs.id, runs.jobId))
+    .where(eq(runs.id, id));
   if (!row) throw notFound("run", id);
   return row;
 }
@@ -87,5 +93,7 @@ export async function runCounts(db: DbOrTx) {
     .from(runs)
     .where(sql`${runs.status} in ('queued', 'running') or ${runs.finishedAt} > now() - interval '24 hours'`)
     .groupBy(runs.status);
-  return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Partial<Record<(typeof RUN_STATUSES)[number], number>>;
+  return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Partial<
+    Record<(typeof RUN_STATUSES)[number], number>
+  >;
 }

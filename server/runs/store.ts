@@ -63,7 +63,7 @@ export type StartRow = {
  */
 export class RunStore {
   private starts: Batcher<number, StartedRun | null>;
-  private logs: Batcher<LogChunk[], void>;
+  private logs: Batcher<LogChunk[], undefined>;
   private finishes: Batcher<RunOutcome, boolean>;
 
   constructor(
@@ -80,8 +80,8 @@ export class RunStore {
     return this.starts.push(runId);
   }
 
-  append(chunks: LogChunk[]): Promise<void> {
-    return chunks.length ? this.logs.push(chunks) : Promise.resolve();
+  async append(chunks: LogChunk[]): Promise<void> {
+    if (chunks.length) await this.logs.push(chunks);
   }
 
   /** Records the end of a run; false when it had already been ended elsewhere (e.g. as lost). */
@@ -104,7 +104,7 @@ export class RunStore {
     });
   }
 
-  private async appendMany(lists: LogChunk[][]): Promise<void[]> {
+  private async appendMany(lists: LogChunk[][]): Promise<undefined[]> {
     const chunks = lists.flat();
     await this.db.execute(sql`
       insert into run_logs (run_id, seq, stream, data)

@@ -15,7 +15,12 @@ export async function registerWorker(db: DbOrTx, w: WorkerInfo) {
     });
 }
 
-export async function beat(db: DbOrTx, id: string, queueWorkerIds: string[], stats: Record<string, unknown> = {}) {
+export async function beat(
+  db: DbOrTx,
+  id: string,
+  queueWorkerIds: string[],
+  stats: Record<string, unknown> = {},
+) {
   await db
     .update(workers)
     .set({ lastSeenAt: sql`now()`, queueWorkerIds, stoppedAt: null, stats })

@@ -44,7 +44,11 @@ export function waitForFinishedRuns(jobId: number, count: number, timeoutMs = 20
   );
 }
 
-export type HitServer = { url: string; hits: { at: number; path: string; headers: http.IncomingHttpHeaders }[]; close: () => Promise<void> };
+export type HitServer = {
+  url: string;
+  hits: { at: number; path: string; headers: http.IncomingHttpHeaders }[];
+  close: () => Promise<void>;
+};
 
 /** A real HTTP peer on 127.0.0.1 that records every request. `/slow?ms=N` answers after N ms. */
 export async function startHitServer(): Promise<HitServer> {

@@ -1,16 +1,16 @@
 /** Polls until `check` returns a truthy value (returned) or the time is up (throws with `what`). */
-export async function waitFor<T>(
+export async function waitFor<R>(
   what: string,
-  check: () => Promise<T> | T,
+  check: () => R,
   timeoutMs = 15_000,
   everyMs = 50,
-): Promise<T> {
+): Promise<NonNullable<Awaited<R>>> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {
     try {
       const v = await check();
-      if (v) return v;
+      if (v) return v as NonNullable<Awaited<R>>;
     } catch (e) {
       last = e;
     }

@@ -3,7 +3,15 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { jobs } from "../../server/db/schema";
 import { DomainError } from "../../server/errors";
-import { cloneJob, deleteJob, getJob, listJobs, restartJob, stopJob, updateJob } from "../../server/jobs/jobs";
+import {
+  cloneJob,
+  deleteJob,
+  getJob,
+  listJobs,
+  restartJob,
+  stopJob,
+  updateJob,
+} from "../../server/jobs/jobs";
 import { ADMIN, jobRow, makeJob } from "../helpers/jobs";
 import { callerFor, httpCall, makeUser } from "../helpers/users";
 
@@ -15,7 +23,12 @@ describe("jobs: definition and validation", () => {
       cron: "*/10 * * * * *",
       command: "【url】https://api.example.com/health\n【mode】GET",
     });
-    expect(job.params).toEqual({ url: "https://api.example.com/health", method: "GET", headers: [], times: 1 });
+    expect(job.params).toEqual({
+      url: "https://api.example.com/health",
+      method: "GET",
+      headers: [],
+      times: 1,
+    });
     expect(job.commandText).toBe("【url】https://api.example.com/health\n【mode】GET");
     expect(job.nextFireAt?.getTime()).toBeGreaterThan(before);
     expect(job.nextFireAt?.getTime()).toBeLessThanOrEqual(before + 10_000);
@@ -66,7 +79,12 @@ describe("jobs: definition and validation", () => {
     expect(res.status).toBe(403);
     expect(res.error?.data.fieldErrors).toEqual({ mode: ["only admins may create or change command jobs"] });
     // An operator may create http jobs.
-    const ok = await callerFor(op).jobs.create({ name: "ping", cron: "* * * * *", mode: "http", command: "https://x.test" });
+    const ok = await callerFor(op).jobs.create({
+      name: "ping",
+      cron: "* * * * *",
+      mode: "http",
+      command: "https://x.test",
+    });
     expect(ok.ownerId).toBe(op.id);
   });
 
@@ -126,7 +144,13 @@ describe("jobs: definition and validation", () => {
     if (!ok.ok) return;
     expect(ok.next).toHaveLength(3);
     for (const d of ok.next) {
-      const h = Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", hour: "numeric", hourCycle: "h23" }).format(d));
+      const h = Number(
+        new Intl.DateTimeFormat("en", {
+          timeZone: "Asia/Shanghai",
+          hour: "numeric",
+          hourCycle: "h23",
+        }).format(d),
+      );
       expect([23, 0, 1, 2, 3, 4, 5, 6, 7]).toContain(h);
     }
     expect(ok.text.en.length).toBeGreaterThan(5);

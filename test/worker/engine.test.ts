@@ -7,7 +7,15 @@ import { runJobNow, setSchedulerPaused, stopJob } from "../../server/jobs/jobs";
 import { cancelActiveRuns } from "../../server/runs/cancel";
 import { pruneRuns } from "../../server/runs/retention";
 import { type KairosWorker, startWorker } from "../../worker/index";
-import { ADMIN, type HitServer, jobRow, makeJob, runsOf, startHitServer, waitForFinishedRuns } from "../helpers/jobs";
+import {
+  ADMIN,
+  type HitServer,
+  jobRow,
+  makeJob,
+  runsOf,
+  startHitServer,
+  waitForFinishedRuns,
+} from "../helpers/jobs";
 import { waitFor } from "../helpers/wait";
 
 let worker: KairosWorker;
@@ -25,11 +33,18 @@ afterAll(async () => {
 });
 
 const log = async (runId: number) =>
-  (await getDb().select().from(runLogs).where(eq(runLogs.runId, runId)).orderBy(runLogs.seq)).map((c) => c.data).join("");
+  (await getDb().select().from(runLogs).where(eq(runLogs.runId, runId)).orderBy(runLogs.seq))
+    .map((c) => c.data)
+    .join("");
 
 describe("the engine, end to end with a real worker", () => {
   it("fires an every-second http job at the second, against a real HTTP server, with history", async () => {
-    const job = await makeJob({ mode: "http", cron: "* * * * * *", command: `【url】${peer.url}/tick`, maxRunCount: 3 });
+    const job = await makeJob({
+      mode: "http",
+      cron: "* * * * * *",
+      command: `【url】${peer.url}/tick`,
+      maxRunCount: 3,
+    });
     const rs = await waitForFinishedRuns(job.id, 3);
     expect(rs.map((r) => r.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
     expect(rs.map((r) => r.trigger)).toEqual(["schedule", "schedule", "schedule"]);
@@ -44,7 +59,12 @@ describe("the engine, end to end with a real worker", () => {
     expect(await log(rs[0]?.id ?? 0)).toContain("ok /tick");
     // Reaching max_run_count stops the job.
     const row = await jobRow(job.id);
-    expect(row).toMatchObject({ state: "stopped", nextFireAt: null, runCount: 3, lastRunStatus: "succeeded" });
+    expect(row).toMatchObject({
+      state: "stopped",
+      nextFireAt: null,
+      runCount: 3,
+      lastRunStatus: "succeeded",
+    });
   });
 
   it("records a failing http run with its status, and a command's exit code and output", async () => {
@@ -54,7 +74,10 @@ describe("the engine, end to end with a real worker", () => {
     expect(r).toMatchObject({ status: "failed", httpStatus: 503, trigger: "manual" });
     expect(r?.error).toMatch(/503/);
 
-    const cmd = await makeJob({ mode: "command", command: "【command】echo 标准输出; echo oops >&2; exit 3" });
+    const cmd = await makeJob({
+      mode: "command",
+      command: "【command】echo 标准输出; echo oops >&2; exit 3",
+    });
     await runJobNow(getDb(), ADMIN, cmd.id);
     const [c] = await waitForFinishedRuns(cmd.id, 1);
     expect(c).toMatchObject({ status: "failed", exitCode: 3, error: "exit code 3" });
@@ -72,7 +95,10 @@ describe("the engine, end to end with a real worker", () => {
   });
 
   it("caps stored output with a clear marker, counting what was not stored", async () => {
-    const job = await makeJob({ mode: "command", command: "【command】head -c 20000 /dev/zero | tr '\\0' x" });
+    const job = await makeJob({
+      mode: "command",
+      command: "【command】head -c 20000 /dev/zero | tr '\\0' x",
+    });
     await runJobNow(getDb(), ADMIN, job.id);
     const [r] = await waitForFinishedRuns(job.id, 1);
     expect(r).toMatchObject({ status: "succeeded", outputTruncated: true, outputBytes: expect.any(Number) });
@@ -91,7 +117,10 @@ describe("the engine, end to end with a real worker", () => {
   });
 
   it("stops a running command within a second or two, and its process tree is gone", async () => {
-    const job = await makeJob({ mode: "command", command: "【command】sh -c 'echo pid:$$; sleep 60 & echo child:$!; wait'" });
+    const job = await makeJob({
+      mode: "command",
+      command: "【command】sh -c 'echo pid:$$; sleep 60 & echo child:$!; wait'",
+    });
     const run = await runJobNow(getDb(), ADMIN, job.id);
     const pids = await waitFor("the command to print its pids", async () => {
       const m = /pid:(\d+)[\s\S]*child:(\d+)/.exec(await log(run.id));
@@ -103,15 +132,19 @@ describe("the engine, end to end with a real worker", () => {
     expect(r?.status).toBe("cancelled");
     expect((r?.finishedAt?.getTime() ?? 0) - asked).toBeLessThan(3_000);
     for (const pid of pids) {
-      await waitFor(`process ${pid} to be gone`, () => {
-        try {
-          process.kill(pid, 0);
-          const stat = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8") as string;
-          return stat.split(" ")[2] === "Z";
-        } catch {
-          return true;
-        }
-      }, 5_000);
+      await waitFor(
+        `process ${pid} to be gone`,
+        () => {
+          try {
+            process.kill(pid, 0);
+            const stat = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8") as string;
+            return stat.split(" ")[2] === "Z";
+          } catch {
+            return true;
+          }
+        },
+        5_000,
+      );
     }
   });
 
@@ -134,8 +167,12 @@ describe("the engine, end to end with a real worker", () => {
     ]);
     expect(rs[1]?.parentRunId).toBe(rs[0]?.id);
     // Backoff 1 s, then 2 s.
-    expect((rs[1]?.startedAt?.getTime() ?? 0) - (rs[0]?.finishedAt?.getTime() ?? 0)).toBeGreaterThanOrEqual(900);
-    expect((rs[2]?.startedAt?.getTime() ?? 0) - (rs[1]?.finishedAt?.getTime() ?? 0)).toBeGreaterThanOrEqual(1900);
+    expect((rs[1]?.startedAt?.getTime() ?? 0) - (rs[0]?.finishedAt?.getTime() ?? 0)).toBeGreaterThanOrEqual(
+      900,
+    );
+    expect((rs[2]?.startedAt?.getTime() ?? 0) - (rs[1]?.finishedAt?.getTime() ?? 0)).toBeGreaterThanOrEqual(
+      1900,
+    );
     const [chained] = await waitForFinishedRuns(onFail.id, 1);
     expect(chained).toMatchObject({ trigger: "chain", status: "succeeded", parentRunId: rs[2]?.id });
     const mails = await waitFor("the failure mail", async () => {
@@ -151,7 +188,11 @@ describe("the engine, end to end with a real worker", () => {
 
   it("chains a job on success", async () => {
     const next = await makeJob({ mode: "func", command: "【name】Echo\n【arg】after" });
-    const first = await makeJob({ mode: "func", command: "【name】Echo\n【arg】before", onSuccessStart: [next.id] });
+    const first = await makeJob({
+      mode: "func",
+      command: "【name】Echo\n【arg】before",
+      onSuccessStart: [next.id],
+    });
     await runJobNow(getDb(), ADMIN, first.id);
     const [r] = await waitForFinishedRuns(next.id, 1);
     expect(r?.trigger).toBe("chain");
@@ -162,24 +203,52 @@ describe("concurrency policies, observed with slow runs", () => {
   // Each fire takes ~1.5 s while fires come every second.
   const slow = () => `【url】${peer.url}/slow?ms=1500`;
   const overlaps = (rs: Awaited<ReturnType<typeof runsOf>>) =>
-    rs.some((a, i) => rs.some((b, j) => i !== j && a.startedAt && b.startedAt && a.finishedAt && a.startedAt < b.startedAt && b.startedAt < a.finishedAt));
+    rs.some((a, i) =>
+      rs.some(
+        (b, j) =>
+          i !== j &&
+          a.startedAt &&
+          b.startedAt &&
+          a.finishedAt &&
+          a.startedAt < b.startedAt &&
+          b.startedAt < a.finishedAt,
+      ),
+    );
 
   it("parallel: runs overlap", async () => {
-    const job = await makeJob({ mode: "http", cron: "* * * * * *", command: slow(), maxRunCount: 3, policy: "parallel" });
+    const job = await makeJob({
+      mode: "http",
+      cron: "* * * * * *",
+      command: slow(),
+      maxRunCount: 3,
+      policy: "parallel",
+    });
     const rs = await waitForFinishedRuns(job.id, 3);
     expect(rs.every((r) => r.status === "succeeded")).toBe(true);
     expect(overlaps(rs)).toBe(true);
   });
 
   it("serial: runs queue and never overlap", async () => {
-    const job = await makeJob({ mode: "http", cron: "* * * * * *", command: slow(), maxRunCount: 3, policy: "serial" });
+    const job = await makeJob({
+      mode: "http",
+      cron: "* * * * * *",
+      command: slow(),
+      maxRunCount: 3,
+      policy: "serial",
+    });
     const rs = await waitForFinishedRuns(job.id, 3, 20_000);
     expect(rs.every((r) => r.status === "succeeded")).toBe(true);
     expect(overlaps(rs)).toBe(false);
   });
 
   it("skip: a fire while a run is active is recorded as skipped", async () => {
-    const job = await makeJob({ mode: "http", cron: "* * * * * *", command: slow(), maxRunCount: 4, policy: "skip" });
+    const job = await makeJob({
+      mode: "http",
+      cron: "* * * * * *",
+      command: slow(),
+      maxRunCount: 4,
+      policy: "skip",
+    });
     const rs = await waitForFinishedRuns(job.id, 4, 20_000);
     const statuses = rs.map((r) => r.status);
     expect(statuses).toContain("skipped");
@@ -189,7 +258,13 @@ describe("concurrency policies, observed with slow runs", () => {
   });
 
   it("replace: a new fire cancels the active run", async () => {
-    const job = await makeJob({ mode: "http", cron: "* * * * * *", command: slow(), maxRunCount: 3, policy: "replace" });
+    const job = await makeJob({
+      mode: "http",
+      cron: "* * * * * *",
+      command: slow(),
+      maxRunCount: 3,
+      policy: "replace",
+    });
     const rs = await waitForFinishedRuns(job.id, 3, 20_000);
     expect(rs.slice(0, 2).map((r) => r.status)).toEqual(["cancelled", "cancelled"]);
     expect(rs[2]?.status).toBe("succeeded");
@@ -200,7 +275,14 @@ describe("schedule control", () => {
   it("applies the misfire policy to fires missed while down", async () => {
     const db = getDb();
     const missed = (policy: "skip" | "run_once" | "catch_up") =>
-      makeJob({ mode: "func", command: "【name】Test", cron: "* * * * * *", misfirePolicy: policy, catchUpLimit: 3, state: "stopped" });
+      makeJob({
+        mode: "func",
+        command: "【name】Test",
+        cron: "* * * * * *",
+        misfirePolicy: policy,
+        catchUpLimit: 3,
+        state: "stopped",
+      });
     const [skip, once, catchUp] = await Promise.all([missed("skip"), missed("run_once"), missed("catch_up")]);
     // As if the workers had been down for a minute: the next fire is a minute late.
     await db.execute(sql`
@@ -223,7 +305,9 @@ describe("schedule control", () => {
     // catch_up: the most recent missed slots, at most catchUpLimit, one second apart.
     const caught = await caughtUp(catchUp.id);
     expect(caught).toHaveLength(3);
-    expect(caught.map((r) => r.scheduledAt.getTime() - (caught[0]?.scheduledAt.getTime() ?? 0))).toEqual([0, 1000, 2000]);
+    expect(caught.map((r) => r.scheduledAt.getTime() - (caught[0]?.scheduledAt.getTime() ?? 0))).toEqual([
+      0, 1000, 2000,
+    ]);
   });
 
   it("pauses and resumes every schedule, keeping each job's state", async () => {
@@ -247,6 +331,13 @@ describe("schedule control", () => {
     const left = await runsOf(job.id);
     expect(left.map((r) => r.id)).toEqual(rs.slice(2).map((r) => r.id));
     expect((await db.select().from(jobs).where(eq(jobs.id, job.id)))[0]?.lastRunId).toBe(rs[3]?.id);
-    expect((await db.select().from(runs).where(eq(runs.id, rs[0]?.id ?? 0))).length).toBe(0);
+    expect(
+      (
+        await db
+          .select()
+          .from(runs)
+          .where(eq(runs.id, rs[0]?.id ?? 0))
+      ).length,
+    ).toBe(0);
   });
 });

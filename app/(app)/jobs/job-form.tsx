@@ -7,7 +7,7 @@ import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Button, Card, Field, Input, Select, Textarea } from "@/app/_components/ui";
-import { JOB_POLICIES, MISFIRE_POLICIES, type JobPolicy, type MisfirePolicy } from "@/server/db/enums";
+import { JOB_POLICIES, type JobPolicy, MISFIRE_POLICIES, type MisfirePolicy } from "@/server/db/enums";
 import { formatCommandText, type ModeParams, parseCommandText } from "@/server/jobs/command-text";
 import { HTTP_METHODS, SHELL_MODES } from "@/server/jobs/params";
 
@@ -81,8 +81,10 @@ export function JobForm({
     onSuccessStart: initial.onSuccessStart.join(", "),
     onFailureStart: initial.onFailureStart.join(", "),
   });
-  const set = <K extends keyof JobFormValues>(k: K, value: JobFormValues[K]) => setV((x) => ({ ...x, [k]: value }));
-  const setParam = (patch: Record<string, unknown>) => setV((x) => ({ ...x, params: { ...x.params, ...patch } as ModeParams[Mode] }));
+  const set = <K extends keyof JobFormValues>(k: K, value: JobFormValues[K]) =>
+    setV((x) => ({ ...x, [k]: value }));
+  const setParam = (patch: Record<string, unknown>) =>
+    setV((x) => ({ ...x, params: { ...x.params, ...patch } as ModeParams[Mode] }));
 
   const cron = useDebounced(v.cron, 250);
   const zone = useDebounced(v.timezone, 250);
@@ -122,13 +124,21 @@ export function JobForm({
       tags: list(lists.tags),
       onSuccessStart: ids(lists.onSuccessStart),
       onFailureStart: ids(lists.onFailureStart),
-      ...(view === "text" ? { params: undefined, command: text } : { params: v.params as Record<string, unknown> }),
+      ...(view === "text"
+        ? { params: undefined, command: text }
+        : { params: v.params as Record<string, unknown> }),
     };
     if (id) update.mutate({ id, job });
     else create.mutate(job);
   };
 
-  const modes = useMemo(() => (["http", "command", "func"] as const).filter((mm) => mm !== "command" || canCommand || v.mode === "command"), [canCommand, v.mode]);
+  const modes = useMemo(
+    () =>
+      (["http", "command", "func"] as const).filter(
+        (mm) => mm !== "command" || canCommand || v.mode === "command",
+      ),
+    [canCommand, v.mode],
+  );
   const p = v.params as Record<string, unknown>;
   const zoneOptions = useMemo(() => zones.map((z) => <option key={z} value={z} />), [zones]);
 
@@ -147,7 +157,12 @@ export function JobForm({
       <Card title={tf("basics")}>
         <div className="grid gap-4 sm:grid-cols-2">
           <Field label={t("name")} htmlFor="job-name" errors={err.name}>
-            <Input id="job-name" value={v.name} onChange={(e) => set("name", e.target.value)} invalid={!!err.name} />
+            <Input
+              id="job-name"
+              value={v.name}
+              onChange={(e) => set("name", e.target.value)}
+              invalid={!!err.name}
+            />
           </Field>
           <Field label={t("mode")} htmlFor="job-mode" errors={err.mode}>
             <Select
@@ -169,7 +184,11 @@ export function JobForm({
           </Field>
           <div className="sm:col-span-2">
             <Field label={t("description")} htmlFor="job-desc" errors={err.description}>
-              <Input id="job-desc" value={v.description} onChange={(e) => set("description", e.target.value)} />
+              <Input
+                id="job-desc"
+                value={v.description}
+                onChange={(e) => set("description", e.target.value)}
+              />
             </Field>
           </div>
         </div>
@@ -195,11 +214,21 @@ export function JobForm({
             />
           </Field>
           <Field label={tf("timezone")} htmlFor="job-tz" errors={err.timezone}>
-            <Input id="job-tz" list="job-tz-list" value={v.timezone} onChange={(e) => set("timezone", e.target.value)} invalid={!!err.timezone} />
+            <Input
+              id="job-tz"
+              list="job-tz-list"
+              value={v.timezone}
+              onChange={(e) => set("timezone", e.target.value)}
+              invalid={!!err.timezone}
+            />
             <datalist id="job-tz-list">{zoneOptions}</datalist>
           </Field>
         </div>
-        <div className="mt-3 rounded-lg bg-gray-50 p-3 text-sm dark:bg-gray-800/60" data-testid="cron-preview" aria-live="polite">
+        <div
+          className="mt-3 rounded-lg bg-gray-50 p-3 text-sm dark:bg-gray-800/60"
+          data-testid="cron-preview"
+          aria-live="polite"
+        >
           {preview.data?.ok ? (
             <>
               <p className="font-medium">{preview.data.text[locale === "zh-CN" ? "zh-CN" : "en"]}</p>
@@ -248,24 +277,46 @@ export function JobForm({
         )}
         {view === "text" ? (
           <Field label={tf("asText")} htmlFor="job-text" hint={tf("textHelp")} errors={err.command}>
-            <Textarea id="job-text" rows={7} value={text} onChange={(e) => setText(e.target.value)} invalid={!!err.command} spellCheck={false} />
+            <Textarea
+              id="job-text"
+              rows={7}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              invalid={!!err.command}
+              spellCheck={false}
+            />
           </Field>
         ) : v.mode === "http" ? (
           <div className="grid gap-4 sm:grid-cols-4">
             <div className="sm:col-span-3">
               <Field label={tf("url")} htmlFor="p-url" errors={err["params.url"]}>
-                <Input id="p-url" type="url" value={String(p.url ?? "")} onChange={(e) => setParam({ url: e.target.value })} invalid={!!err["params.url"]} />
+                <Input
+                  id="p-url"
+                  type="url"
+                  value={String(p.url ?? "")}
+                  onChange={(e) => setParam({ url: e.target.value })}
+                  invalid={!!err["params.url"]}
+                />
               </Field>
             </div>
             <Field label={tf("method")} htmlFor="p-method" errors={err["params.method"]}>
-              <Select id="p-method" value={String(p.method ?? "GET")} onChange={(e) => setParam({ method: e.target.value })}>
+              <Select
+                id="p-method"
+                value={String(p.method ?? "GET")}
+                onChange={(e) => setParam({ method: e.target.value })}
+              >
                 {HTTP_METHODS.map((mm) => (
                   <option key={mm}>{mm}</option>
                 ))}
               </Select>
             </Field>
             <div className="sm:col-span-2">
-              <Field label={tf("headers")} htmlFor="p-headers" hint={tf("headersHelp")} errors={err["params.headers"]}>
+              <Field
+                label={tf("headers")}
+                htmlFor="p-headers"
+                hint={tf("headersHelp")}
+                errors={err["params.headers"]}
+              >
                 <Textarea
                   id="p-headers"
                   rows={3}
@@ -283,25 +334,54 @@ export function JobForm({
             </div>
             <div className="sm:col-span-2">
               <Field label={tf("body")} htmlFor="p-data" errors={err["params.data"]}>
-                <Textarea id="p-data" rows={3} value={String(p.data ?? "")} onChange={(e) => setParam({ data: e.target.value || undefined })} />
+                <Textarea
+                  id="p-data"
+                  rows={3}
+                  value={String(p.data ?? "")}
+                  onChange={(e) => setParam({ data: e.target.value || undefined })}
+                />
               </Field>
             </div>
             <div className="sm:col-span-2">
               <Field label={tf("cookies")} htmlFor="p-cookies">
-                <Input id="p-cookies" value={String(p.cookies ?? "")} onChange={(e) => setParam({ cookies: e.target.value || undefined })} />
+                <Input
+                  id="p-cookies"
+                  value={String(p.cookies ?? "")}
+                  onChange={(e) => setParam({ cookies: e.target.value || undefined })}
+                />
               </Field>
             </div>
             <div className="sm:col-span-2">
-              <Field label={tf("proxy")} htmlFor="p-proxy" hint={tf("proxyHelp")} errors={err["params.proxy"]}>
-                <Input id="p-proxy" value={String(p.proxy ?? "")} onChange={(e) => setParam({ proxy: e.target.value || undefined })} invalid={!!err["params.proxy"]} />
+              <Field
+                label={tf("proxy")}
+                htmlFor="p-proxy"
+                hint={tf("proxyHelp")}
+                errors={err["params.proxy"]}
+              >
+                <Input
+                  id="p-proxy"
+                  value={String(p.proxy ?? "")}
+                  onChange={(e) => setParam({ proxy: e.target.value || undefined })}
+                  invalid={!!err["params.proxy"]}
+                />
               </Field>
             </div>
             <Field label={tf("times")} htmlFor="p-times" errors={err["params.times"]}>
-              <Input id="p-times" type="number" min={0} value={Number(p.times ?? 1)} onChange={(e) => setParam({ times: Number(e.target.value) })} />
+              <Input
+                id="p-times"
+                type="number"
+                min={0}
+                value={Number(p.times ?? 1)}
+                onChange={(e) => setParam({ times: Number(e.target.value) })}
+              />
             </Field>
             <div className="sm:col-span-3">
               <Field label={tf("result")} htmlFor="p-result" hint={tf("resultHelp")}>
-                <Input id="p-result" value={String(p.result ?? "")} onChange={(e) => setParam({ result: e.target.value || undefined })} />
+                <Input
+                  id="p-result"
+                  value={String(p.result ?? "")}
+                  onChange={(e) => setParam({ result: e.target.value || undefined })}
+                />
               </Field>
             </div>
           </div>
@@ -309,14 +389,29 @@ export function JobForm({
           <div className="grid gap-4 sm:grid-cols-2">
             <div className="sm:col-span-2">
               <Field label={tf("command")} htmlFor="p-command" errors={err["params.command"]}>
-                <Textarea id="p-command" rows={2} value={String(p.command ?? "")} onChange={(e) => setParam({ command: e.target.value })} invalid={!!err["params.command"]} spellCheck={false} />
+                <Textarea
+                  id="p-command"
+                  rows={2}
+                  value={String(p.command ?? "")}
+                  onChange={(e) => setParam({ command: e.target.value })}
+                  invalid={!!err["params.command"]}
+                  spellCheck={false}
+                />
               </Field>
             </div>
             <Field label={tf("workdir")} htmlFor="p-workdir">
-              <Input id="p-workdir" value={String(p.workdir ?? "")} onChange={(e) => setParam({ workdir: e.target.value || undefined })} />
+              <Input
+                id="p-workdir"
+                value={String(p.workdir ?? "")}
+                onChange={(e) => setParam({ workdir: e.target.value || undefined })}
+              />
             </Field>
             <Field label={tf("shell")} htmlFor="p-shell">
-              <Select id="p-shell" value={String(p.shell ?? "auto")} onChange={(e) => setParam({ shell: e.target.value })}>
+              <Select
+                id="p-shell"
+                value={String(p.shell ?? "auto")}
+                onChange={(e) => setParam({ shell: e.target.value })}
+              >
                 {SHELL_MODES.map((s) => (
                   <option key={s} value={s}>
                     {tf(`shellName.${s}`)}
@@ -367,7 +462,11 @@ export function JobForm({
       <Card title={tf("behaviour")}>
         <div className="grid gap-4 sm:grid-cols-3">
           <Field label={t("policy")} htmlFor="job-policy">
-            <Select id="job-policy" value={v.policy} onChange={(e) => set("policy", e.target.value as JobPolicy)}>
+            <Select
+              id="job-policy"
+              value={v.policy}
+              onChange={(e) => set("policy", e.target.value as JobPolicy)}
+            >
               {JOB_POLICIES.map((pp) => (
                 <option key={pp} value={pp}>
                   {t(`policyName.${pp}`)}
@@ -376,7 +475,11 @@ export function JobForm({
             </Select>
           </Field>
           <Field label={t("misfire")} htmlFor="job-misfire">
-            <Select id="job-misfire" value={v.misfirePolicy} onChange={(e) => set("misfirePolicy", e.target.value as MisfirePolicy)}>
+            <Select
+              id="job-misfire"
+              value={v.misfirePolicy}
+              onChange={(e) => set("misfirePolicy", e.target.value as MisfirePolicy)}
+            >
               {MISFIRE_POLICIES.map((pp) => (
                 <option key={pp} value={pp}>
                   {t(`misfireName.${pp}`)}
@@ -385,7 +488,13 @@ export function JobForm({
             </Select>
           </Field>
           <Field label={tf("catchUpLimit")} htmlFor="job-catchup" errors={err.catchUpLimit}>
-            <Input id="job-catchup" type="number" min={1} value={v.catchUpLimit} onChange={(e) => set("catchUpLimit", Number(e.target.value))} />
+            <Input
+              id="job-catchup"
+              type="number"
+              min={1}
+              value={v.catchUpLimit}
+              onChange={(e) => set("catchUpLimit", Number(e.target.value))}
+            />
           </Field>
           <Field label={tf("timeoutSeconds")} htmlFor="job-timeout" errors={err.timeoutSeconds}>
             <Input
@@ -397,20 +506,50 @@ export function JobForm({
             />
           </Field>
           <Field label={tf("retries")} htmlFor="job-retries" errors={err.retries}>
-            <Input id="job-retries" type="number" min={0} max={10} value={v.retries} onChange={(e) => set("retries", Number(e.target.value))} invalid={!!err.retries} />
+            <Input
+              id="job-retries"
+              type="number"
+              min={0}
+              max={10}
+              value={v.retries}
+              onChange={(e) => set("retries", Number(e.target.value))}
+              invalid={!!err.retries}
+            />
           </Field>
           <Field label={tf("retryBackoff")} htmlFor="job-backoff" errors={err.retryBackoffSeconds}>
-            <Input id="job-backoff" type="number" min={1} value={v.retryBackoffSeconds} onChange={(e) => set("retryBackoffSeconds", Number(e.target.value))} />
+            <Input
+              id="job-backoff"
+              type="number"
+              min={1}
+              value={v.retryBackoffSeconds}
+              onChange={(e) => set("retryBackoffSeconds", Number(e.target.value))}
+            />
           </Field>
           <Field label={tf("maxRunCount")} htmlFor="job-max" errors={err.maxRunCount}>
-            <Input id="job-max" type="number" min={0} value={v.maxRunCount} onChange={(e) => set("maxRunCount", Number(e.target.value))} />
+            <Input
+              id="job-max"
+              type="number"
+              min={0}
+              value={v.maxRunCount}
+              onChange={(e) => set("maxRunCount", Number(e.target.value))}
+            />
           </Field>
           <label className="flex min-h-11 items-center gap-2 text-sm">
-            <input type="checkbox" className="size-5" checked={v.state === "waiting"} onChange={(e) => set("state", e.target.checked ? "waiting" : "stopped")} />
+            <input
+              type="checkbox"
+              className="size-5"
+              checked={v.state === "waiting"}
+              onChange={(e) => set("state", e.target.checked ? "waiting" : "stopped")}
+            />
             {tf("state")}
           </label>
           <label className="flex min-h-11 items-center gap-2 text-sm">
-            <input type="checkbox" className="size-5" checked={v.runOnSave} onChange={(e) => set("runOnSave", e.target.checked)} />
+            <input
+              type="checkbox"
+              className="size-5"
+              checked={v.runOnSave}
+              onChange={(e) => set("runOnSave", e.target.checked)}
+            />
             {tf("runOnSave")}
           </label>
         </div>
@@ -418,17 +557,43 @@ export function JobForm({
 
       <Card title={tf("notify")}>
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field label={tf("notifyEmails")} htmlFor="job-notify" hint={tf("notifyHelp")} errors={err.notifyEmails}>
-            <Input id="job-notify" value={lists.notifyEmails} onChange={(e) => setLists((l) => ({ ...l, notifyEmails: e.target.value }))} invalid={!!err.notifyEmails} />
+          <Field
+            label={tf("notifyEmails")}
+            htmlFor="job-notify"
+            hint={tf("notifyHelp")}
+            errors={err.notifyEmails}
+          >
+            <Input
+              id="job-notify"
+              value={lists.notifyEmails}
+              onChange={(e) => setLists((l) => ({ ...l, notifyEmails: e.target.value }))}
+              invalid={!!err.notifyEmails}
+            />
           </Field>
           <Field label={tf("tags")} htmlFor="job-tags" hint={tf("tagsHelp")} errors={err.tags}>
-            <Input id="job-tags" value={lists.tags} onChange={(e) => setLists((l) => ({ ...l, tags: e.target.value }))} />
+            <Input
+              id="job-tags"
+              value={lists.tags}
+              onChange={(e) => setLists((l) => ({ ...l, tags: e.target.value }))}
+            />
           </Field>
           <Field label={tf("onSuccess")} htmlFor="job-onsuccess" errors={err.onSuccessStart}>
-            <Input id="job-onsuccess" inputMode="numeric" value={lists.onSuccessStart} onChange={(e) => setLists((l) => ({ ...l, onSuccessStart: e.target.value }))} invalid={!!err.onSuccessStart} />
+            <Input
+              id="job-onsuccess"
+              inputMode="numeric"
+              value={lists.onSuccessStart}
+              onChange={(e) => setLists((l) => ({ ...l, onSuccessStart: e.target.value }))}
+              invalid={!!err.onSuccessStart}
+            />
           </Field>
           <Field label={tf("onFailure")} htmlFor="job-onfailure" errors={err.onFailureStart}>
-            <Input id="job-onfailure" inputMode="numeric" value={lists.onFailureStart} onChange={(e) => setLists((l) => ({ ...l, onFailureStart: e.target.value }))} invalid={!!err.onFailureStart} />
+            <Input
+              id="job-onfailure"
+              inputMode="numeric"
+              value={lists.onFailureStart}
+              onChange={(e) => setLists((l) => ({ ...l, onFailureStart: e.target.value }))}
+              invalid={!!err.onFailureStart}
+            />
           </Field>
         </div>
       </Card>
@@ -464,7 +629,14 @@ function FuncFields({
   return (
     <div className="grid gap-4 sm:grid-cols-2">
       <Field label={tf("function")} htmlFor="p-func" errors={errors["params.name"]}>
-        <Input id="p-func" list="p-func-list" value={name} onChange={(e) => onChange(e.target.value, args)} invalid={!!errors["params.name"]} autoCapitalize="none" />
+        <Input
+          id="p-func"
+          list="p-func-list"
+          value={name}
+          onChange={(e) => onChange(e.target.value, args)}
+          invalid={!!errors["params.name"]}
+          autoCapitalize="none"
+        />
         <datalist id="p-func-list">
           {catalog.data?.functions.map((f) => (
             <option key={f.name} value={f.name}>
@@ -473,10 +645,19 @@ function FuncFields({
           ))}
         </datalist>
       </Field>
-      <Field label={tf("args")} htmlFor="p-args" hint={fn ? `${fn.name}(${fn.params.join(", ")})` : tf("argsHelp")} errors={errors["params.args"]}>
+      <Field
+        label={tf("args")}
+        htmlFor="p-args"
+        hint={fn ? `${fn.name}(${fn.params.join(", ")})` : tf("argsHelp")}
+        errors={errors["params.args"]}
+      >
         <Input id="p-args" value={args} onChange={(e) => onChange(name, e.target.value)} />
       </Field>
-      {fn && <p className="text-sm text-gray-600 sm:col-span-2 dark:text-gray-400">{locale === "zh-CN" && fn.descriptionZh ? fn.descriptionZh : fn.description}</p>}
+      {fn && (
+        <p className="text-sm text-gray-600 sm:col-span-2 dark:text-gray-400">
+          {locale === "zh-CN" && fn.descriptionZh ? fn.descriptionZh : fn.description}
+        </p>
+      )}
     </div>
   );
 }

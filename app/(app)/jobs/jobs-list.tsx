@@ -1,7 +1,7 @@
 "use client";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useTranslations } from "next-intl";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { DataList } from "@/app/_components/data-list";
 import { useListParams } from "@/app/_components/list-params";
@@ -23,7 +23,9 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
   const qc = useQueryClient();
   const { values, page, set } = useListParams(["q", "state", "mode", "tag"] as const);
   const [q, setQ] = useState(values.q);
-  const state = (STATES as readonly string[]).includes(values.state) ? (values.state as (typeof STATES)[number]) : undefined;
+  const state = (STATES as readonly string[]).includes(values.state)
+    ? (values.state as (typeof STATES)[number])
+    : undefined;
   const mode = (JOB_MODES as readonly string[]).includes(values.mode) ? (values.mode as JobMode) : undefined;
   const list = useQuery({
     ...trpc.jobs.list.queryOptions(
@@ -68,16 +70,30 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
             onChange={(e) => setQ(e.target.value)}
             className="sm:max-w-xs"
           />
-          <Select aria-label={t("state")} value={state ?? ""} onChange={(e) => set({ state: e.target.value })} className="sm:max-w-40">
-            <option value="">{t("state")}: {tc("all")}</option>
+          <Select
+            aria-label={t("state")}
+            value={state ?? ""}
+            onChange={(e) => set({ state: e.target.value })}
+            className="sm:max-w-40"
+          >
+            <option value="">
+              {t("state")}: {tc("all")}
+            </option>
             {STATES.map((s) => (
               <option key={s} value={s}>
                 {t(`stateName.${s}`)}
               </option>
             ))}
           </Select>
-          <Select aria-label={t("mode")} value={mode ?? ""} onChange={(e) => set({ mode: e.target.value })} className="sm:max-w-40">
-            <option value="">{t("mode")}: {tc("all")}</option>
+          <Select
+            aria-label={t("mode")}
+            value={mode ?? ""}
+            onChange={(e) => set({ mode: e.target.value })}
+            className="sm:max-w-40"
+          >
+            <option value="">
+              {t("mode")}: {tc("all")}
+            </option>
             {(["http", "command", "func"] as const).map((m) => (
               <option key={m} value={m}>
                 {t(`modeName.${m}`)}
@@ -89,7 +105,11 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
           </Button>
         </form>
         {canWrite && !scheduler.data?.paused && (
-          <Button variant="secondary" onClick={() => pause.mutate({ paused: true })} disabled={pause.isPending}>
+          <Button
+            variant="secondary"
+            onClick={() => pause.mutate({ paused: true })}
+            disabled={pause.isPending}
+          >
             {t("pauseAll")}
           </Button>
         )}
@@ -97,7 +117,11 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
       {values.tag && (
         <div className="text-sm">
           {t("tags")}: <Badge tone="indigo">{values.tag}</Badge>{" "}
-          <button type="button" className="min-h-11 px-2 text-indigo-700 underline" onClick={() => set({ tag: "" })}>
+          <button
+            type="button"
+            className="min-h-11 px-2 text-indigo-700 underline"
+            onClick={() => set({ tag: "" })}
+          >
             {tc("close")}
           </button>
         </div>
@@ -109,7 +133,10 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
           title={filtered ? t("emptyFiltered") : t("title")}
           action={
             !filtered && canWrite ? (
-              <Link href="/jobs/new" className="min-h-11 rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-medium text-white">
+              <Link
+                href="/jobs/new"
+                className="min-h-11 rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-medium text-white"
+              >
                 {t("new")}
               </Link>
             ) : null
@@ -141,7 +168,11 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
                   </span>
                 ),
               },
-              { key: "mode", header: t("mode"), cell: (j) => <Badge tone="blue">{t(`modeName.${j.mode}`)}</Badge> },
+              {
+                key: "mode",
+                header: t("mode"),
+                cell: (j) => <Badge tone="blue">{t(`modeName.${j.mode}`)}</Badge>,
+              },
               {
                 key: "schedule",
                 header: t("schedule"),
@@ -150,7 +181,8 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
               {
                 key: "next",
                 header: t("next"),
-                cell: (j) => (j.nextFireAt ? <DateTime value={j.nextFireAt} timeZone={j.timezone} /> : t("noNext")),
+                cell: (j) =>
+                  j.nextFireAt ? <DateTime value={j.nextFireAt} timeZone={j.timezone} /> : t("noNext"),
               },
               {
                 key: "last",
@@ -167,7 +199,12 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
                     t("never")
                   ),
               },
-              { key: "durations", header: t("durations"), cell: (j) => <Sparkline points={j.durations} />, desktopOnly: true },
+              {
+                key: "durations",
+                header: t("durations"),
+                cell: (j) => <Sparkline points={j.durations} />,
+                desktopOnly: true,
+              },
               { key: "state", header: t("state"), cell: (j) => <JobStateBadge state={j.displayState} /> },
               ...(canRun
                 ? [

@@ -109,13 +109,9 @@ export const runs = pgTable(
   },
   (t) => [
     index("runs_job_idx").on(t.jobId, t.id),
-    index("runs_active_idx")
-      .on(t.jobId)
-      .where(sql`${t.status} in ('queued', 'running')`),
+    index("runs_active_idx").on(t.jobId).where(sql`${t.status} in ('queued', 'running')`),
     index("runs_status_idx").on(t.status, t.id),
-    index("runs_worker_active_idx")
-      .on(t.workerId)
-      .where(sql`${t.status} = 'running'`),
+    index("runs_worker_active_idx").on(t.workerId).where(sql`${t.status} = 'running'`),
     // A cron slot produces one run, however many schedulers look at it.
     uniqueIndex("runs_slot_uq")
       .on(t.jobId, t.scheduledAt)

@@ -2,8 +2,8 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { LinkButton, Button } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_components/trpc";
+import { Button, LinkButton } from "@/app/_components/ui";
 
 export function JobActions({
   job,
@@ -19,10 +19,14 @@ export function JobActions({
   const trpc = useTRPC();
   const router = useRouter();
   const refresh = () => router.refresh();
-  const runNow = useMutation(trpc.jobs.runNow.mutationOptions({ onSuccess: (r) => router.push(`/runs/${r.id}`) }));
+  const runNow = useMutation(
+    trpc.jobs.runNow.mutationOptions({ onSuccess: (r) => router.push(`/runs/${r.id}`) }),
+  );
   const stop = useMutation(trpc.jobs.stop.mutationOptions({ onSuccess: refresh }));
   const restart = useMutation(trpc.jobs.restart.mutationOptions({ onSuccess: refresh }));
-  const clone = useMutation(trpc.jobs.clone.mutationOptions({ onSuccess: (j) => router.push(`/jobs/${j.id}`) }));
+  const clone = useMutation(
+    trpc.jobs.clone.mutationOptions({ onSuccess: (j) => router.push(`/jobs/${j.id}`) }),
+  );
   const del = useMutation(trpc.jobs.delete.mutationOptions({ onSuccess: () => router.push("/jobs") }));
   const busy = runNow.isPending || stop.isPending || restart.isPending || clone.isPending || del.isPending;
   const error = runNow.error ?? stop.error ?? restart.error ?? clone.error ?? del.error;
@@ -35,11 +39,21 @@ export function JobActions({
       )}
       {canRun &&
         (job.state === "waiting" ? (
-          <Button variant="secondary" onClick={() => stop.mutate({ id: job.id })} disabled={busy} data-testid="job-stop">
+          <Button
+            variant="secondary"
+            onClick={() => stop.mutate({ id: job.id })}
+            disabled={busy}
+            data-testid="job-stop"
+          >
             {t("stop")}
           </Button>
         ) : (
-          <Button variant="secondary" onClick={() => restart.mutate({ id: job.id })} disabled={busy} data-testid="job-restart">
+          <Button
+            variant="secondary"
+            onClick={() => restart.mutate({ id: job.id })}
+            disabled={busy}
+            data-testid="job-restart"
+          >
             {t("restart")}
           </Button>
         ))}

@@ -9,7 +9,14 @@ export function JobLive({ id, timezone }: { id: number; timezone: string }) {
   const [page, setPage] = useState(1);
   return (
     <Card title={t("title")}>
-      <RunsTable filters={{ jobId: id }} page={page} onPage={setPage} showJob={false} size={15} timeZone={timezone} />
+      <RunsTable
+        filters={{ jobId: id }}
+        page={page}
+        onPage={setPage}
+        showJob={false}
+        size={15}
+        timeZone={timezone}
+      />
     </Card>
   );
 }

@@ -23,7 +23,12 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   });
   const schedule = parseCron(job.cron, job.timezone);
   const facts: [string, React.ReactNode][] = [
-    [t("mode"), <Badge key="m" tone="blue">{t(`modeName.${job.mode}`)}</Badge>],
+    [
+      t("mode"),
+      <Badge key="m" tone="blue">
+        {t(`modeName.${job.mode}`)}
+      </Badge>,
+    ],
     [t("policy"), t(`policyName.${job.policy}`)],
     [t("misfire"), t(`misfireName.${job.misfirePolicy}`)],
     [tf("retries"), `${job.retries} · ${job.retryBackoffSeconds} s`],
@@ -36,7 +41,16 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   ];
   return (
     <>
-      <PageHeader title={job.name} actions={<JobActions job={{ id: job.id, name: job.name, state: job.state }} canWrite={can(user.role, "jobs.write")} canRun={can(user.role, "jobs.run")} />}>
+      <PageHeader
+        title={job.name}
+        actions={
+          <JobActions
+            job={{ id: job.id, name: job.name, state: job.state }}
+            canWrite={can(user.role, "jobs.write")}
+            canRun={can(user.role, "jobs.run")}
+          />
+        }
+      >
         {job.description}
       </PageHeader>
       <div className="grid gap-4 lg:grid-cols-3">
@@ -57,7 +71,10 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
             </dl>
           </Card>
           <Card title={tf("asText")}>
-            <pre className="overflow-x-auto rounded-lg bg-gray-50 p-3 font-mono text-xs whitespace-pre-wrap break-all dark:bg-gray-800/60" data-testid="command-text">
+            <pre
+              className="overflow-x-auto rounded-lg bg-gray-50 p-3 font-mono text-xs whitespace-pre-wrap break-all dark:bg-gray-800/60"
+              data-testid="command-text"
+            >
               {job.commandText}
             </pre>
           </Card>

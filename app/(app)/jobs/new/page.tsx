@@ -12,7 +12,11 @@ export default async function NewJobPage() {
   return (
     <>
       <PageHeader title={t("new")} />
-      <JobForm initial={newJobValues(displayTimeZone())} canCommand={can(user.role, "jobs.command")} zones={Intl.supportedValuesOf("timeZone")} />
+      <JobForm
+        initial={newJobValues(displayTimeZone())}
+        canCommand={can(user.role, "jobs.command")}
+        zones={Intl.supportedValuesOf("timeZone")}
+      />
     </>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { useSubscription } from "@trpc/tanstack-react-query";
 import type { inferRouterOutputs } from "@trpc/server";
+import { useSubscription } from "@trpc/tanstack-react-query";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
@@ -17,7 +17,15 @@ type Chunk = inferRouterOutputs<AppRouter>["runs"]["log"][number];
 const ACTIVE = new Set(["queued", "running"]);
 const STREAM_CLASS = { stdout: "", stderr: "text-red-300", system: "text-sky-300" } as const;
 
-export function RunDetail({ initial, initialLog, canStop }: { initial: Run; initialLog: Chunk[]; canStop: boolean }) {
+export function RunDetail({
+  initial,
+  initialLog,
+  canStop,
+}: {
+  initial: Run;
+  initialLog: Chunk[];
+  canStop: boolean;
+}) {
   const t = useTranslations("runs");
   const tj = useTranslations("jobs");
   const trpc = useTRPC();
@@ -35,7 +43,8 @@ export function RunDetail({ initial, initialLog, canStop }: { initial: Run; init
         enabled: ACTIVE.has(initial.status),
         onData: (d) => {
           setRun(d.run);
-          if (d.chunks.length) setChunks((c) => [...c, ...d.chunks.filter((x) => x.seq > (c.at(-1)?.seq ?? -1))]);
+          if (d.chunks.length)
+            setChunks((c) => [...c, ...d.chunks.filter((x) => x.seq > (c.at(-1)?.seq ?? -1))]);
         },
       },
     ),
@@ -47,7 +56,9 @@ export function RunDetail({ initial, initialLog, canStop }: { initial: Run; init
 
   const stop = useMutation(trpc.runs.stop.mutationOptions());
   const duration =
-    run.startedAt && run.finishedAt ? formatMs(new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime()) : null;
+    run.startedAt && run.finishedAt
+      ? formatMs(new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime())
+      : null;
   const facts: [string, React.ReactNode][] = [
     [t("status"), <RunStatusBadge key="s" status={run.status} />],
     [t("trigger"), t(`triggerName.${run.trigger}`)],
@@ -60,7 +71,14 @@ export function RunDetail({ initial, initialLog, canStop }: { initial: Run; init
     ...(run.httpStatus !== null ? ([[t("httpStatus"), run.httpStatus]] as [string, React.ReactNode][]) : []),
     [t("worker"), run.workerId ?? "—"],
     ...(run.parentRunId
-      ? ([[t("parent"), <Link key="p" className="text-indigo-700 underline" href={`/runs/${run.parentRunId}`}>#{run.parentRunId}</Link>]] as [string, React.ReactNode][])
+      ? ([
+          [
+            t("parent"),
+            <Link key="p" className="text-indigo-700 underline" href={`/runs/${run.parentRunId}`}>
+              #{run.parentRunId}
+            </Link>,
+          ],
+        ] as [string, React.ReactNode][])
       : []),
   ];
   return (
@@ -69,11 +87,19 @@ export function RunDetail({ initial, initialLog, canStop }: { initial: Run; init
         title={`#${run.id} · ${run.jobName}`}
         actions={
           <>
-            <Link href={`/jobs/${run.jobId}`} className="inline-flex min-h-11 items-center rounded-lg px-4 text-sm ring-1 ring-gray-300 dark:ring-gray-700">
+            <Link
+              href={`/jobs/${run.jobId}`}
+              className="inline-flex min-h-11 items-center rounded-lg px-4 text-sm ring-1 ring-gray-300 dark:ring-gray-700"
+            >
               {tj("title")}: {run.jobName}
             </Link>
             {canStop && live && (
-              <Button variant="danger" onClick={() => stop.mutate({ id: run.id })} disabled={stop.isPending || !!run.cancelRequestedAt} data-testid="run-stop">
+              <Button
+                variant="danger"
+                onClick={() => stop.mutate({ id: run.id })}
+                disabled={stop.isPending || !!run.cancelRequestedAt}
+                data-testid="run-stop"
+              >
                 {stop.isSuccess || run.cancelRequestedAt ? t("stopRequested") : t("stopRun")}
               </Button>
             )}
@@ -87,7 +113,10 @@ export function RunDetail({ initial, initialLog, canStop }: { initial: Run; init
               {facts.map(([k, v]) => (
                 <div key={k} className="contents">
                   <dt className="text-gray-500 dark:text-gray-400">{k}</dt>
-                  <dd className="min-w-0 break-words" data-testid={k === t("status") ? "run-status" : undefined}>
+                  <dd
+                    className="min-w-0 break-words"
+                    data-testid={k === t("status") ? "run-status" : undefined}
+                  >
                     {v}
                   </dd>
                 </div>
@@ -116,10 +145,18 @@ export function RunDetail({ initial, initialLog, canStop }: { initial: Run; init
             actions={
               <div className="flex items-center gap-2">
                 <label className="inline-flex min-h-11 items-center gap-2 text-sm">
-                  <input type="checkbox" className="size-5" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
+                  <input
+                    type="checkbox"
+                    className="size-5"
+                    checked={follow}
+                    onChange={(e) => setFollow(e.target.checked)}
+                  />
                   ↓
                 </label>
-                <a href={`/api/runs/${run.id}/output`} className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm ring-1 ring-gray-300 dark:ring-gray-700">
+                <a
+                  href={`/api/runs/${run.id}/output`}
+                  className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm ring-1 ring-gray-300 dark:ring-gray-700"
+                >
                   {t("download")}
                 </a>
               </div>

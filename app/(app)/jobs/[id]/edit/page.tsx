@@ -21,7 +21,12 @@ export default async function EditJobPage({ params }: { params: Promise<{ id: st
   return (
     <>
       <PageHeader title={`${t("edit")}: ${job.name}`} />
-      <JobForm id={id} initial={formValuesOf(job)} canCommand={can(user.role, "jobs.command")} zones={Intl.supportedValuesOf("timeZone")} />
+      <JobForm
+        id={id}
+        initial={formValuesOf(job)}
+        canCommand={can(user.role, "jobs.command")}
+        zones={Intl.supportedValuesOf("timeZone")}
+      />
     </>
   );
 }

@@ -9,7 +9,8 @@ export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> 
   if (!user) return Response.json({ error: "sign in first" }, { status: 401 });
   if (!can(user.role, "jobs.read")) return Response.json({ error: "forbidden" }, { status: 403 });
   const id = Number((await ctx.params).id);
-  if (!Number.isInteger(id) || id <= 0) return Response.json({ error: "id must be a positive integer" }, { status: 400 });
+  if (!Number.isInteger(id) || id <= 0)
+    return Response.json({ error: "id must be a positive integer" }, { status: 400 });
   const db = getDb();
   const [run] = await db.execute<{ id: string }>(sql`select id from runs where id = ${id}`);
   if (!run) return Response.json({ error: `run ${id} not found` }, { status: 404 });
