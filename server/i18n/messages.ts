@@ -1,16 +1,26 @@
 import { createTranslator } from "next-intl";
 import type { Locale } from "./locale";
+import adminEn from "./messages/admin/en.json";
+import adminZh from "./messages/admin/zh-CN.json";
 import en from "./messages/en.json";
 import zhCN from "./messages/zh-CN.json";
 
-export type Messages = typeof en;
-const catalogs: Record<Locale, Messages> = { en, "zh-CN": zhCN };
+/**
+ * One catalog per language, assembled from a file per area (top-level keys must not clash),
+ * so areas can grow their messages without editing one giant file.
+ */
+const catalogs = {
+  en: { ...en, ...adminEn },
+  "zh-CN": { ...zhCN, ...adminZh },
+} satisfies Record<Locale, unknown>;
+
+export type Messages = (typeof catalogs)["en"];
 
 export function messagesFor(locale: Locale): Messages {
-  return catalogs[locale];
+  return catalogs[locale] as Messages;
 }
 
 /** The same messages outside React (emails, worker): t("email.failedRun.subject", {...}). */
 export function translator(locale: Locale) {
-  return createTranslator({ locale, messages: catalogs[locale] });
+  return createTranslator({ locale, messages: catalogs[locale] as Messages });
 }
