@@ -72,6 +72,11 @@ export const ZEnv = z.object({
   /** A fire found later than this (worker down, scheduler paused) follows the job's misfire policy. */
   SCHEDULER_MISFIRE_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  /**
+   * graphile-worker fetches up to this many queued tasks per query and hands them out locally
+   * (fewer round trips at high throughput; 0 = fetch one at a time). Completions are batched.
+   */
+  WORKER_LOCAL_QUEUE_SIZE: z.coerce.number().int().min(0).max(10_000).default(32),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(60).default(5),
   WORKER_DEAD_AFTER_SECONDS: z.coerce.number().min(5).max(3600).default(15),
 });

@@ -86,6 +86,14 @@ export async function startWorker(opts: {
     logger: queueLogger,
     events,
     pollInterval: 2000,
+    preset: {
+      worker: {
+        ...(e.WORKER_LOCAL_QUEUE_SIZE > 1 ? { localQueue: { size: e.WORKER_LOCAL_QUEUE_SIZE } } : {}),
+        // Completions in the same turn of the event loop share one statement.
+        completeJobBatchDelay: 0,
+        failJobBatchDelay: 0,
+      },
+    },
   });
 
   let beating = false;

@@ -157,4 +157,15 @@ const math: Builtin = {
   },
 };
 
-export const basicBuiltins: Builtin[] = [dayin, test, hello, echo, time, math];
+/** Kairos's own addition: a step that does nothing, for chains that only need a join point, and benchmarks. */
+const noop: Builtin = {
+  name: "Noop",
+  params: [],
+  description: "Does nothing and succeeds (a join point for chained jobs; benchmarks).",
+  descriptionZh: "什么也不做，直接成功（用作联动任务的汇合点或性能测试）。",
+  async run() {
+    return { ok: true };
+  },
+};
+
+export const basicBuiltins: Builtin[] = [dayin, test, hello, echo, time, math, noop];
