@@ -10,8 +10,9 @@ import next from "next";
 import { ensureAuthSecret } from "../server/auth/secret";
 import { closeDb, databaseUrl, getDb } from "../server/db/client";
 import { EnvError, env } from "../server/env";
+import { applyEnvIpSeeds } from "../server/ipcontrol/rules";
 import { log } from "../server/log";
-import { clientAddress } from "../server/net/client-address";
+import { CLIENT_IP_HEADER, clientAddress } from "../server/net/client-address";
 import { exitWithParent } from "./lib/children";
 
 process.env.KAIROS_PROCESS ??= "web";
@@ -32,13 +33,19 @@ async function main() {
   }
   process.env.AUTH_SECRET ??= await ensureAuthSecret(getDb());
   process.env.AUTH_TRUST_HOST ??= "true";
+  // IP_WHITELIST / IP_BLACKLIST → the stored lists (only what changed in the env since last time).
+  const seeded = await applyEnvIpSeeds(getDb(), e);
+  if (seeded.added.length || seeded.removed.length) l.info(seeded, "IP lists updated from the environment");
+  // Tells proxy.ts (same process) that the client-address header below can be believed.
+  process.env.KAIROS_CLIENT_IP_FROM_SOCKET = "1";
 
   const app = next({ dev: false, dir: process.cwd(), port: e.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
     // Only this server sets the header; anything a client sent under that name is dropped.
-    req.headers["x-kairos-client-ip"] = clientAddress(req);
+    // X-Forwarded-For counts only from TRUSTED_PROXIES (see server/net/client-address.ts).
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req, e.TRUSTED_PROXIES);
     handle(req, res).catch((err) => {
       l.error({ err, url: req.url }, "request failed");
       if (!res.headersSent) res.writeHead(500).end("internal error");

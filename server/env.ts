@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { CidrError, parseRangeList } from "./net/cidr";
 
 /**
  * The one place environment variables are read and validated. Everything else asks `env()`.
@@ -18,6 +19,19 @@ const optionalUrl = (protocols: string[]) =>
     .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}:`)), {
       message: `must start with ${protocols.map((p) => `${p}://`).join(" or ")}`,
     });
+
+/** A comma-separated list of addresses / CIDR ranges (IPv4 or IPv6), checked at start. */
+const rangeList = z
+  .string()
+  .optional()
+  .superRefine((v, ctx) => {
+    try {
+      parseRangeList(v);
+    } catch (e) {
+      if (!(e instanceof CidrError)) throw e;
+      ctx.addIssue({ code: "custom", message: e.message });
+    }
+  });
 
 export function isTimeZone(tz: string): boolean {
   try {
@@ -79,6 +93,24 @@ export const ZEnv = z.object({
   WORKER_LOCAL_QUEUE_SIZE: z.coerce.number().int().min(0).max(10_000).default(32),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(60).default(5),
   WORKER_DEAD_AFTER_SECONDS: z.coerce.number().min(5).max(3600).default(15),
+  /** Where the TimerJobs-compatible API is mounted: "" = /jobs/…, "/timerjobs" = /timerjobs/jobs/…. */
+  TIMERJOBS_API_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'must be empty or a path such as "/timerjobs" (no trailing slash)')
+    .refine((p) => !/^\/(api|_next|jobs|runs|admin|docs|login|setup)(\/|$)/.test(p), {
+      message: "must not be a path Kairos itself uses (/api, /jobs, /admin, …)",
+    })
+    .default(""),
+  /** on: errors answer HTTP 200 with the error in `code` (as the Python TimerJobs); off: real statuses. */
+  TIMERJOBS_COMPAT_MODE: bool.default(true),
+  /** Requests from loopback without a token act with this role (for migrating scripts). Off when unset. */
+  API_LOOPBACK_ROLE: z.enum(["viewer", "operator", "admin"]).optional(),
+  /** Seeds of the IP allow / deny lists (comma-separated addresses or CIDR ranges). */
+  IP_WHITELIST: rangeList,
+  IP_BLACKLIST: rangeList,
+  /** Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR ranges). */
+  TRUSTED_PROXIES: rangeList,
 });
 
 export type Env = z.infer<typeof ZEnv> & { dataDir: string; functionsDir: string };

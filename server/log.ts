@@ -30,6 +30,12 @@ export function logger(): Logger {
   return root;
 }
 
+const children = new Map<string, Logger>();
 export function log(component: string): Logger {
-  return logger().child({ component });
+  let child = children.get(component);
+  if (!child) {
+    child = logger().child({ component });
+    children.set(component, child);
+  }
+  return child;
 }

@@ -1,8 +1,10 @@
 import { accountRouter, usersRouter } from "./auth/router";
 import { dashboardRouter } from "./dashboard/router";
+import { ipControlRouter } from "./ipcontrol/router";
 import { jobsRouter } from "./jobs/router";
 import { mailRouter } from "./mail/router";
 import { runsRouter } from "./runs/router";
+import { tokensRouter } from "./tokens/router";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -12,6 +14,8 @@ export const appRouter = router({
   mail: mailRouter,
   jobs: jobsRouter,
   runs: runsRouter,
+  tokens: tokensRouter,
+  ipControl: ipControlRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -71,6 +71,8 @@ export async function startWorker(opts: {
 
   const queueWorkerIds = new Set<string>();
   const events: WorkerEvents = new EventEmitter();
+  // Jobs are locked by a worker's id, or by its pool's id when the local queue fetched them.
+  events.on("pool:create", ({ workerPool }) => queueWorkerIds.add(workerPool.id));
   events.on("worker:create", ({ worker }) => queueWorkerIds.add(worker.workerId));
   events.on("worker:release", ({ worker }) => queueWorkerIds.delete(worker.workerId));
 

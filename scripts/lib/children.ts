@@ -7,7 +7,7 @@ import path from "node:path";
  * notices when the launcher dies and stops too).
  */
 export function spawnTs(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), entry)], {
+  return spawn(process.execPath, [...(process.env.KAIROS_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.KAIROS_CPU_PROF}`] : []), "--import", "tsx", path.join(process.cwd(), entry)], {
     env,
     detached: true,
     stdio: ["ignore", "inherit", "inherit", "ipc"],

@@ -30,6 +30,7 @@ export function timeoutMsFor(run: StartedRun): number | null {
 }
 
 type AbortReason = "timeout" | "cancel" | "shutdown";
+const MARK_RUNNING_AFTER_MS = 50;
 
 /**
  * Executes runs on one worker: marks them started, runs the mode's executor with a timeout
@@ -78,12 +79,25 @@ export class RunEngine {
   }
 
   async execute(runId: number): Promise<void> {
-    const run = await this.store.start(runId);
+    const run = await this.store.load(runId);
     if (!run) return; // cancelled, skipped or handled elsewhere before it started
+    const startedAt = new Date();
     const ac = new AbortController();
     this.active.set(run.id, ac);
     const timeoutMs = timeoutMsFor(run);
     const timer = timeoutMs ? setTimeout(() => ac.abort("timeout"), timeoutMs) : undefined;
+    // Most runs end within milliseconds: their record is written once, at the end. A run still
+    // going after MARK_RUNNING_AFTER_MS is marked running (visible, recoverable if this worker
+    // dies); if it was cancelled meanwhile, it is stopped.
+    let marking: Promise<unknown> | undefined;
+    const markTimer = setTimeout(() => {
+      marking = this.store
+        .markRunning(run.id, startedAt)
+        .then((ok) => {
+          if (!ok) ac.abort("cancel");
+        })
+        .catch((err: unknown) => this.l.warn({ err, runId: run.id }, "could not mark a run running"));
+    }, MARK_RUNNING_AFTER_MS);
     const out = new RunOutputBuffer(run.id, this.outputCap, (chunks) => this.store.append(chunks));
     let result: ExecResult;
     try {
@@ -101,8 +115,10 @@ export class RunEngine {
       result = { ok: false, error: e instanceof Error ? e.message : String(e) };
     } finally {
       clearTimeout(timer);
+      clearTimeout(markTimer);
       this.active.delete(run.id);
     }
+    await marking;
     const reason = ac.signal.aborted ? (ac.signal.reason as AbortReason) : null;
     if (reason === "timeout") out.write("system", `\n[timed out after ${(timeoutMs ?? 0) / 1000} s]\n`);
     if (reason === "cancel") out.write("system", "\n[stopped on request]\n");
@@ -114,6 +130,8 @@ export class RunEngine {
     });
     const outcome: RunOutcome = {
       id: run.id,
+      startedAt,
+      finishedAt: new Date(),
       status:
         reason === "timeout"
           ? "timed_out"

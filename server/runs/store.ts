@@ -28,6 +28,8 @@ export type StartedRun = {
 
 export type RunOutcome = {
   id: number;
+  startedAt: Date;
+  finishedAt: Date;
   status: Extract<RunStatus, "succeeded" | "failed" | "timed_out" | "cancelled" | "lost">;
   exitCode: number | null;
   httpStatus: number | null;
@@ -62,7 +64,8 @@ export type StartRow = {
  * A few statements per event-loop turn instead of several per run.
  */
 export class RunStore {
-  private starts: Batcher<number, StartedRun | null>;
+  private loads: Batcher<number, StartedRun | null>;
+  private marks: Batcher<{ id: number; startedAt: Date }, boolean>;
   private logs: Batcher<LogChunk[], undefined>;
   private finishes: Batcher<RunOutcome, boolean>;
 
@@ -70,14 +73,24 @@ export class RunStore {
     private readonly db: Db,
     private readonly workerId: string,
   ) {
-    this.starts = new Batcher((ids) => this.startMany(ids));
+    this.loads = new Batcher((ids) => this.loadMany(ids));
+    this.marks = new Batcher((items) => this.markMany(items));
     this.logs = new Batcher((lists) => this.appendMany(lists));
     this.finishes = new Batcher((outcomes) => this.finishMany(outcomes));
   }
 
-  /** Marks a queued run running; null when it is no longer queued (cancelled, skipped, done). */
-  start(runId: number): Promise<StartedRun | null> {
-    return this.starts.push(runId);
+  /** A queued run and the job it executes; null when it is no longer queued (cancelled, skipped, done). */
+  load(runId: number): Promise<StartedRun | null> {
+    return this.loads.push(runId);
+  }
+
+  /**
+   * Records that a run is executing (status, start time, worker). The engine calls this only
+   * for runs still going after a few tens of milliseconds: a quick run is written once, when
+   * it ends. False when the run was cancelled (or taken) meanwhile.
+   */
+  markRunning(id: number, startedAt: Date): Promise<boolean> {
+    return this.marks.push({ id, startedAt });
   }
 
   async append(chunks: LogChunk[]): Promise<void> {
@@ -89,14 +102,24 @@ export class RunStore {
     return this.finishes.push(outcome);
   }
 
-  private async startMany(ids: number[]): Promise<(StartedRun | null)[]> {
+  private async markMany(items: { id: number; startedAt: Date }[]): Promise<boolean[]> {
+    const rows = await this.db.execute<{ id: string }>(sql`
+      update runs r set status = 'running', started_at = x.started_at, worker_id = ${this.workerId}
+      from jsonb_to_recordset(${JSON.stringify(items.map((i) => ({ id: i.id, started_at: i.startedAt.toISOString() })))}::jsonb)
+        as x(id bigint, started_at timestamptz)
+      where r.id = x.id and r.status = 'queued'
+      returning r.id`);
+    const ok = new Set(rows.map((r) => Number(r.id)));
+    return items.map((i) => ok.has(i.id));
+  }
+
+  private async loadMany(ids: number[]): Promise<(StartedRun | null)[]> {
     const rows = await this.db.execute<StartRow>(sql`
-      update runs r set status = 'running', started_at = now(), worker_id = ${this.workerId}
-      from jobs j
-      where r.id = any(${sql.param(ids)}::bigint[]) and r.status = 'queued' and j.id = r.job_id
-      returning r.id, r.attempt, r.trigger, (extract(epoch from r.scheduled_at) * 1000)::float8 as scheduled_ms,
+      select r.id, r.attempt, r.trigger, (extract(epoch from r.scheduled_at) * 1000)::float8 as scheduled_ms,
         j.id as job_id, j.name, j.mode, j.params, j.policy, j.timeout_seconds, j.retries, j.retry_backoff_seconds,
-        j.on_success_start, j.on_failure_start, j.notify_emails, j.owner_id`);
+        j.on_success_start, j.on_failure_start, j.notify_emails, j.owner_id
+      from runs r join jobs j on j.id = r.job_id
+      where r.id = any(${sql.param(ids)}::bigint[]) and r.status = 'queued'`);
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
     return ids.map((id) => {
       const r = byId.get(id);
@@ -117,6 +140,8 @@ export class RunStore {
   private async finishMany(outcomes: RunOutcome[]): Promise<boolean[]> {
     const rows = outcomes.map((o) => ({
       id: o.id,
+      started_at: o.startedAt.toISOString(),
+      finished_at: o.finishedAt.toISOString(),
       status: o.status,
       exit_code: o.exitCode,
       http_status: o.httpStatus,
@@ -128,13 +153,14 @@ export class RunStore {
     const done = await this.db.execute<{ id: string }>(sql`
       with u as (
         select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
-          id bigint, status run_status, exit_code int, http_status smallint, error text, result jsonb,
-          output_bytes int, output_truncated boolean)
+          id bigint, started_at timestamptz, finished_at timestamptz, status run_status, exit_code int,
+          http_status smallint, error text, result jsonb, output_bytes int, output_truncated boolean)
       ), upd as (
-        update runs r set status = u.status, finished_at = now(), exit_code = u.exit_code,
-               http_status = u.http_status, error = coalesce(u.error, r.error), result = u.result,
-               output_bytes = u.output_bytes, output_truncated = u.output_truncated
-        from u where r.id = u.id and r.status = 'running'
+        update runs r set status = u.status, started_at = coalesce(r.started_at, u.started_at),
+               finished_at = u.finished_at, worker_id = coalesce(r.worker_id, ${this.workerId}),
+               exit_code = u.exit_code, http_status = u.http_status, error = coalesce(u.error, r.error),
+               result = u.result, output_bytes = u.output_bytes, output_truncated = u.output_truncated
+        from u where r.id = u.id and r.status in ('queued', 'running')
         returning r.id, r.job_id, r.status, r.finished_at
       ), last as (
         update jobs j set last_run_id = x.id, last_run_status = x.status, last_run_at = x.finished_at

@@ -47,6 +47,8 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      // stop() may come while a tick is running (no sleep to cut short yet): never start one then.
+      if (stopped) return resolve();
       wake = () => {
         clearTimeout(timer);
         wake = undefined;

@@ -22,11 +22,10 @@ describe("worker heartbeat", () => {
     expect(health.workers?.newestHeartbeatAgeMs).toBeLessThan(5_000);
     const listed = await listWorkers(getDb());
     expect(listed.find((w) => w.id === worker?.id)).toMatchObject({ isLive: true, concurrency: 2 });
-    // graphile-worker's own ids are recorded, so a crash can be cleaned up.
-    await waitFor("queue worker ids", async () => {
-      const w = (await listWorkers(getDb())).find((x) => x.id === worker?.id);
-      return w && (await getDb().select().from(workers)).some((r) => r.queueWorkerIds.length === 2);
-    });
+    // graphile-worker's own ids (2 workers + their pool) are recorded, so a crash can be cleaned up.
+    await waitFor("queue worker ids", async () =>
+      (await getDb().select().from(workers)).some((r) => r.id === worker?.id && r.queueWorkerIds.length === 3),
+    );
     await worker.stop();
     const after = (await listWorkers(getDb())).find((w) => w.id === worker?.id);
     expect(after?.stoppedAt).not.toBeNull();

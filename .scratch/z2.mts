@@ -1,0 +1,11 @@
+import { z } from "zod";
+import { ZCompatJob, ZCompatJobAdd } from "/work/main/server/api/compat/jobs-map";
+import { ZJobOut } from "/work/main/server/api/v1/schemas";
+import { ZJobInput } from "/work/main/server/jobs/schema";
+const s = z.object({ items: z.array(ZJobOut), n: z.number() });
+console.log(JSON.stringify(z.toJSONSchema(s, { io: "output", unrepresentable: "any" })).slice(0, 400));
+console.log(JSON.stringify(z.toJSONSchema(ZCompatJobAdd, { io: "input", unrepresentable: "any" })).slice(0, 1500));
+const reg = z.registry<{id?: string}>();
+console.log(JSON.stringify(z.toJSONSchema(ZJobInput, { io: "input", unrepresentable: "any" })).slice(0, 600));
+const ext = ZCompatJob.extend({ x: z.string() });
+console.log(JSON.stringify(z.toJSONSchema(ext, { io: "output", unrepresentable: "any" })).slice(0, 300));

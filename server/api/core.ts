@@ -1,0 +1,155 @@
+/**
+ * What the REST APIs (TimerJobs-compatible and /api/v1) share: who is calling (bearer token,
+ * or loopback when API_LOOPBACK_ROLE allows it), the caller's address, reading parameters
+ * from the query string and the body, and turning failures into one error shape.
+ */
+import { z } from "zod";
+import type { Actor } from "../audit";
+import { can, type Permission } from "../auth/permissions";
+import type { Db } from "../db/client";
+import type { Role } from "../db/enums";
+import { env } from "../env";
+import { DomainError, type DomainErrorCode } from "../errors";
+import { isLoopback } from "../net/cidr";
+import { requestAddress } from "../net/client-address";
+import { authenticateToken } from "../tokens/tokens";
+import { type FieldErrors, fieldErrorsFromIssues } from "../validation";
+
+export { requestAddress };
+
+export type ApiActor = Actor & { role: Role };
+
+export class ApiError extends Error {
+  constructor(
+    public readonly status: number,
+    message: string,
+    public readonly fields: FieldErrors | null = null,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  FORBIDDEN: 403,
+  PRECONDITION_FAILED: 412,
+};
+
+/**
+ * Any failure → status, message and per-field messages. `rename` maps domain field paths to
+ * the names the caller used (TimerJobs: cron → cron_expr), so every message names a field the
+ * caller knows.
+ */
+export function toApiError(e: unknown, rename: (path: string) => string = (p) => p): ApiError {
+  if (e instanceof ApiError) return e;
+  if (e instanceof DomainError) {
+    const field = e.field ? rename(e.field) : null;
+    return new ApiError(
+      DOMAIN_STATUS[e.code],
+      field && !e.message.startsWith(`${field}:`) ? `${field}: ${e.message}` : e.message,
+      field ? { [field]: [e.message] } : null,
+    );
+  }
+  if (e instanceof z.ZodError) {
+    const raw = fieldErrorsFromIssues(e.issues);
+    const fields: FieldErrors = {};
+    for (const [k, v] of Object.entries(raw)) {
+      const name = rename(k);
+      fields[name] = [...(fields[name] ?? []), ...v];
+    }
+    const message = Object.entries(fields)
+      .map(([k, v]) => `${k}: ${v.join(", ")}`)
+      .join("; ");
+    return new ApiError(400, message || "invalid input", fields);
+  }
+  return new ApiError(500, "internal error");
+}
+
+/** Bearer token → actor; or, when configured, loopback without a token. */
+export async function authenticate(db: Db, req: Request): Promise<ApiActor> {
+  const ip = requestAddress(req.headers);
+  const header = req.headers.get("authorization") ?? "";
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (m?.[1]) {
+    const r = await authenticateToken(db, m[1], ip);
+    if (!r.ok) throw new ApiError(401, r.message);
+    return r.actor;
+  }
+  if (header) throw new ApiError(401, "the Authorization header must be: Bearer <token>");
+  const loopbackRole = env().API_LOOPBACK_ROLE;
+  if (loopbackRole && ip && isLoopback(ip)) return { id: null, name: "loopback", role: loopbackRole, ip };
+  throw new ApiError(401, "an API token is required: send Authorization: Bearer <token>");
+}
+
+export function requirePermission(actor: ApiActor, permission: Permission) {
+  if (!can(actor.role, permission)) {
+    throw new ApiError(403, `the token's role (${actor.role}) may not do this (needs ${permission})`);
+  }
+}
+
+/**
+ * Query parameters and the body (JSON or form), merged — the body wins. TimerJobs clients send
+ * ids either way (`/jobs/run?id=1` or `{"id":1}`).
+ */
+export async function readParams(req: Request): Promise<Record<string, unknown>> {
+  const url = new URL(req.url);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of url.searchParams) out[k] = v;
+  if (req.method === "GET" || req.method === "HEAD") return out;
+  const type = req.headers.get("content-type") ?? "";
+  const text = await req.text();
+  if (!text.trim()) return out;
+  if (type.includes("application/x-www-form-urlencoded")) {
+    for (const [k, v] of new URLSearchParams(text)) out[k] = v;
+    return out;
+  }
+  if (type.includes("multipart/form-data")) {
+    throw new ApiError(415, "send the body as JSON or application/x-www-form-urlencoded");
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    throw new ApiError(400, `the body is not valid JSON: ${(e as Error).message}`);
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new ApiError(400, "the body must be a JSON object");
+  }
+  return { ...out, ...(body as Record<string, unknown>) };
+}
+
+/** Strings from a query string or a form for the given keys → numbers / booleans when they look like one. */
+export function coerce(
+  params: Record<string, unknown>,
+  numeric: readonly string[],
+  booleans: readonly string[] = [],
+) {
+  const out = { ...params };
+  for (const k of numeric) {
+    const v = out[k];
+    if (typeof v === "string") {
+      const t = v.trim();
+      out[k] = t === "" ? undefined : /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : v;
+    }
+  }
+  for (const k of booleans) {
+    const v = out[k];
+    if (typeof v === "string") {
+      const t = v.trim().toLowerCase();
+      out[k] = ["1", "true", "yes", "on"].includes(t)
+        ? true
+        : ["0", "false", "no", "off", ""].includes(t)
+          ? false
+          : v;
+    }
+  }
+  return out;
+}
+
+/** Values as JSON sends them (dates → ISO strings), then checked against the documented schema. */
+export function shape<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  return schema.parse(JSON.parse(JSON.stringify(value)));
+}

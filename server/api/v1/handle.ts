@@ -1,0 +1,67 @@
+import { getDb } from "../../db/client";
+import { log } from "../../log";
+import {
+  type ApiActor,
+  ApiError,
+  authenticate,
+  coerce,
+  requestAddress,
+  requirePermission,
+  toApiError,
+} from "../core";
+import { logRequest } from "../request-log";
+import { matchV1 } from "./routes";
+
+async function readBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ApiError(400, `the body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** One /api/v1 request; `path` is relative to /api/v1 (e.g. /jobs/3/run). */
+export async function handleV1(req: Request, path: string): Promise<Response> {
+  const started = performance.now();
+  const db = getDb();
+  const ip = requestAddress(req.headers);
+  let actor: ApiActor | null = null;
+  let res: Response;
+  try {
+    const { route, params } = matchV1(req.method, path);
+    actor = await authenticate(db, req);
+    requirePermission(actor, route.permission);
+    const url = new URL(req.url);
+    const query = coerce(
+      Object.fromEntries(url.searchParams),
+      route.numericQuery ?? [],
+      route.booleanQuery ?? [],
+    );
+    const body = route.body ? await readBody(req) : undefined;
+    const out = await route.handler({ db, actor, path: params, query, body, ip });
+    const status = route.status ?? 200;
+    res =
+      status === 204
+        ? new Response(null, { status })
+        : Response.json(out, { status, headers: { "Cache-Control": "no-store" } });
+  } catch (e) {
+    const err = toApiError(e);
+    if (err.status === 500) log("api").error({ err: e, path }, "API request failed");
+    res = Response.json(
+      { error: { status: err.status, message: err.message, fields: err.fields } },
+      { status: err.status, headers: { "Cache-Control": "no-store" } },
+    );
+  }
+  await logRequest(db, {
+    actor,
+    ip,
+    method: req.method,
+    path: `/api/v1${path}`,
+    status: res.status,
+    code: res.status,
+    ms: Math.round(performance.now() - started),
+  });
+  return res;
+}

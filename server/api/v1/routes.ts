@@ -1,0 +1,463 @@
+/**
+ * The native REST API, /api/v1: resources (jobs, runs, tokens, IP rules) with real HTTP
+ * statuses. Inputs are the domain's own zod schemas (the same the UI's tRPC procedures use),
+ * outputs are checked against ./schemas.ts; /api/openapi.json is generated from this table.
+ */
+import { z } from "zod";
+import { audit } from "../../audit";
+import type { Permission } from "../../auth/permissions";
+import type { Db } from "../../db/client";
+import { ROLES } from "../../db/enums";
+import { TOKEN_KINDS } from "../../db/schema/api-enums";
+import { readFunctionCatalog, requestFunctionReload } from "../../functions/catalog";
+import { addIpRule, listIpRules, removeIpRuleById, ZIpRuleInput } from "../../ipcontrol/rules";
+import {
+  cloneJob,
+  createJob,
+  deleteJob,
+  getJob,
+  isSchedulerPaused,
+  listJobs,
+  restartJob,
+  runJobNow,
+  setSchedulerPaused,
+  stopJob,
+  updateJob,
+} from "../../jobs/jobs";
+import { ZJobInput, ZListJobsInput } from "../../jobs/schema";
+import { cancelActiveRuns } from "../../runs/cancel";
+import { getRun, getRunLog, listRuns, ZListRunsInput } from "../../runs/runs";
+import { createToken, listTokens, parseExpiry, revokeToken, ZListTokensInput } from "../../tokens/tokens";
+import { type ApiActor, ApiError, shape } from "../core";
+import { pageOf, ZCreatedRun, ZIpRuleOut, ZJobOut, ZRunLogOut, ZRunOut, ZTokenOut } from "./schemas";
+
+export type V1Context = {
+  db: Db;
+  actor: ApiActor;
+  path: Record<string, number>;
+  query: Record<string, unknown>;
+  body: unknown;
+  ip: string | null;
+};
+
+export type V1Route = {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  tag: "jobs" | "runs" | "scheduler" | "functions" | "tokens" | "ip" | "me";
+  summary: string;
+  summaryZh: string;
+  description?: string;
+  permission: Permission;
+  query?: z.ZodObject;
+  numericQuery?: readonly string[];
+  booleanQuery?: readonly string[];
+  body?: z.ZodType;
+  /** Success status (200 unless said). */
+  status?: number;
+  response?: z.ZodType;
+  handler: (ctx: V1Context) => Promise<unknown>;
+};
+
+const FINISHED = new Set(["succeeded", "failed", "timed_out", "cancelled", "skipped", "lost"]);
+
+const job = (v: unknown) => shape(ZJobOut, v);
+const FINISHED_RUN_LOG_PAGE = 1000;
+
+export const ZV1TokenCreate = z.object({
+  name: z.string().trim().min(1, "required").max(100),
+  kind: z.enum(TOKEN_KINDS).default("service"),
+  role: z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` }),
+  userId: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: "owner of a personal token (default: you)" }),
+  expires: z
+    .string()
+    .optional()
+    .meta({ description: 'a duration ("30d", "12h", "1y") or a date; omit for never' }),
+});
+
+export const V1_ROUTES: V1Route[] = [
+  {
+    method: "GET",
+    path: "/me",
+    tag: "me",
+    summary: "Who this token acts as",
+    summaryZh: "当前令牌的身份",
+    permission: "jobs.read",
+    response: z.object({ id: z.number().int().nullable(), name: z.string(), role: z.enum(ROLES) }),
+    handler: async ({ actor }) => ({ id: actor.id, name: actor.name, role: actor.role }),
+  },
+  // --- Jobs --------------------------------------------------------------------------------
+  {
+    method: "GET",
+    path: "/jobs",
+    tag: "jobs",
+    summary: "List jobs, newest first",
+    summaryZh: "任务列表",
+    permission: "jobs.read",
+    query: ZListJobsInput,
+    numericQuery: ["page", "size"],
+    response: pageOf(ZJobOut),
+    handler: async ({ db, query }) => {
+      const r = await listJobs(db, ZListJobsInput.parse(query));
+      return { ...r, items: r.items.map(job) };
+    },
+  },
+  {
+    method: "POST",
+    path: "/jobs",
+    tag: "jobs",
+    summary: "Create a job (params, or the 【key】value command text)",
+    summaryZh: "新增任务",
+    permission: "jobs.write",
+    body: ZJobInput,
+    status: 201,
+    response: ZJobOut,
+    handler: async ({ db, actor, body }) =>
+      job(await createJob(db, actor, body as z.input<typeof ZJobInput>)),
+  },
+  {
+    method: "GET",
+    path: "/jobs/{id}",
+    tag: "jobs",
+    summary: "One job",
+    summaryZh: "任务详情",
+    permission: "jobs.read",
+    response: ZJobOut,
+    handler: async ({ db, path }) => job(await getJob(db, path.id ?? 0)),
+  },
+  {
+    method: "PUT",
+    path: "/jobs/{id}",
+    tag: "jobs",
+    summary: "Replace a job's definition (a changed schedule starts again from now)",
+    summaryZh: "修改任务",
+    permission: "jobs.write",
+    body: ZJobInput,
+    response: ZJobOut,
+    handler: async ({ db, actor, path, body }) =>
+      job(await updateJob(db, actor, path.id ?? 0, body as z.input<typeof ZJobInput>)),
+  },
+  {
+    method: "DELETE",
+    path: "/jobs/{id}",
+    tag: "jobs",
+    summary: "Delete a job (its active runs are cancelled)",
+    summaryZh: "删除任务",
+    permission: "jobs.write",
+    status: 204,
+    handler: async ({ db, actor, path }) => {
+      await deleteJob(db, actor, path.id ?? 0);
+      return null;
+    },
+  },
+  {
+    method: "POST",
+    path: "/jobs/{id}/run",
+    tag: "jobs",
+    summary: "Run once now",
+    summaryZh: "立即运行一次",
+    permission: "jobs.run",
+    status: 202,
+    response: ZCreatedRun,
+    handler: async ({ db, actor, path }) =>
+      shape(ZCreatedRun, await runJobNow(db, actor, path.id ?? 0, "api")),
+  },
+  {
+    method: "POST",
+    path: "/jobs/{id}/stop",
+    tag: "jobs",
+    summary: "Stop scheduling and cancel active runs",
+    summaryZh: "停止任务",
+    permission: "jobs.run",
+    response: ZJobOut,
+    handler: async ({ db, actor, path }) => job(await stopJob(db, actor, path.id ?? 0)),
+  },
+  {
+    method: "POST",
+    path: "/jobs/{id}/restart",
+    tag: "jobs",
+    summary: "Schedule again from now",
+    summaryZh: "重新调度",
+    permission: "jobs.run",
+    response: ZJobOut,
+    handler: async ({ db, actor, path }) => job(await restartJob(db, actor, path.id ?? 0)),
+  },
+  {
+    method: "POST",
+    path: "/jobs/{id}/clone",
+    tag: "jobs",
+    summary: "Copy a job (the copy starts stopped)",
+    summaryZh: "复制任务",
+    permission: "jobs.write",
+    status: 201,
+    response: ZJobOut,
+    handler: async ({ db, actor, path }) => job(await cloneJob(db, actor, path.id ?? 0)),
+  },
+  {
+    method: "GET",
+    path: "/jobs/{id}/runs",
+    tag: "jobs",
+    summary: "A job's runs, newest first",
+    summaryZh: "任务的执行记录",
+    permission: "jobs.read",
+    query: ZListRunsInput.omit({ jobId: true }),
+    numericQuery: ["page", "size"],
+    response: pageOf(ZRunOut),
+    handler: async ({ db, path, query }) => {
+      await getJob(db, path.id ?? 0);
+      const r = await listRuns(db, { ...ZListRunsInput.omit({ jobId: true }).parse(query), jobId: path.id });
+      return { ...r, items: r.items.map((x) => shape(ZRunOut, x)) };
+    },
+  },
+  // --- Scheduler ---------------------------------------------------------------------------
+  {
+    method: "GET",
+    path: "/scheduler",
+    tag: "scheduler",
+    summary: "Whether the scheduler is paused (for all jobs)",
+    summaryZh: "调度器状态",
+    permission: "jobs.read",
+    response: z.object({ paused: z.boolean() }),
+    handler: async ({ db }) => ({ paused: await isSchedulerPaused(db) }),
+  },
+  {
+    method: "PUT",
+    path: "/scheduler",
+    tag: "scheduler",
+    summary: "Pause or resume the scheduler (each job keeps its own state)",
+    summaryZh: "暂停或恢复调度器",
+    permission: "jobs.write",
+    body: z.object({ paused: z.boolean({ error: "must be true or false" }) }),
+    response: z.object({ paused: z.boolean() }),
+    handler: async ({ db, actor, body }) => {
+      const { paused } = z.object({ paused: z.boolean({ error: "must be true or false" }) }).parse(body);
+      await setSchedulerPaused(db, actor, paused);
+      return { paused };
+    },
+  },
+  // --- Runs --------------------------------------------------------------------------------
+  {
+    method: "GET",
+    path: "/runs",
+    tag: "runs",
+    summary: "Runs, newest first (filter by jobId, status, trigger)",
+    summaryZh: "执行记录",
+    permission: "jobs.read",
+    query: ZListRunsInput,
+    numericQuery: ["page", "size", "jobId"],
+    response: pageOf(ZRunOut),
+    handler: async ({ db, query }) => {
+      const r = await listRuns(db, ZListRunsInput.parse(query));
+      return { ...r, items: r.items.map((x) => shape(ZRunOut, x)) };
+    },
+  },
+  {
+    method: "GET",
+    path: "/runs/{id}",
+    tag: "runs",
+    summary: "One run",
+    summaryZh: "执行详情",
+    permission: "jobs.read",
+    response: ZRunOut,
+    handler: async ({ db, path }) => shape(ZRunOut, await getRun(db, path.id ?? 0)),
+  },
+  {
+    method: "GET",
+    path: "/runs/{id}/log",
+    tag: "runs",
+    summary: "A run's output in chunks; pass afterSeq=nextSeq to follow it",
+    summaryZh: "执行输出（可追踪）",
+    permission: "jobs.read",
+    query: z.object({
+      afterSeq: z.number().int().min(-1).default(-1),
+      limit: z.number().int().min(1).max(5000).default(FINISHED_RUN_LOG_PAGE),
+    }),
+    numericQuery: ["afterSeq", "limit"],
+    response: ZRunLogOut,
+    handler: async ({ db, path, query }) => {
+      const id = path.id ?? 0;
+      const q = z
+        .object({
+          afterSeq: z.number().int().min(-1).default(-1),
+          limit: z.number().int().min(1).max(5000).default(1000),
+        })
+        .parse(query);
+      // Status first: a run that is finished now has written everything the log read returns.
+      const run = await getRun(db, id);
+      const chunks = await getRunLog(db, { id, afterSeq: q.afterSeq, limit: q.limit });
+      const last = chunks[chunks.length - 1];
+      return shape(ZRunLogOut, {
+        runId: id,
+        status: run.status,
+        finished: FINISHED.has(run.status) && chunks.length < q.limit,
+        nextSeq: last ? last.seq : q.afterSeq,
+        chunks,
+      });
+    },
+  },
+  {
+    method: "POST",
+    path: "/runs/{id}/cancel",
+    tag: "runs",
+    summary: "Cancel a queued or running run",
+    summaryZh: "取消执行",
+    permission: "jobs.run",
+    response: z.object({ cancelled: z.array(z.number().int()), signalled: z.array(z.number().int()) }),
+    handler: async ({ db, actor, path }) => {
+      const id = path.id ?? 0;
+      await getRun(db, id);
+      return db.transaction(async (tx) => {
+        const r = await cancelActiveRuns(tx, { runIds: [id], reason: `stopped by ${actor.name}` });
+        await audit(tx, actor, "run.stop", "run", id, { after: r });
+        return r;
+      });
+    },
+  },
+  // --- Functions ---------------------------------------------------------------------------
+  {
+    method: "GET",
+    path: "/functions",
+    tag: "functions",
+    summary: "Functions func-mode jobs can call",
+    summaryZh: "可用函数",
+    permission: "jobs.read",
+    handler: async ({ db }) => readFunctionCatalog(db),
+  },
+  {
+    method: "POST",
+    path: "/functions/reload",
+    tag: "functions",
+    summary: "Ask every worker to reload its functions folder",
+    summaryZh: "函数热加载",
+    permission: "jobs.write",
+    status: 202,
+    handler: async ({ db, actor }) => {
+      await requestFunctionReload(db);
+      await audit(db, actor, "functions.reload", "functions", null);
+      return { requested: true };
+    },
+  },
+  // --- Tokens (admins) ---------------------------------------------------------------------
+  {
+    method: "GET",
+    path: "/tokens",
+    tag: "tokens",
+    summary: "API tokens (never the tokens themselves)",
+    summaryZh: "API 令牌列表",
+    permission: "users.manage",
+    query: ZListTokensInput,
+    numericQuery: ["page", "size"],
+    booleanQuery: ["includeRevoked"],
+    response: pageOf(ZTokenOut),
+    handler: async ({ db, query }) => {
+      const r = await listTokens(db, ZListTokensInput.parse(query));
+      return { ...r, items: r.items.map((t) => shape(ZTokenOut, t)) };
+    },
+  },
+  {
+    method: "POST",
+    path: "/tokens",
+    tag: "tokens",
+    summary: "Create a token: the answer holds it, and is the only time it is shown",
+    summaryZh: "创建 API 令牌（仅显示一次）",
+    permission: "users.manage",
+    body: ZV1TokenCreate,
+    status: 201,
+    response: z.object({ token: z.string(), info: ZTokenOut }),
+    handler: async ({ db, actor, body }) => {
+      const v = ZV1TokenCreate.parse(body);
+      const { token, view } = await createToken(db, actor, {
+        name: v.name,
+        kind: v.kind,
+        role: v.role,
+        userId: v.userId,
+        expiresAt: parseExpiry(v.expires),
+      });
+      return { token, info: shape(ZTokenOut, view) };
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/tokens/{id}",
+    tag: "tokens",
+    summary: "Revoke a token (refused from the next request on)",
+    summaryZh: "吊销令牌",
+    permission: "users.manage",
+    response: ZTokenOut,
+    handler: async ({ db, actor, path }) => shape(ZTokenOut, await revokeToken(db, actor, path.id ?? 0)),
+  },
+  // --- IP rules (admins) -------------------------------------------------------------------
+  {
+    method: "GET",
+    path: "/ip-rules",
+    tag: "ip",
+    summary: "The allow and deny lists",
+    summaryZh: "IP 规则",
+    permission: "users.manage",
+    response: z.object({ items: z.array(ZIpRuleOut), clientIp: z.string().nullable() }),
+    handler: async ({ db, ip }) => ({
+      items: (await listIpRules(db)).map((r) => shape(ZIpRuleOut, r)),
+      clientIp: ip,
+    }),
+  },
+  {
+    method: "POST",
+    path: "/ip-rules",
+    tag: "ip",
+    summary: "Add an address or range to a list (412 if it would lock you out, unless confirm)",
+    summaryZh: "添加 IP 规则",
+    permission: "users.manage",
+    body: ZIpRuleInput,
+    status: 201,
+    response: ZIpRuleOut,
+    handler: async ({ db, actor, body, ip }) =>
+      shape(
+        ZIpRuleOut,
+        await addIpRule(db, actor, ZIpRuleInput.parse(body), { callerIp: ip, source: "api" }),
+      ),
+  },
+  {
+    method: "DELETE",
+    path: "/ip-rules/{id}",
+    tag: "ip",
+    summary: "Remove a rule (412 if it would lock you out, unless ?confirm=true)",
+    summaryZh: "删除 IP 规则",
+    permission: "users.manage",
+    query: z.object({ confirm: z.boolean().default(false) }),
+    booleanQuery: ["confirm"],
+    response: ZIpRuleOut,
+    handler: async ({ db, actor, path, query, ip }) => {
+      const { confirm } = z.object({ confirm: z.boolean().default(false) }).parse(query);
+      return shape(ZIpRuleOut, await removeIpRuleById(db, actor, path.id ?? 0, { callerIp: ip, confirm }));
+    },
+  },
+];
+
+/** The route for a method and path, with its numeric path parameters; a 404 or 405 otherwise. */
+export function matchV1(method: string, path: string): { route: V1Route; params: Record<string, number> } {
+  const segs = path.split("/").filter(Boolean);
+  let pathMatched = false;
+  for (const route of V1_ROUTES) {
+    const tpl = route.path.split("/").filter(Boolean);
+    if (tpl.length !== segs.length) continue;
+    const params: Record<string, number> = {};
+    let ok = true;
+    for (let i = 0; i < tpl.length && ok; i++) {
+      const t = tpl[i] ?? "";
+      const s = segs[i] ?? "";
+      if (t.startsWith("{")) {
+        if (!/^[1-9]\d{0,15}$/.test(s)) ok = false;
+        else params[t.slice(1, -1)] = Number(s);
+      } else if (t !== s) ok = false;
+    }
+    if (!ok) continue;
+    pathMatched = true;
+    if (route.method === method) return { route, params };
+  }
+  if (pathMatched) throw new ApiError(405, `${method} is not allowed on ${path}`);
+  throw new ApiError(404, `no such endpoint: ${method} /api/v1${path}`);
+}
