@@ -79,8 +79,9 @@ export async function startWorker(opts: {
   const runner = await run({
     connectionString: opts.databaseUrl,
     concurrency,
-    // One connection per concurrent job, plus LISTEN and housekeeping.
-    maxPoolSize: concurrency + 2,
+    // A worker holds a connection only to fetch or complete a job, never while a task runs:
+    // a few dozen serve hundreds of slots without exhausting Postgres's max_connections.
+    maxPoolSize: Math.min(concurrency + 2, 24),
     // User schedules are ours (seconds, zones); graphile-worker's crontab only does housekeeping.
     crontab: HOUSEKEEPING_CRONTAB,
     noHandleSignals: true,

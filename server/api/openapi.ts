@@ -26,7 +26,8 @@ class Schemas {
       let target = name;
       const cleaned = this.clean(def) as Json;
       const existing = this.components[target];
-      if (existing && JSON.stringify(existing) !== JSON.stringify(cleaned)) target = `${name}${io === "input" ? "Input" : "Output"}`;
+      if (existing && JSON.stringify(existing) !== JSON.stringify(cleaned))
+        target = `${name}${io === "input" ? "Input" : "Output"}`;
       renamed.set(name, target);
       this.components[target] ??= cleaned;
     }
@@ -108,7 +109,10 @@ function compatOperation(route: CompatRoute, method: "GET" | "POST", schemas: Sc
     type: "object",
     required: ["code", "msg", "data"],
     properties: {
-      code: { type: "integer", description: "200 = success; otherwise an error (400, 401, 403, 404, 409, 412, 500)" },
+      code: {
+        type: "integer",
+        description: "200 = success; otherwise an error (400, 401, 403, 404, 409, 412, 500)",
+      },
       msg: { type: "string" },
       data: route.output ? schemas.convert(route.output, "output") : {},
       ...(route.paged
@@ -192,16 +196,29 @@ function v1Operation(route: V1Route, schemas: Schemas): Json {
     }
   }
   const status = String(route.status ?? 200);
-  const error = { description: "error", content: { "application/json": { schema: schemas.convert(ZApiError, "output") } } };
+  const error = {
+    description: "error",
+    content: { "application/json": { schema: schemas.convert(ZApiError, "output") } },
+  };
   return {
-    operationId: `v1_${route.method.toLowerCase()}_${route.path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "")}`,
+    operationId: `v1_${route.method.toLowerCase()}_${route.path
+      .replace(/[{}]/g, "")
+      .replace(/[^A-Za-z0-9]+/g, "_")
+      .replace(/^_|_$/g, "")}`,
     tags: [`v1-${route.tag}`],
     summary: route.summary,
     "x-summary-zh": route.summaryZh,
-    description: [route.description, `Needs a token whose role may \`${route.permission}\`.`].filter(Boolean).join("\n\n"),
+    description: [route.description, `Needs a token whose role may \`${route.permission}\`.`]
+      .filter(Boolean)
+      .join("\n\n"),
     ...(params.length ? { parameters: params } : {}),
     ...(route.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: schemas.convert(route.body, "input") } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: schemas.convert(route.body, "input") } },
+          },
+        }
       : {}),
     responses: {
       [status]:
@@ -209,7 +226,11 @@ function v1Operation(route: V1Route, schemas: Schemas): Json {
           ? { description: "done" }
           : {
               description: "success",
-              content: { "application/json": { schema: route.response ? schemas.convert(route.response, "output") : {} } },
+              content: {
+                "application/json": {
+                  schema: route.response ? schemas.convert(route.response, "output") : {},
+                },
+              },
             },
       "400": error,
       "401": error,

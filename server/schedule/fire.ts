@@ -16,7 +16,15 @@ type DueJob = {
   next_ms: number;
 };
 
-export type FireResult = { claimed: number; created: number; latenessMs: number[]; nextDueAt: Date | null };
+export type FireResult = {
+  claimed: number;
+  created: number;
+  latenessMs: number[];
+  /** When the next fire can be claimed (its slot minus the lookahead; skip/replace jobs: its slot). */
+  nextDueAt: Date | null;
+  /** Runs queued ahead of their slot (ms since epoch → how many): the queue is nudged then. */
+  ahead: Map<number, number>;
+};
 
 // Parsed schedules, shared by every claim: parsing is far dearer than computing a next fire.
 const schedules = new Map<string, CronSchedule>();
@@ -38,24 +46,32 @@ function schedule(cron: string, tz: string): CronSchedule {
  * drifts the schedule. A slot found later than `graceMs` is a misfire: the job's misfire
  * policy decides (skip it, run once, or catch up to a bound), then the schedule resumes
  * from now.
+ *
+ * Fires due within `lookaheadMs` are claimed early and queued to start at their slot, so the
+ * claim's own work is off the critical path. Not for "skip" and "replace" jobs: they decide
+ * on the runs active at the slot itself.
  */
 export async function fireDueJobs(
   db: Db,
   now: Date,
-  o: { batchSize: number; graceMs: number },
+  o: { batchSize: number; graceMs: number; lookaheadMs?: number },
 ): Promise<FireResult> {
-  return db.transaction(async (tx) => {
+  const horizon = new Date(now.getTime() + (o.lookaheadMs ?? 0));
+  const result = await db.transaction(async (tx) => {
     const due = await tx.execute<DueJob>(sql`
       select id, cron, timezone, policy, max_run_count, run_count, misfire_policy, catch_up_limit,
              (extract(epoch from next_fire_at) * 1000)::float8 as next_ms
       from jobs
-      where state = 'waiting' and next_fire_at <= ${now.toISOString()}::timestamptz
+      where state = 'waiting'
+        and next_fire_at <= case when policy in ('skip', 'replace') then ${now.toISOString()}::timestamptz
+                                 else ${horizon.toISOString()}::timestamptz end
       order by next_fire_at
       limit ${o.batchSize}
       for update skip locked`);
     const specs: RunSpec[] = [];
     const updates: { id: number; next: string | null; last: string; count: number; stop: boolean }[] = [];
     const latenessMs: number[] = [];
+    const ahead = new Map<number, number>();
     for (const job of due) {
       const id = Number(job.id);
       const s = schedule(job.cron, job.timezone);
@@ -76,8 +92,16 @@ export async function fireDueJobs(
       const count = job.run_count + fires.length;
       const stop = job.max_run_count > 0 && count >= job.max_run_count;
       for (const f of fires) {
-        specs.push({ jobId: id, policy: job.policy, trigger: f.trigger, scheduledAt: f.at });
-        latenessMs.push(now.getTime() - f.at.getTime());
+        const early = f.at.getTime() > now.getTime();
+        specs.push({
+          jobId: id,
+          policy: job.policy,
+          trigger: f.trigger,
+          scheduledAt: f.at,
+          ...(early ? { runAt: f.at } : {}),
+        });
+        if (early) ahead.set(f.at.getTime(), (ahead.get(f.at.getTime()) ?? 0) + 1);
+        else latenessMs.push(now.getTime() - f.at.getTime());
       }
       updates.push({
         id,
@@ -96,15 +120,16 @@ export async function fireDueJobs(
           as u(id bigint, next timestamptz, last timestamptz, count int, stop boolean)
         where j.id = u.id`);
     }
-    const [min] = await tx.execute<{ ms: number | null }>(sql`
-      select (extract(epoch from min(next_fire_at)) * 1000)::float8 as ms from jobs where state = 'waiting'`);
-    return {
-      claimed: due.length,
-      created: created.length,
-      latenessMs,
-      nextDueAt: min?.ms == null ? null : new Date(Number(min.ms)),
-    };
+    return { claimed: due.length, created: created.length, latenessMs, ahead };
   });
+  // Outside the claim's transaction, which is committed (and its queue NOTIFY sent) sooner.
+  // The next moment something becomes claimable: its slot minus the lookahead (skip/replace: its slot).
+  const [min] = await db.execute<{ ms: number | null }>(sql`
+    select (extract(epoch from min(
+      case when policy in ('skip', 'replace') then next_fire_at
+           else next_fire_at - make_interval(secs => ${(o.lookaheadMs ?? 0) / 1000}) end)) * 1000)::float8 as ms
+    from jobs where state = 'waiting'`);
+  return { ...result, nextDueAt: min?.ms == null ? null : new Date(Number(min?.ms)) };
 }
 
 /** The fires a misfired job still gets: none, one (for the first missed slot), or up to `limit`. */

@@ -1,8 +1,19 @@
+import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
 import { isSchedulerPaused, JOBS_CHANNEL } from "../jobs/jobs";
 import { log } from "../log";
 import { fireDueJobs } from "./fire";
+
+/** How far the database's clock is ahead of this process's (ms), from one round trip's midpoint. */
+async function measureDbClock(db: Db): Promise<number> {
+  const t0 = Date.now();
+  const [row] = await db.execute<{ ms: number }>(
+    sql`select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms`,
+  );
+  const t1 = Date.now();
+  return Number(row?.ms) - (t0 + t1) / 2;
+}
 
 export type SchedulerOptions = {
   batchSize?: number;
@@ -10,6 +21,8 @@ export type SchedulerOptions = {
   graceMs?: number;
   /** Never sleep longer than this (timers drift, machines suspend, setTimeout overflows at 2^31 ms). */
   maxSleepMs?: number;
+  /** Claim fires this early and queue them to start at their slot (0 = claim at the slot). */
+  lookaheadMs?: number;
 };
 
 export type SchedulerStats = {
@@ -31,6 +44,10 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
   const batchSize = o.batchSize ?? 500;
   const graceMs = o.graceMs ?? 5_000;
   const maxSleepMs = o.maxSleepMs ?? 60_000;
+  const lookaheadMs = o.lookaheadMs ?? 1_000;
+  const nudges = new Map<number, NodeJS.Timeout>();
+  let dbClockAheadMs = 0;
+  let clockCheckedAt = 0;
   const l = log("scheduler");
   const lags: number[] = [];
   const stats: SchedulerStats = {
@@ -57,6 +74,33 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
       timer = setTimeout(() => wake?.(), Math.max(0, Math.min(ms, maxSleepMs)));
     });
 
+  /**
+   * Runs queued ahead wait in graphile-worker's queue with run_at = their slot; graphile-worker
+   * looks for due work when NOTIFYed on "jobs:insert" (its own channel, used by its add_job
+   * SQL) or at its poll interval. So at the slot — on the database's clock, which decides
+   * run_at — every worker pool is nudged; a second nudge 25 ms later covers clock jitter.
+   */
+  const scheduleNudge = (slot: number, count: number) => {
+    if (nudges.has(slot)) return;
+    const fire = (again: boolean) =>
+      db
+        .execute(sql`select pg_notify('jobs:insert', ${JSON.stringify({ r: Math.random(), count })})`)
+        .catch((err: unknown) => l.warn({ err }, "could not nudge the queue"))
+        .finally(() => {
+          if (again && !stopped)
+            nudges.set(
+              slot,
+              setTimeout(() => void fire(false), 25),
+            );
+          else nudges.delete(slot);
+        });
+    const at = slot - dbClockAheadMs + 1;
+    nudges.set(
+      slot,
+      setTimeout(() => void fire(true), Math.max(0, at - Date.now())),
+    );
+  };
+
   const listening = listener
     .listen(JOBS_CHANNEL, () => wake?.())
     .catch((err) => {
@@ -73,7 +117,12 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
           await sleep(maxSleepMs);
           continue;
         }
-        const r = await fireDueJobs(db, new Date(), { batchSize, graceMs });
+        if (Date.now() - clockCheckedAt > 60_000) {
+          dbClockAheadMs = await measureDbClock(db).catch(() => dbClockAheadMs);
+          clockCheckedAt = Date.now();
+        }
+        const r = await fireDueJobs(db, new Date(), { batchSize, graceMs, lookaheadMs });
+        for (const [slot, count] of r.ahead) scheduleNudge(slot, count);
         stats.ticks++;
         stats.fires += r.created;
         stats.lastTickAt = new Date().toISOString();
@@ -100,6 +149,7 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
     stats,
     stop: async () => {
       stopped = true;
+      for (const t of nudges.values()) clearTimeout(t);
       wake?.();
       await done;
       await (await listening)?.unlisten().catch(() => {});

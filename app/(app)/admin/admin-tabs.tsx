@@ -2,7 +2,11 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { cx } from "@/app/_components/ui";
 
-const TABS = [{ href: "/admin/users", key: "users" }] as const;
+const TABS = [
+  { href: "/admin/users", key: "users" },
+  { href: "/admin/tokens", key: "tokens" },
+  { href: "/admin/ip", key: "ipControl" },
+] as const;
 
 export async function AdminTabs({ active }: { active: (typeof TABS)[number]["key"] }) {
   const t = await getTranslations("admin");
