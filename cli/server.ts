@@ -109,7 +109,7 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 }
 
 /** Stops the supervisor (if any) and Kairos; -f kills what does not stop in time. */
-export async function stop(o: { force?: boolean; json?: boolean; timeoutSeconds?: number } = {}) {
+export async function stop(o: { force?: boolean; json?: boolean; quiet?: boolean; timeoutSeconds?: number } = {}) {
   const f = files();
   const r = running();
   if (!r.app && !r.daemon) {
@@ -131,6 +131,7 @@ export async function stop(o: { force?: boolean; json?: boolean; timeoutSeconds?
   }
   if (r.app && alive(r.app)) await waitGone(r.app, timeout);
   rmSync(f.daemonPid, { force: true });
+  if (o.quiet) return;
   if (o.json) printJson({ stopped: true, pid: r.app, daemonPid: r.daemon });
   else console.log(`Kairos stopped${r.app ? ` (pid ${r.app})` : ""}`);
 }
@@ -178,7 +179,7 @@ export async function status(o: { json?: boolean } = {}) {
 export async function restart(o: { json?: boolean } = {}) {
   const r = running();
   const supervise = !!r.daemon;
-  if (r.app || r.daemon) await stop({ force: true, json: false });
+  if (r.app || r.daemon) await stop({ force: true, quiet: true });
   await startBackground(supervise, o);
 }
 

@@ -25,7 +25,7 @@ export function FailedRun(p: FailedRunProps) {
       lang={p.locale}
       preview={t("email.failedRun.subject", {
         job: p.jobName,
-        status: t(`runs.status.${p.status}` as never),
+        status: t(`runs.statusName.${p.status}` as never),
       })}
       heading={t("email.failedRun.heading", { job: p.jobName })}
       footer={t("email.footer", { url: p.url })}
@@ -33,7 +33,7 @@ export function FailedRun(p: FailedRunProps) {
       <Text style={paragraph}>
         {t("email.failedRun.summary", {
           run: p.runId,
-          status: t(`runs.status.${p.status}` as never),
+          status: t(`runs.statusName.${p.status}` as never),
           attempt: p.attempt,
         })}
       </Text>

@@ -14,7 +14,7 @@ const TONE = {
 } as const;
 
 export function RunStatusBadge({ status }: { status: RunStatus }) {
-  const t = useTranslations("runs.status");
+  const t = useTranslations("runs.statusName");
   return <Badge tone={TONE[status]}>{t(status)}</Badge>;
 }
 

@@ -15,6 +15,12 @@ export function DateTime({
   const f = useFormatter();
   if (!value) return <span className="text-gray-400">—</span>;
   const d = new Date(value);
+  // The zone's short name goes after the time (some locales would put it in the middle).
+  const zone = timeZone
+    ? new Intl.DateTimeFormat("en", { timeZone, timeZoneName: "short" })
+        .formatToParts(d)
+        .find((p) => p.type === "timeZoneName")?.value
+    : undefined;
   return (
     <time dateTime={d.toISOString()} title={d.toISOString()} className="tabular-nums">
       {f.dateTime(d, {
@@ -25,8 +31,9 @@ export function DateTime({
         minute: "2-digit",
         ...(withSeconds ? { second: "2-digit" } : {}),
         hourCycle: "h23",
-        ...(timeZone ? { timeZone, timeZoneName: "short" } : {}),
+        ...(timeZone ? { timeZone } : {}),
       })}
+      {zone && <span className="ml-1 text-xs text-gray-500">{zone}</span>}
     </time>
   );
 }

@@ -131,6 +131,9 @@ function compatOperation(route: CompatRoute, method: "GET" | "POST", schemas: Sc
     tags: [route.tag],
     summary: route.summary,
     "x-summary-zh": route.summaryZh,
+    ...(route.description ? { "x-description": route.description } : {}),
+    ...(route.descriptionZh ? { "x-description-zh": route.descriptionZh } : {}),
+    "x-permission": route.permission,
     description: [
       route.description,
       route.permission ? `Needs a token whose role may \`${route.permission}\`.` : "No token needed.",
@@ -208,6 +211,9 @@ function v1Operation(route: V1Route, schemas: Schemas): Json {
     tags: [`v1-${route.tag}`],
     summary: route.summary,
     "x-summary-zh": route.summaryZh,
+    ...(route.description ? { "x-description": route.description } : {}),
+    ...(route.descriptionZh ? { "x-description-zh": route.descriptionZh } : {}),
+    "x-permission": route.permission,
     description: [route.description, `Needs a token whose role may \`${route.permission}\`.`]
       .filter(Boolean)
       .join("\n\n"),

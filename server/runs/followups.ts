@@ -101,7 +101,7 @@ async function notifyFailure(db: Db, run: StartedRun, outcome: Pick<RunOutcome, 
   await sendMail(db, {
     kind: "job-failure",
     to: run.job.notifyEmails,
-    subject: `[Kairos] ${t("email.failedRun.subject", { job: run.job.name, status: t(`runs.status.${outcome.status}` as never) })} (#${run.id})`,
+    subject: `[Kairos] ${t("email.failedRun.subject", { job: run.job.name, status: t(`runs.statusName.${outcome.status}` as never) })} (#${run.id})`,
     html,
     text: plain,
   });

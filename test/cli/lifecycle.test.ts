@@ -44,13 +44,14 @@ beforeAll(async () => {
     AUTH_SECRET: "kairos-test-secret-kairos-test-secret-0123456789",
     WORKER_HEARTBEAT_SECONDS: "1",
     WORKER_DEAD_AFTER_SECONDS: "5",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "info",
   };
 });
 afterAll(async () => {
   // Whatever a failed test left running.
   for (const f of ["daemon.pid", "kairos.pid"]) {
-    const pid = Number(readFileSync(path.join(dataDir, f), "utf8").trim() || 0);
+    const file = path.join(dataDir, f);
+    const pid = existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : 0;
     if (alive(pid)) process.kill(pid, "SIGTERM");
   }
   rmSync(dataDir, { recursive: true, force: true });

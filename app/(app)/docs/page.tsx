@@ -15,7 +15,9 @@ type Operation = {
   tags: string[];
   summary: string;
   "x-summary-zh"?: string;
-  description?: string;
+  "x-description"?: string;
+  "x-description-zh"?: string;
+  "x-permission"?: string | null;
   parameters?: { name: string; in: string; required?: boolean; schema: Json; description?: string }[];
   requestBody?: { required?: boolean; content: Record<string, { schema: Json }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: Json }> }>;
@@ -108,6 +110,8 @@ export default async function DocsPage() {
       byTag.set(tag, [...(byTag.get(tag) ?? []), { path, method, op }]);
     }
   }
+  const detail = (op: Operation) =>
+    (zh ? (op["x-description-zh"] ?? op["x-description"]) : op["x-description"])?.replaceAll("`", "");
   const section = (title: string, body: string, prefix: "" | "v1-") => (
     <section className="space-y-3">
       <div>
@@ -138,16 +142,14 @@ export default async function DocsPage() {
                       </span>
                     </summary>
                     <div className="space-y-3 px-2 pb-4 text-sm">
-                      {zh && op["x-summary-zh"] && (
-                        <p className="text-gray-600 dark:text-gray-400">{op.summary}</p>
-                      )}
-                      {op.description && (
-                        <div className="space-y-1 text-gray-700 dark:text-gray-300">
-                          {op.description.split("\n\n").map((p) => (
-                            <p key={p}>{p.replaceAll("`", "")}</p>
-                          ))}
-                        </div>
-                      )}
+                      <div className="space-y-1 text-gray-700 dark:text-gray-300">
+                        {zh && op["x-summary-zh"] && <p className="text-gray-500">{op.summary}</p>}
+                        {detail(op) && <p>{detail(op)}</p>}
+                        <p>
+                          {op["x-permission"] ? t("needs", { permission: op["x-permission"] }) : t("public")}
+                        </p>
+                        {!path.startsWith("/api/v1/") && <p>{t("compatErrors")}</p>}
+                      </div>
                       {!!op.parameters?.length && (
                         <div>
                           <h3 className="mb-1 font-medium">{t("parameters")}</h3>

@@ -1,5 +1,37 @@
+import type { JobPolicy, MisfirePolicy } from "@/server/db/enums";
+import type { ModeParams } from "@/server/jobs/command-text";
 import type { JobView } from "@/server/jobs/jobs";
-import { EMPTY_PARAMS, type JobFormValues } from "./job-form";
+
+export type Mode = "http" | "command" | "func";
+
+/** What the form edits: the job, with list-like fields as the text a person types. */
+export type JobFormValues = {
+  name: string;
+  description: string;
+  cron: string;
+  timezone: string;
+  mode: Mode;
+  params: ModeParams[Mode];
+  state: "waiting" | "stopped";
+  policy: JobPolicy;
+  runOnSave: boolean;
+  maxRunCount: number;
+  timeoutSeconds: number | null;
+  retries: number;
+  retryBackoffSeconds: number;
+  misfirePolicy: MisfirePolicy;
+  catchUpLimit: number;
+  onSuccessStart: number[];
+  onFailureStart: number[];
+  notifyEmails: string[];
+  tags: string[];
+};
+
+export const EMPTY_PARAMS: { [M in Mode]: ModeParams[M] } = {
+  http: { url: "", method: "GET", headers: [], times: 1 },
+  command: { command: "", env: {}, shell: "auto" },
+  func: { name: "", args: [] },
+};
 
 /** A stored job → what the edit form starts from. */
 export function formValuesOf(job: JobView): JobFormValues {

@@ -10,37 +10,7 @@ import { Alert, Button, Card, Field, Input, Select, Textarea } from "@/app/_comp
 import { JOB_POLICIES, type JobPolicy, MISFIRE_POLICIES, type MisfirePolicy } from "@/server/db/enums";
 import { formatCommandText, type ModeParams, parseCommandText } from "@/server/jobs/command-text";
 import { HTTP_METHODS, SHELL_MODES } from "@/server/jobs/params";
-
-type Mode = "http" | "command" | "func";
-
-/** What the form edits: the job, with list-like fields as the text a person types. */
-export type JobFormValues = {
-  name: string;
-  description: string;
-  cron: string;
-  timezone: string;
-  mode: Mode;
-  params: ModeParams[Mode];
-  state: "waiting" | "stopped";
-  policy: JobPolicy;
-  runOnSave: boolean;
-  maxRunCount: number;
-  timeoutSeconds: number | null;
-  retries: number;
-  retryBackoffSeconds: number;
-  misfirePolicy: MisfirePolicy;
-  catchUpLimit: number;
-  onSuccessStart: number[];
-  onFailureStart: number[];
-  notifyEmails: string[];
-  tags: string[];
-};
-
-export const EMPTY_PARAMS: { [M in Mode]: ModeParams[M] } = {
-  http: { url: "", method: "GET", headers: [], times: 1 },
-  command: { command: "", env: {}, shell: "auto" },
-  func: { name: "", args: [] },
-};
+import { EMPTY_PARAMS, type JobFormValues, type Mode } from "./form-values";
 
 const list = (s: string) => s.split(/[\s,;]+/).filter(Boolean);
 const ids = (s: string) => list(s).map(Number);

@@ -56,7 +56,7 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
       )}
       <div className="flex flex-col gap-2 lg:flex-row lg:items-center lg:justify-between">
         <form
-          className="flex flex-col gap-2 sm:flex-row"
+          className="grid grid-cols-2 gap-2 sm:flex sm:flex-row"
           onSubmit={(e) => {
             e.preventDefault();
             set({ q });
@@ -68,7 +68,7 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
             placeholder={t("searchPlaceholder")}
             value={q}
             onChange={(e) => setQ(e.target.value)}
-            className="sm:max-w-xs"
+            className="col-span-2 sm:max-w-xs"
           />
           <Select
             aria-label={t("state")}

@@ -30,7 +30,7 @@ export function RunsView() {
           </option>
           {RUN_STATUSES.map((s) => (
             <option key={s} value={s}>
-              {t(`status.${s}`)}
+              {t(`statusName.${s}`)}
             </option>
           ))}
         </Select>

@@ -70,6 +70,7 @@ export type CompatRoute = {
   summary: string;
   summaryZh: string;
   description?: string;
+  descriptionZh?: string;
   permission: Permission | null;
   /** Parameters, from the query string or the body (JSON or form). */
   input?: z.ZodObject | z.ZodType;
@@ -184,6 +185,8 @@ export const COMPAT_ROUTES: CompatRoute[] = [
     summaryZh: "新增任务",
     description:
       "mode http / command / func with the 【key】value `command` text. allow_mode 2 runs the job once as soon as it is saved.",
+    descriptionZh:
+      "mode 为 http / command / func，command 为【key】value 文本。allow_mode 为 2 时保存后立即执行一次。",
     permission: "jobs.write",
     input: ZCompatJobAdd,
     numeric: ["state", "allow_mode", "max_run_count", "timeout_seconds", "retries"],
@@ -703,6 +706,7 @@ export const COMPAT_ROUTES: CompatRoute[] = [
         summary: `Add an address or CIDR range to the ${listName} (takes effect on the next request)`,
         summaryZh: `增加${zh}`,
         description: "Refused (code 412) if it would lock out your own address, unless confirm=true.",
+        descriptionZh: "如果会把你自己的地址锁在外面，会被拒绝（code 412），除非 confirm=true。",
         permission: "users.manage",
         input: ZIpInput,
         booleans: ["confirm"],

@@ -47,6 +47,7 @@ export type V1Route = {
   summary: string;
   summaryZh: string;
   description?: string;
+  descriptionZh?: string;
   permission: Permission;
   query?: z.ZodObject;
   numericQuery?: readonly string[];

@@ -26,7 +26,8 @@ export function TokensAdmin({ meRole }: { meRole: Role }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { values, page, set } = useListParams(["revoked"] as const);
-  const includeRevoked = values.revoked === "1";
+  // Local first, so the box ticks at once; the URL follows (reloads and shared links keep it).
+  const [includeRevoked, setIncludeRevoked] = useState(values.revoked === "1");
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -80,7 +81,10 @@ export function TokensAdmin({ meRole }: { meRole: Role }) {
             type="checkbox"
             className="size-5"
             checked={includeRevoked}
-            onChange={(e) => set({ revoked: e.target.checked ? "1" : undefined })}
+            onChange={(e) => {
+              setIncludeRevoked(e.target.checked);
+              set({ revoked: e.target.checked ? "1" : undefined });
+            }}
           />
           {t("showRevoked")}
         </label>

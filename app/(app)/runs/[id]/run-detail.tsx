@@ -139,7 +139,14 @@ export function RunDetail({
             title={
               <span className="inline-flex items-center gap-2">
                 {t("output")} {live && <Badge tone="indigo">{t("live")}</Badge>}
-                <span className="text-xs font-normal text-gray-500">{formatBytes(run.outputBytes)}</span>
+                <span className="text-xs font-normal text-gray-500">
+                  {formatBytes(
+                    Math.max(
+                      run.outputBytes,
+                      chunks.reduce((n, c) => n + new Blob([c.data]).size, 0),
+                    ),
+                  )}
+                </span>
               </span>
             }
             actions={
