@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
+import { isSchedulerPaused } from "../jobs/jobs";
 import { outboxCounts } from "../mail/outbox";
 import { currentTransport } from "../mail/transport";
+import { runCounts } from "../runs/runs";
 import { listWorkers } from "../workers/heartbeat";
 
 export type QueueCounts = { queued: number; running: number; scheduled: number; failed: number };
@@ -19,6 +21,25 @@ export async function queueCounts(db: DbOrTx): Promise<QueueCounts> {
 }
 
 export async function dashboardSummary(db: DbOrTx) {
-  const [workers, queue, outbox] = await Promise.all([listWorkers(db), queueCounts(db), outboxCounts(db)]);
-  return { workers, queue, outbox, mailTransport: currentTransport().name, at: new Date() };
+  const [workers, queue, outbox, runs, paused] = await Promise.all([
+    listWorkers(db),
+    queueCounts(db),
+    outboxCounts(db),
+    runCounts(db),
+    isSchedulerPaused(db),
+  ]);
+  // Scheduler lag as the live workers report it (their worst p99 over recent fires).
+  const lags = workers
+    .filter((w) => w.isLive)
+    .map((w) => (w.stats as { scheduler?: { lagP99?: number | null } } | null)?.scheduler?.lagP99)
+    .filter((v): v is number => typeof v === "number");
+  return {
+    workers,
+    queue,
+    outbox,
+    runs,
+    scheduler: { paused, lagP99Ms: lags.length ? Math.max(...lags) : null },
+    mailTransport: currentTransport().name,
+    at: new Date(),
+  };
 }

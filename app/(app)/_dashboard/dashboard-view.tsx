@@ -14,6 +14,7 @@ type Summary = inferRouterOutputs<AppRouter>["dashboard"]["summary"];
 export function DashboardView({ initial, health }: { initial: Summary; health: Health }) {
   const t = useTranslations("dashboard");
   const tm = useTranslations("mail.statusName");
+  const tr = useTranslations("runs.statusName");
   const trpc = useTRPC();
   const { data } = useQuery({
     ...trpc.dashboard.summary.queryOptions(undefined, { refetchInterval: 5_000 }),
@@ -48,6 +49,34 @@ export function DashboardView({ initial, health }: { initial: Summary; health: H
           <dt className="text-gray-500">{t("version")}</dt>
           <dd>{health.version}</dd>
         </dl>
+      </Card>
+
+      <Card
+        title={t("runs")}
+        actions={
+          s.scheduler.paused ? (
+            <Badge tone="amber">{t("schedulerPaused")}</Badge>
+          ) : s.scheduler.lagP99Ms !== null ? (
+            <span className="text-xs text-gray-500">
+              {t("schedulerLag", { ms: Math.round(s.scheduler.lagP99Ms) })}
+            </span>
+          ) : null
+        }
+      >
+        <div className="grid grid-cols-2 gap-2 sm:grid-cols-4">
+          <Stat label={tr("queued")} value={s.runs.queued ?? 0} />
+          <Stat label={tr("running")} value={s.runs.running ?? 0} />
+          <Stat
+            label={t("succeeded24h")}
+            value={s.runs.succeeded ?? 0}
+            tone={s.runs.succeeded ? "green" : undefined}
+          />
+          <Stat
+            label={t("failed24h")}
+            value={(s.runs.failed ?? 0) + (s.runs.timed_out ?? 0) + (s.runs.lost ?? 0)}
+            tone={(s.runs.failed ?? 0) + (s.runs.timed_out ?? 0) + (s.runs.lost ?? 0) ? "red" : undefined}
+          />
+        </div>
       </Card>
 
       <Card title={t("queue")}>

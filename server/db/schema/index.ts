@@ -1,5 +1,5 @@
+export * from "./api";
 export * from "./auth";
 export * from "./jobs";
 export * from "./mail";
 export * from "./system";
-export * from "./api";
