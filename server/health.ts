@@ -9,7 +9,7 @@ export type Health = {
   version: string;
   db: { ok: boolean; latencyMs?: number; error?: string };
   migrations?: { applied: number; expected: number; current: boolean };
-  workers?: { live: number; newestHeartbeatAgeMs: number | null };
+  workers?: { live: number; newestHeartbeatAgeMs: number | null; schedulerLagP99Ms: number | null };
   at: string;
 };
 

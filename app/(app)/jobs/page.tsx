@@ -2,6 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { LinkButton, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
+import { FunctionsPanel } from "./functions-panel";
 import { JobsList } from "./jobs-list";
 
 export default async function JobsPage() {
@@ -21,6 +22,9 @@ export default async function JobsPage() {
         }
       />
       <JobsList canWrite={canWrite} canRun={can(user.role, "jobs.run")} />
+      <div className="mt-6">
+        <FunctionsPanel canReload={canWrite} />
+      </div>
     </>
   );
 }
