@@ -35,15 +35,20 @@ export async function checkHealth(): Promise<Health> {
   }
   out.migrations = await migrationState(db);
   const deadAfterMs = env().WORKER_DEAD_AFTER_SECONDS * 1000;
-  const rows = await db.execute<{ age: number | null; live: number }>(sql`
+  const rows = await db.execute<{ age: number | null; live: number; lag: number | null }>(sql`
     select (extract(epoch from now() - max(last_seen_at)) * 1000)::float8 as age,
-           count(*) filter (where last_seen_at > now() - make_interval(secs => ${deadAfterMs / 1000}))::int as live
+           count(*) filter (where last_seen_at > now() - make_interval(secs => ${deadAfterMs / 1000}))::int as live,
+           max((stats -> 'scheduler' ->> 'lagP99')::float8) as lag
     from workers where stopped_at is null`);
   const age = rows[0]?.age;
-  out.workers = {
+  const lag = rows[0]?.lag;
+  const workers = {
     live: rows[0]?.live ?? 0,
     newestHeartbeatAgeMs: age === null || age === undefined ? null : Math.round(age),
+    // Claim lateness of recent fires (the scheduler behind its slots), as workers last reported it.
+    schedulerLagP99Ms: lag === null || lag === undefined ? null : Math.round(Number(lag)),
   };
-  out.status = out.migrations.current && out.workers.live > 0 ? "ok" : "degraded";
+  out.workers = workers;
+  out.status = out.migrations.current && workers.live > 0 ? "ok" : "degraded";
   return out;
 }
