@@ -109,7 +109,9 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 }
 
 /** Stops the supervisor (if any) and Kairos; -f kills what does not stop in time. */
-export async function stop(o: { force?: boolean; json?: boolean; quiet?: boolean; timeoutSeconds?: number } = {}) {
+export async function stop(
+  o: { force?: boolean; json?: boolean; quiet?: boolean; timeoutSeconds?: number } = {},
+) {
   const f = files();
   const r = running();
   if (!r.app && !r.daemon) {

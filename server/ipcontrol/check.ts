@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import type { IpList } from "../db/schema/api-enums";
-import { parseRange, type Range, rangeContains } from "../net/cidr";
+import { parseRange, type Range, rangeHas, toParsedAddress } from "../net/cidr";
 
 export const VERSION_KEY = "ip_rules_version";
 
@@ -27,12 +27,13 @@ export function decide(
   address: string | null,
   ignoreAllowList = false,
 ): IpDecision {
-  if (address) {
-    const denied = rules.deny.find((r) => rangeContains(r, address));
+  const addr = address ? toParsedAddress(address) : null;
+  if (addr) {
+    const denied = rules.deny.find((r) => rangeHas(r, addr));
     if (denied) return { allowed: false, reason: "denied", rule: denied.cidr };
   }
   if (ignoreAllowList || rules.allow.length === 0) return { allowed: true };
-  if (address && rules.allow.some((r) => rangeContains(r, address))) return { allowed: true };
+  if (addr && rules.allow.some((r) => rangeHas(r, addr))) return { allowed: true };
   return { allowed: false, reason: "not_allowed" };
 }
 

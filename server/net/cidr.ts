@@ -69,16 +69,27 @@ export function displayRange(cidr: string): string {
   return cidr;
 }
 
-export function rangeContains(range: Range, address: string): boolean {
+/** An address parsed once, to test against many ranges. */
+export type ParsedAddress = { kind: "ipv4" | "ipv6"; bytes: number[] };
+
+export function toParsedAddress(address: string): ParsedAddress | null {
   const addr = parseAddress(address);
-  if (!addr || addr.kind() !== range.kind) return false;
-  const bytes = addr.toByteArray();
+  return addr ? { kind: addr.kind(), bytes: addr.toByteArray() } : null;
+}
+
+export function rangeHas(range: Range, addr: ParsedAddress): boolean {
+  if (addr.kind !== range.kind) return false;
   let bits = range.bits;
   for (let i = 0; bits > 0; i++, bits -= 8) {
     const mask = (0xff << (8 - Math.min(8, bits))) & 0xff;
-    if (((bytes[i] ?? 0) & mask) !== (range.bytes[i] ?? 0)) return false;
+    if (((addr.bytes[i] ?? 0) & mask) !== (range.bytes[i] ?? 0)) return false;
   }
   return true;
+}
+
+export function rangeContains(range: Range, address: string): boolean {
+  const addr = toParsedAddress(address);
+  return !!addr && rangeHas(range, addr);
 }
 
 /** A comma- (or whitespace-) separated list, as IP_WHITELIST / TRUSTED_PROXIES are written. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { normaliseAddress, parseRangeList, type Range, rangeContains } from "./cidr";
+import { normaliseAddress, parseRangeList, type Range, rangeHas, toParsedAddress } from "./cidr";
 
 /** The header scripts/web.ts sets from the socket (any value a client sent is replaced). */
 export const CLIENT_IP_HEADER = "x-kairos-client-ip";
@@ -22,7 +22,10 @@ export function resolveClientAddress(
   forwardedFor: string | string[] | undefined,
   trusted: readonly Range[],
 ): string {
-  const isTrusted = (a: string) => trusted.some((r) => rangeContains(r, a));
+  const isTrusted = (a: string) => {
+    const p = toParsedAddress(a);
+    return !!p && trusted.some((r) => rangeHas(r, p));
+  };
   if (!trusted.length || !isTrusted(peer) || !forwardedFor) return peer;
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor)
     .split(",")

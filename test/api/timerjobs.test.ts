@@ -551,6 +551,16 @@ describe("logs, system and functions", () => {
     expect(probe?.caller).toContain("token");
     expect(logs.body.data.some((e) => e.msg === "job.create")).toBe(true);
     expect(logs.body.data[0]?.time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    const today = new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai" }).format(new Date());
+    // Everything in this (fresh) database happened today; the request log adds entries as we go.
+    expect((await api.get("/jobs/zapLogs", { query: { date: today } })).body.total).toBeGreaterThanOrEqual(
+      logs.body.total ?? 0,
+    );
+    expect((await api.get("/jobs/zapLogs", { query: { date: "2001-01-01" } })).body).toMatchObject({
+      code: 200,
+      total: 0,
+      data: [],
+    });
     const set = await api.get<{ zapLogSwitch: boolean }>("/jobs/switchState", {
       query: { enabled: "false" },
     });
@@ -632,6 +642,8 @@ describe("IP control", () => {
     expect(denied.body).toMatchObject({ code: 403, msg: expect.stringContaining("203.0.113.7") });
     expect((await api.get("/login", { token: null, from: "203.0.113.7" })).status).toBe(403);
     expect((await api.get("/api/health", { token: null, from: "203.0.113.7" })).status).toBe(403);
+    expect((await api.get("/api/trpc/jobs.list", { token: null, from: "203.0.113.7" })).status).toBe(403);
+    expect((await api.get("/api/v1/jobs", { from: "203.0.113.7" })).status).toBe(403);
     expect((await api.get("/jobs/list", { from: "203.0.113.8" })).status).toBe(200);
   });
 

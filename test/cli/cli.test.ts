@@ -292,6 +292,15 @@ describe("against a running Kairos", () => {
     expect(rows.find((r) => r.name === "echo 2")?.onSuccessStart).toEqual([health?.id]);
   });
 
+  it("shuts this machine out with `kairos ip` and lets it back in (the web process sees it at once)", async () => {
+    expect((await kairos(["ip", "deny", "add", "127.0.0.1", "--note", "oops"])).code).toBe(0);
+    const out = await kairos(["jobs", "ls"], { env });
+    expect(out.code).toBe(5);
+    expect(out.stderr).toContain("deny list");
+    expect((await kairos(["ip", "deny", "remove", "127.0.0.1"])).code).toBe(0);
+    expect((await kairos(["jobs", "ls"], { env })).code).toBe(0);
+  });
+
   it("exits 5 for a refused token, 6 when Kairos cannot be reached", async () => {
     const refused = await kairos(["jobs", "ls"], { env: { ...env, KAIROS_TOKEN: "kairos_wrong" } });
     expect(refused.code).toBe(5);

@@ -3,13 +3,14 @@
  * launcher, web and worker as background processes against this file's database, and the
  * supervisor bringing Kairos back after it is killed.
  */
+import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/db/embedded";
 import { waitFor } from "../helpers/wait";
-import { kairos } from "./helpers";
+import { BIN, kairos } from "./helpers";
 
 let env: Record<string, string>;
 let dataDir: string;
@@ -93,6 +94,31 @@ describe("kairos start / status / stop", () => {
     expect((await status()).code).toBe(3);
     // It logged to the log file.
     expect(readFileSync(path.join(dataDir, "kairos.log"), "utf8")).toContain("stopping Kairos");
+  });
+
+  it("runs in the foreground (what systemd runs) until it is signalled", async () => {
+    const child = spawn(process.execPath, [BIN, "start"], {
+      env: { ...process.env, NODE_ENV: "production", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    const s = await waitFor(
+      "healthy in the foreground",
+      async () => {
+        const x = await status();
+        return x.health?.status === "ok" ? x : null;
+      },
+      120_000,
+      500,
+    );
+    // The CLI process is the launcher itself.
+    expect(s.pid).toBe(child.pid);
+    expect(out).toContain("Kairos is running at");
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect((await status()).code).toBe(3);
   });
 
   it("runs under a supervisor that brings Kairos back when it is killed; restart keeps the supervisor", async () => {

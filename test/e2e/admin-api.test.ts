@@ -223,6 +223,35 @@ describe("Admin › IP control", () => {
   });
 });
 
+describe("the jobs pages and the TimerJobs API side by side", () => {
+  it("serves /jobs and /jobs/<n> as pages to a signed-in user, /jobs/list as the API", async () => {
+    const { createJob } = await import("../../server/jobs/jobs");
+    const job = await createJob(
+      getDb(),
+      { id: null, name: "test", role: "admin" },
+      {
+        name: "ui-probe",
+        cron: "0 0 1 1 *",
+        timezone: "UTC",
+        mode: "http",
+        command: "http://127.0.0.1:9/x",
+        state: "stopped",
+      },
+    );
+    const list = await page.goto(`${app.url}/jobs`);
+    expect(list?.status()).toBe(200);
+    expect(list?.headers()["content-type"]).toContain("text/html");
+    await expect.poll(() => page.locator("main").textContent()).toContain("ui-probe");
+    const one = await page.goto(`${app.url}/jobs/${job.id}`);
+    expect(one?.status()).toBe(200);
+    await expect.poll(() => page.locator("main").textContent()).toContain("ui-probe");
+    // The API wants a token: a session cookie is not enough.
+    const api = await page.request.get(`${app.url}/jobs/list`);
+    expect(api.headers()["content-type"]).toContain("application/json");
+    expect(await api.json()).toMatchObject({ code: 401 });
+  });
+});
+
 describe("/docs", () => {
   it("documents every endpoint and tries one with a token", async () => {
     const t = await getDb().select().from(apiTokens).where(eq(apiTokens.name, "手机令牌"));

@@ -122,8 +122,6 @@ const ZIpInput = z.object({
     .meta({ description: "save even if the change would lock out your own address" }),
 });
 
-const pagesTotal = (total: number, size: number) => Math.ceil(total / size);
-
 const ZRunLog = z
   .object({
     exec_id: z.number().int(),
@@ -562,7 +560,7 @@ export const COMPAT_ROUTES: CompatRoute[] = [
         msg: "系统日志查询成功",
         data: r.rows.map((e) => ({
           id: Number(e.id),
-          level: e.action.startsWith("api.request") ? "info" : "info",
+          level: "info",
           time: localTime(new Date(e.at)),
           msg: e.action,
           caller: e.actor_name,
@@ -823,5 +821,3 @@ export function findCompatRoute(path: string): CompatRoute | undefined {
   if (path === HEALTH_PATH) return COMPAT_ROUTES.find((r) => r.path === "/jobs/health");
   return COMPAT_ROUTES.find((r) => r.path === path);
 }
-
-export { pagesTotal };
