@@ -24,7 +24,9 @@ export type Context = {
 };
 
 export function clientIp(headers: Headers): string | null {
-  return headers.get("x-kairos-client-ip") ?? headers.get("x-real-ip") ?? null;
+  // Only our own server sets this header (scripts/web.ts drops any client-sent value); a
+  // client-supplied X-Real-IP would be forgeable, so nothing else is read.
+  return headers.get("x-kairos-client-ip") ?? null;
 }
 
 export async function createContext(opts: {
