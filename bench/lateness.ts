@@ -39,7 +39,8 @@ async function kairos(n: number): Promise<Figures & { claimP99: number }> {
     "worker/main.ts",
     quietEnv({ DATABASE_URL: db.url, WORKER_CONCURRENCY: "256", DB_POOL_MAX: "20" }),
   );
-  while (!Number((await sql`select count(*)::int as n from workers`)[0]?.n)) await new Promise((r) => setTimeout(r, 50));
+  while (!Number((await sql`select count(*)::int as n from workers`)[0]?.n))
+    await new Promise((r) => setTimeout(r, 50));
   const first = Math.ceil(Date.now() / 1000) * 1000 + 1000;
   await sql`update jobs set state = 'waiting', next_fire_at = to_timestamp(${first / 1000})`;
   await sql`select pg_notify('kairos_jobs', '')`;
@@ -65,9 +66,13 @@ async function kairos(n: number): Promise<Figures & { claimP99: number }> {
 
 async function apscheduler(n: number): Promise<(Figures & { missed: number; skipped: number }) | null> {
   return new Promise((resolve) => {
-    const child = spawn(PYTHON, ["bench/apscheduler_lateness.py", String(n), String(SECONDS), String(WARMUP)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      PYTHON,
+      ["bench/apscheduler_lateness.py", String(n), String(SECONDS), String(WARMUP)],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (c) => (out += c));

@@ -18,7 +18,10 @@ const sql = postgres(db.url, { max: 4, onnotice: () => {} });
 
 function rssMiB(pid: number | undefined): number {
   try {
-    return round(Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024, 1);
+    return round(
+      Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
+      1,
+    );
   } catch {
     return Number.NaN;
   }
@@ -69,14 +72,18 @@ process.env.DATABASE_URL = db.url;
 const { getDb, closeDb } = await import("../server/db/client");
 const { createJob } = await import("../server/jobs/jobs");
 const { createRuns } = await import("../server/runs/create");
-const job = await createJob(getDb(), { id: null, name: "bench" }, {
-  name: "noop",
-  cron: "0 0 1 1 *",
-  timezone: "UTC",
-  mode: "func",
-  command: "【name】Noop",
-  state: "stopped",
-});
+const job = await createJob(
+  getDb(),
+  { id: null, name: "bench" },
+  {
+    name: "noop",
+    cron: "0 0 1 1 *",
+    timezone: "UTC",
+    mode: "func",
+    command: "【name】Noop",
+    state: "stopped",
+  },
+);
 const tq = performance.now();
 for (let i = 0; i < N; i += 2_000) {
   const specs = Array.from({ length: Math.min(2_000, N - i) }, () => ({
@@ -97,7 +104,8 @@ const worker = spawnTs(
     DB_POOL_MAX: "20",
   }),
 );
-const succeeded = async () => Number((await sql`select count(*)::int as n from runs where status = 'succeeded'`)[0]?.n);
+const succeeded = async () =>
+  Number((await sql`select count(*)::int as n from runs where status = 'succeeded'`)[0]?.n);
 const kairosRate = await steadyRate(succeeded);
 while ((await succeeded()) < N) await new Promise((r) => setTimeout(r, 50));
 const [check] = await sql`

@@ -67,7 +67,6 @@ type Run = {
 };
 type RunLog = { status: string; finished: boolean; nextSeq: number; chunks: { seq: number; data: string }[] };
 
-const FINISHED = new Set(["succeeded", "failed", "timed_out", "cancelled", "skipped", "lost"]);
 
 export async function jobsList(
   api: Api,

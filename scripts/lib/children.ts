@@ -7,11 +7,20 @@ import path from "node:path";
  * notices when the launcher dies and stops too).
  */
 export function spawnTs(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [...(process.env.KAIROS_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.KAIROS_CPU_PROF}`] : []), "--import", "tsx", path.join(process.cwd(), entry)], {
-    env,
-    detached: true,
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  return spawn(
+    process.execPath,
+    [
+      ...(process.env.KAIROS_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.KAIROS_CPU_PROF}`] : []),
+      "--import",
+      "tsx",
+      path.join(process.cwd(), entry),
+    ],
+    {
+      env,
+      detached: true,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    },
+  );
 }
 
 export async function stopChild(child: ChildProcess, name: string, timeoutMs = 20_000): Promise<void> {

@@ -24,7 +24,9 @@ describe("worker heartbeat", () => {
     expect(listed.find((w) => w.id === worker?.id)).toMatchObject({ isLive: true, concurrency: 2 });
     // graphile-worker's own ids (2 workers + their pool) are recorded, so a crash can be cleaned up.
     await waitFor("queue worker ids", async () =>
-      (await getDb().select().from(workers)).some((r) => r.id === worker?.id && r.queueWorkerIds.length === 3),
+      (await getDb().select().from(workers)).some(
+        (r) => r.id === worker?.id && r.queueWorkerIds.length === 3,
+      ),
     );
     await worker.stop();
     const after = (await listWorkers(getDb())).find((w) => w.id === worker?.id);

@@ -17,19 +17,30 @@ export function FunctionsPanel({ canReload }: { canReload: boolean }) {
   const reload = useMutation(
     trpc.jobs.reloadFunctions.mutationOptions({
       // Workers reload and republish within a moment; look again shortly after.
-      onSuccess: () => setTimeout(() => qc.invalidateQueries({ queryKey: trpc.jobs.functions.queryKey() }), 1500),
+      onSuccess: () =>
+        setTimeout(() => qc.invalidateQueries({ queryKey: trpc.jobs.functions.queryKey() }), 1500),
     }),
   );
   return (
     <Card
       title={
-        <button type="button" className="min-h-11 text-left" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        <button
+          type="button"
+          className="min-h-11 text-left"
+          aria-expanded={open}
+          onClick={() => setOpen((o) => !o)}
+        >
           {open ? "▾" : "▸"} {t("functions")}
         </button>
       }
       actions={
         open && canReload ? (
-          <Button variant="secondary" onClick={() => reload.mutate()} disabled={reload.isPending} data-testid="functions-reload">
+          <Button
+            variant="secondary"
+            onClick={() => reload.mutate()}
+            disabled={reload.isPending}
+            data-testid="functions-reload"
+          >
             {t("reloadFunctions")}
           </Button>
         ) : null
