@@ -67,7 +67,6 @@ type Run = {
 };
 type RunLog = { status: string; finished: boolean; nextSeq: number; chunks: { seq: number; data: string }[] };
 
-
 export async function jobsList(
   api: Api,
   o: { page?: string; size?: string; q?: string; state?: string; json?: boolean },
