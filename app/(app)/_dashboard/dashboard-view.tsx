@@ -23,9 +23,10 @@ export function DashboardView({ initial, health }: { initial: Summary; health: H
   const s = data ?? initial;
   const liveWorkers = s.workers.filter((w) => w.isLive).length;
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
+    <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
       <Card
         title={t("health")}
+        className="md:col-span-2 xl:col-span-1"
         actions={
           <Badge tone={health.status === "ok" && liveWorkers > 0 ? "green" : "red"}>
             {health.status === "ok" && liveWorkers > 0 ? t("healthy") : t("degraded")}
@@ -63,7 +64,7 @@ export function DashboardView({ initial, health }: { initial: Summary; health: H
           ) : null
         }
       >
-        <div className="grid grid-cols-2 gap-2 sm:grid-cols-4">
+        <div className="grid grid-cols-2 gap-2">
           <Stat label={tr("queued")} value={s.runs.queued ?? 0} />
           <Stat label={tr("running")} value={s.runs.running ?? 0} />
           <Stat
@@ -80,7 +81,7 @@ export function DashboardView({ initial, health }: { initial: Summary; health: H
       </Card>
 
       <Card title={t("queue")}>
-        <div className="grid grid-cols-2 gap-2 sm:grid-cols-4">
+        <div className="grid grid-cols-2 gap-2">
           <Stat label={t("queued")} value={s.queue.queued} />
           <Stat label={t("running")} value={s.queue.running} />
           <Stat label={t("scheduled")} value={s.queue.scheduled} />
@@ -88,7 +89,7 @@ export function DashboardView({ initial, health }: { initial: Summary; health: H
         </div>
       </Card>
 
-      <Card title={t("workers")} className="lg:col-span-2">
+      <Card title={t("workers")} className="md:col-span-2 xl:col-span-3">
         {s.workers.length === 0 ? (
           <EmptyState title={t("workers")}>{t("workersEmpty")}</EmptyState>
         ) : (
@@ -113,7 +114,7 @@ export function DashboardView({ initial, health }: { initial: Summary; health: H
         )}
       </Card>
 
-      <Card title={t("outbox")} className="lg:col-span-2">
+      <Card title={t("outbox")} className="md:col-span-2 xl:col-span-3">
         {s.mailTransport === "none" && (
           <div className="mb-3">
             <Alert tone="amber">{t("noMailTransport")}</Alert>
