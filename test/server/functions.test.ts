@@ -90,7 +90,7 @@ describe("go-time", () => {
 });
 
 describe("built-in functions", () => {
-  it("lists every seed built-in with descriptions in both languages", () => {
+  it("lists every seed built-in (plus Kairos's Noop) with descriptions in both languages", () => {
     const names = BUILTINS.map((b) => b.name);
     expect(names).toEqual([
       "Dayin",
@@ -99,6 +99,7 @@ describe("built-in functions", () => {
       "Echo",
       "Time",
       "Math",
+      "Noop",
       "File",
       "Backup",
       "Cleanup",
