@@ -15,7 +15,7 @@ const WARMUP = 3;
 const PYTHON = process.env.BENCH_PYTHON ?? "/usr/bin/python3";
 // Slots and local queue of the Kairos worker: a burst of N simultaneous fires starts together
 // only if the worker has about N slots (no-op runs cost little each).
-const CONCURRENCY = process.env.BENCH_CONCURRENCY ?? "1024";
+const CONCURRENCY = process.env.BENCH_CONCURRENCY ?? "1000";
 const LOCAL_QUEUE = process.env.BENCH_LOCAL_QUEUE ?? "512";
 
 type Figures = { p50: number; p95: number; p99: number; max: number; ran: number; expected: number };
