@@ -28,10 +28,11 @@ export async function cancelActiveRuns(
     update runs set cancel_requested_at = coalesce(cancel_requested_at, now()), error = coalesce(error, ${target.reason})
     where status = 'running' and ${match}
     returning id`);
-  // Delivered when the caller's transaction commits; chunked under NOTIFY's 8000-byte payload limit.
-  for (let i = 0; i < signalled.length; i += 400) {
-    const ids = signalled.slice(i, i + 400).map((r) => r.id);
-    await db.execute(sql`select pg_notify(${CANCEL_CHANNEL}, ${ids.join(",")})`);
+  // Delivered when the caller's transaction commits; chunked under NOTIFY's 8000-byte payload
+  // limit. Cancelled queued runs are announced too: a worker may hold one, waiting for its slot.
+  const ids = [...cancelled, ...signalled].map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 400) {
+    await db.execute(sql`select pg_notify(${CANCEL_CHANNEL}, ${ids.slice(i, i + 400).join(",")})`);
   }
   return { cancelled: cancelled.map((r) => Number(r.id)), signalled: signalled.map((r) => Number(r.id)) };
 }

@@ -8,7 +8,7 @@ export const RUN_TASK = "run_execute";
  * A queue job that failed before its run started (database unreachable) is tried again; once
  * the run has started, a repeat is a no-op (only a queued run can start).
  */
-const RUN_TASK_ATTEMPTS = 5;
+export const RUN_TASK_ATTEMPTS = 5;
 export const runJobKey = (runId: number) => `run:${runId}`;
 /** Serial jobs share one graphile-worker queue, which runs its jobs one at a time, in order. */
 export const serialQueue = (jobId: number) => `job:${jobId}`;

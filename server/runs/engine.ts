@@ -3,7 +3,10 @@ import type { Sql } from "postgres";
 import type { Db } from "../db/client";
 import { COMMAND_DEFAULT_TIMEOUT_SECONDS, type CommandParams } from "../jobs/params";
 import { log } from "../log";
+import { enqueue } from "../queue/enqueue";
+import { PREDISPATCH_MS } from "../schedule/fire";
 import { CANCEL_CHANNEL } from "./cancel";
+import { RUN_TASK, RUN_TASK_ATTEMPTS, runJobKey, serialQueue } from "./create";
 import type { ExecResult, Executor } from "./executor";
 import { afterRun } from "./followups";
 import { runCommand } from "./modes/command";
@@ -31,6 +34,8 @@ export function timeoutMsFor(run: StartedRun): number | null {
 
 type AbortReason = "timeout" | "cancel" | "shutdown";
 const MARK_RUNNING_AFTER_MS = 50;
+/** Never hold a slot for long waiting for a slot time (clock trouble): a bound, not a schedule. */
+const MAX_EARLY_WAIT_MS = 2_000;
 
 /**
  * Executes runs on one worker: marks them started, runs the mode's executor with a timeout
@@ -81,9 +86,48 @@ export class RunEngine {
   async execute(runId: number): Promise<void> {
     const run = await this.store.load(runId);
     if (!run) return; // cancelled, skipped or handled elsewhere before it started
-    const startedAt = new Date();
     const ac = new AbortController();
     this.active.set(run.id, ac);
+    // A scheduled fire is handed over shortly before its slot: wait for the exact instant
+    // (a stop request meanwhile ends the wait, and the run never starts).
+    const early = run.scheduledAt.getTime() - Date.now();
+    if (early > MAX_EARLY_WAIT_MS && (run.trigger === "schedule" || run.trigger === "catch_up")) {
+      // Far too early (clocks disagree?): hand it back to the queue rather than hold a slot.
+      this.active.delete(run.id);
+      await enqueue(
+        this.db,
+        RUN_TASK,
+        { runId: run.id },
+        {
+          jobKey: runJobKey(run.id),
+          runAt: new Date(run.scheduledAt.getTime() - PREDISPATCH_MS),
+          maxAttempts: RUN_TASK_ATTEMPTS,
+          ...(run.job.policy === "serial" ? { queueName: serialQueue(run.job.id) } : {}),
+        },
+      );
+      return;
+    }
+    if (early > 0 && (run.trigger === "schedule" || run.trigger === "catch_up")) {
+      // Timers may fire a millisecond before the wall clock says so: wait until it does.
+      while (!ac.signal.aborted && Date.now() < run.scheduledAt.getTime()) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, Math.max(1, run.scheduledAt.getTime() - Date.now()));
+          ac.signal.addEventListener(
+            "abort",
+            () => {
+              clearTimeout(t);
+              resolve();
+            },
+            { once: true },
+          );
+        });
+      }
+      if (ac.signal.aborted) {
+        this.active.delete(run.id);
+        return;
+      }
+    }
+    const startedAt = new Date();
     const timeoutMs = timeoutMsFor(run);
     const timer = timeoutMs ? setTimeout(() => ac.abort("timeout"), timeoutMs) : undefined;
     // Most runs end within milliseconds: their record is written once, at the end. A run still

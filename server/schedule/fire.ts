@@ -4,6 +4,9 @@ import type { JobPolicy, MisfirePolicy } from "../db/enums";
 import { createRuns, type RunSpec } from "../runs/create";
 import { type CronSchedule, parseCron } from "./cron";
 
+/** How long before its slot a fire is handed to a worker, which then waits for the exact instant. */
+export const PREDISPATCH_MS = 250;
+
 type DueJob = {
   id: string;
   cron: string;
@@ -22,7 +25,7 @@ export type FireResult = {
   latenessMs: number[];
   /** When the next fire can be claimed (its slot minus the lookahead; skip/replace jobs: its slot). */
   nextDueAt: Date | null;
-  /** Runs queued ahead of their slot (ms since epoch → how many): the queue is nudged then. */
+  /** Runs queued ahead (available-at ms since epoch → how many): the queue is nudged then. */
   ahead: Map<number, number>;
 };
 
@@ -92,16 +95,19 @@ export async function fireDueJobs(
       const count = job.run_count + fires.length;
       const stop = job.max_run_count > 0 && count >= job.max_run_count;
       for (const f of fires) {
-        const early = f.at.getTime() > now.getTime();
+        // Queued to become available a little before the slot: the worker fetches and loads it
+        // early, then starts it on its own clock at the slot (see RunEngine.execute).
+        const availableAt = f.at.getTime() - PREDISPATCH_MS;
+        const early = availableAt > now.getTime();
         specs.push({
           jobId: id,
           policy: job.policy,
           trigger: f.trigger,
           scheduledAt: f.at,
-          ...(early ? { runAt: f.at } : {}),
+          ...(early ? { runAt: new Date(availableAt) } : {}),
         });
-        if (early) ahead.set(f.at.getTime(), (ahead.get(f.at.getTime()) ?? 0) + 1);
-        else latenessMs.push(now.getTime() - f.at.getTime());
+        if (early) ahead.set(availableAt, (ahead.get(availableAt) ?? 0) + 1);
+        else if (f.at <= now) latenessMs.push(now.getTime() - f.at.getTime());
       }
       updates.push({
         id,

@@ -75,10 +75,11 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
     });
 
   /**
-   * Runs queued ahead wait in graphile-worker's queue with run_at = their slot; graphile-worker
-   * looks for due work when NOTIFYed on "jobs:insert" (its own channel, used by its add_job
-   * SQL) or at its poll interval. So at the slot — on the database's clock, which decides
-   * run_at — every worker pool is nudged; a second nudge 25 ms later covers clock jitter.
+   * Runs queued ahead wait in graphile-worker's queue until their run_at (shortly before their
+   * slot); graphile-worker looks for due work when NOTIFYed on "jobs:insert" (its own channel,
+   * used by its add_job SQL) or at its poll interval. So at that instant — on the database's
+   * clock, which decides run_at — every worker pool is nudged; a second nudge 25 ms later
+   * covers clock jitter.
    */
   const scheduleNudge = (slot: number, count: number) => {
     if (nudges.has(slot)) return;

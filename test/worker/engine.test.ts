@@ -5,6 +5,7 @@ import { jobs, outbox, runLogs, runs } from "../../server/db/schema";
 import { resetEnvCache } from "../../server/env";
 import { runJobNow, setSchedulerPaused, stopJob } from "../../server/jobs/jobs";
 import { cancelActiveRuns } from "../../server/runs/cancel";
+import { createRuns } from "../../server/runs/create";
 import { pruneRuns } from "../../server/runs/retention";
 import { type KairosWorker, startWorker } from "../../worker/index";
 import {
@@ -146,6 +147,36 @@ describe("the engine, end to end with a real worker", () => {
         5_000,
       );
     }
+  });
+
+  it("starts a fire handed over early at its exact slot, and not at all if stopped before it", async () => {
+    const job = await makeJob({ mode: "http", command: `【url】${peer.url}/early` });
+    const slot = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000);
+    const [kept, stopped] = await getDb().transaction((tx) =>
+      createRuns(tx, [
+        { jobId: job.id, policy: "parallel", trigger: "schedule", scheduledAt: slot, runAt: new Date() },
+        {
+          jobId: job.id,
+          policy: "parallel",
+          trigger: "schedule",
+          scheduledAt: new Date(slot.getTime() + 1000),
+          runAt: new Date(),
+        },
+      ]),
+    );
+    // Both are now held by the worker, waiting for their slots; stop the second one.
+    await new Promise((r) => setTimeout(r, 300));
+    await getDb().transaction((tx) =>
+      cancelActiveRuns(tx, { runIds: [stopped?.id ?? 0], reason: "stopped early" }),
+    );
+    const rs = await waitForFinishedRuns(job.id, 2, 10_000);
+    const first = rs.find((r) => r.id === kept?.id);
+    const second = rs.find((r) => r.id === stopped?.id);
+    expect(first?.status).toBe("succeeded");
+    expect(first?.startedAt?.getTime()).toBeGreaterThanOrEqual(slot.getTime());
+    expect(second).toMatchObject({ status: "cancelled", startedAt: null });
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(peer.hits.filter((h) => h.path === "/early")).toHaveLength(1);
   });
 
   it("retries a failing run with backoff, then notifies and chains on the final failure", async () => {
