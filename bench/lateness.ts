@@ -56,7 +56,8 @@ async function kairos(n: number): Promise<Figures & { claimP99: number }> {
   const from = first + WARMUP * 1000;
   const to = from + SECONDS * 1000;
   await new Promise((r) => setTimeout(r, to - Date.now() + 3_000));
-  await sql`update jobs set state = 'stopped', next_fire_at = null`;
+  // Locked in id order, as the workers lock jobs, so this bulk stop cannot deadlock with them.
+  await sql`update jobs set state = 'stopped', next_fire_at = null where id in (select id from jobs order by id for update)`;
   const rows = await sql<{ late: number; claim: number }[]>`
     select extract(epoch from started_at - scheduled_at) * 1000 as late,
            extract(epoch from enqueued_at - scheduled_at) * 1000 as claim
@@ -123,5 +124,10 @@ for (const n of SIZES) {
   if (a) rows.push([`${n} schedules · p99 ratio Kairos / APScheduler`, ratio(k.p99, a.p99)]);
 }
 rows.push(["Kairos worker", `WORKER_CONCURRENCY=${CONCURRENCY} WORKER_LOCAL_QUEUE_SIZE=${LOCAL_QUEUE}`]);
-report("lateness", rows, { seconds: SECONDS, concurrency: Number(CONCURRENCY), localQueue: Number(LOCAL_QUEUE), results });
+report("lateness", rows, {
+  seconds: SECONDS,
+  concurrency: Number(CONCURRENCY),
+  localQueue: Number(LOCAL_QUEUE),
+  results,
+});
 process.exit(0);

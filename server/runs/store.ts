@@ -150,26 +150,38 @@ export class RunStore {
       output_bytes: Math.min(o.outputBytes, 2_147_483_647),
       output_truncated: o.outputTruncated,
     }));
-    const done = await this.db.execute<{ id: string }>(sql`
-      with u as (
-        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
-          id bigint, started_at timestamptz, finished_at timestamptz, status run_status, exit_code int,
-          http_status smallint, error text, result jsonb, output_bytes int, output_truncated boolean)
-      ), upd as (
+    return this.db.transaction(async (tx) => {
+      const done = await tx.execute<{ id: string; job_id: string }>(sql`
+        with u as (
+          select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+            id bigint, started_at timestamptz, finished_at timestamptz, status run_status, exit_code int,
+            http_status smallint, error text, result jsonb, output_bytes int, output_truncated boolean)
+        )
         update runs r set status = u.status, started_at = coalesce(r.started_at, u.started_at),
                finished_at = u.finished_at, worker_id = coalesce(r.worker_id, ${this.workerId}),
                exit_code = u.exit_code, http_status = u.http_status, error = coalesce(u.error, r.error),
                result = u.result, output_bytes = u.output_bytes, output_truncated = u.output_truncated
         from u where r.id = u.id and r.status in ('queued', 'running')
-        returning r.id, r.job_id, r.status, r.finished_at
-      ), last as (
-        update jobs j set last_run_id = x.id, last_run_status = x.status, last_run_at = x.finished_at
-        from (select distinct on (job_id) * from upd order by job_id, id desc) x
-        where j.id = x.job_id and (j.last_run_id is null or j.last_run_id <= x.id)
-      )
-      select id from upd`);
-    const ok = new Set(done.map((r) => Number(r.id)));
-    return outcomes.map((o) => ok.has(o.id));
+        returning r.id, r.job_id`);
+      const jobIds = [...new Set(done.map((r) => Number(r.job_id)))].sort((a, b) => a - b);
+      if (jobIds.length) {
+        // Job rows are locked in id order: two batches touching the same jobs then queue
+        // behind each other instead of deadlocking.
+        await tx.execute(
+          sql`select id from jobs where id = any(${sql.param(jobIds)}::bigint[]) order by id for update`,
+        );
+        await tx.execute(sql`
+          update jobs j set last_run_id = x.id, last_run_status = x.status, last_run_at = x.finished_at
+          from (
+            select distinct on (job_id) id, job_id, status, finished_at from runs
+            where id = any(${sql.param(done.map((r) => Number(r.id)))}::bigint[])
+            order by job_id, id desc
+          ) x
+          where j.id = x.job_id and (j.last_run_id is null or j.last_run_id <= x.id)`);
+      }
+      const ok = new Set(done.map((r) => Number(r.id)));
+      return outcomes.map((o) => ok.has(o.id));
+    });
   }
 }
 
