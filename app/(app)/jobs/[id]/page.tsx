@@ -61,11 +61,12 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
             <p className="mt-1 text-xs text-gray-500">{job.timezone}</p>
           </Card>
           <Card title={tf("behaviour")}>
-            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+            {/* Label above value: the labels are long, and a side-by-side grid squeezes the values. */}
+            <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm">
               {facts.map(([k, v]) => (
-                <div key={k} className="contents">
-                  <dt className="text-gray-500 dark:text-gray-400">{k}</dt>
-                  <dd className="flex min-w-0 flex-wrap gap-1 break-words">{v}</dd>
+                <div key={k} className="min-w-0">
+                  <dt className="text-xs text-gray-500 dark:text-gray-400">{k}</dt>
+                  <dd className="mt-0.5 flex min-w-0 flex-wrap gap-1 break-words">{v}</dd>
                 </div>
               ))}
             </dl>
