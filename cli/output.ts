@@ -1,3 +1,4 @@
+import { displayWidth } from "../server/lib/text-width";
 /** What every command shares: exit codes, errors, tables, JSON. */
 
 /** Exit codes (documented in README § CLI). */
@@ -42,24 +43,7 @@ export function exitCodeOfStatus(status: number): number {
 }
 
 /** Display width: CJK and full-width characters take two columns. */
-export function width(s: string): number {
-  let w = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    w +=
-      (c >= 0x1100 && c <= 0x115f) ||
-      (c >= 0x2e80 && c <= 0xa4cf) ||
-      (c >= 0xac00 && c <= 0xd7a3) ||
-      (c >= 0xf900 && c <= 0xfaff) ||
-      (c >= 0xfe30 && c <= 0xfe4f) ||
-      (c >= 0xff00 && c <= 0xff60) ||
-      (c >= 0xffe0 && c <= 0xffe6) ||
-      (c >= 0x1f300 && c <= 0x1faff)
-        ? 2
-        : 1;
-  }
-  return w;
-}
+export const width = displayWidth;
 
 const pad = (s: string, n: number) => s + " ".repeat(Math.max(0, n - width(s)));
 

@@ -4,6 +4,7 @@ import { getDb, getSql } from "../../db/client";
 import { RUN_STATUSES, type RunStatus } from "../../db/enums";
 import { jobs, runs } from "../../db/schema";
 import { displayTimeZone } from "../../i18n/zone";
+import { displayWidth } from "../../lib/text-width";
 import { type Builtin, parseArgs, print, rest } from "./common";
 
 const ROW_CAP = 1000;
@@ -13,25 +14,7 @@ const STATEMENT_TIMEOUT = "30s";
 // Postgres type oids shown right-aligned: int2/4/8, oid, float4/8, numeric, money.
 const NUMERIC_TYPES = new Set([20, 21, 23, 26, 700, 701, 790, 1700]);
 
-/** Terminal columns a string takes: East Asian wide characters (中文, emoji) take two. */
-export function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    const wide =
-      (c >= 0x1100 && c <= 0x115f) ||
-      (c >= 0x2e80 && c <= 0xa4cf) ||
-      (c >= 0xac00 && c <= 0xd7a3) ||
-      (c >= 0xf900 && c <= 0xfaff) ||
-      (c >= 0xfe30 && c <= 0xfe4f) ||
-      (c >= 0xff00 && c <= 0xff60) ||
-      (c >= 0xffe0 && c <= 0xffe6) ||
-      (c >= 0x1f300 && c <= 0x1faff) ||
-      (c >= 0x20000 && c <= 0x3fffd);
-    w += wide ? 2 : 1;
-  }
-  return w;
-}
+export { displayWidth };
 
 function padTo(s: string, width: number, right: boolean): string {
   const fill = " ".repeat(Math.max(0, width - displayWidth(s)));
