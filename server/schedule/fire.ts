@@ -29,19 +29,6 @@ export type FireResult = {
   ahead: Map<number, number>;
 };
 
-// Parsed schedules, shared by every claim: parsing is far dearer than computing a next fire.
-const schedules = new Map<string, CronSchedule>();
-function schedule(cron: string, tz: string): CronSchedule {
-  const key = `${tz}|${cron}`;
-  let s = schedules.get(key);
-  if (!s) {
-    if (schedules.size > 20_000) schedules.clear();
-    s = parseCron(cron, tz);
-    schedules.set(key, s);
-  }
-  return s;
-}
-
 /**
  * One scheduler step, in one transaction: claim the due jobs no other scheduler holds
  * (FOR UPDATE SKIP LOCKED), create their runs, and advance each job's next fire instant.
@@ -77,7 +64,8 @@ export async function fireDueJobs(
     const ahead = new Map<number, number>();
     for (const job of due) {
       const id = Number(job.id);
-      const s = schedule(job.cron, job.timezone);
+      // parseCron keeps parsed schedules, so this is a lookup, not a parse.
+      const s = parseCron(job.cron, job.timezone);
       const slot = new Date(Number(job.next_ms));
       const late = now.getTime() - slot.getTime();
       let fires: { at: Date; trigger: "schedule" | "catch_up" }[];
