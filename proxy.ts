@@ -1,8 +1,8 @@
 import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server";
 import { compatTarget, isHealthPath } from "@/server/api/compat/paths";
 import { auth } from "@/server/auth";
-import { env } from "@/server/env";
 import { ipGate } from "@/server/ipcontrol/gate";
+import { env } from "@/server/lib/env";
 import { requestAddress } from "@/server/net/client-address";
 
 // Auth.js's `auth` is also a proxy function: pages without a session are sent to /login by its

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { closeDb, getDb } from "../server/db/client";
 import { clusterDir, type EmbeddedServer, startEmbeddedPostgres } from "../server/db/embedded";
 import { migrateDatabase } from "../server/db/migrate";
-import { EnvError, env, resetEnvCache } from "../server/env";
+import { EnvError, env, resetEnvCache } from "../server/lib/env";
 import { CliError, EXIT } from "./output";
 
 export function config() {

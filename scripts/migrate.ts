@@ -1,5 +1,5 @@
 /** `npm run db:migrate`: bring DATABASE_URL (or the embedded database) to the current schema. */
-import { EnvError, env } from "../server/env";
+import { EnvError, env } from "../server/lib/env";
 import { prepareDatabase } from "./lib/database";
 
 try {

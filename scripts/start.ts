@@ -6,8 +6,8 @@
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { EnvError, env } from "../server/env";
-import { log } from "../server/log";
+import { EnvError, env } from "../server/lib/env";
+import { log } from "../server/lib/log";
 import { needsBuild, runBuild } from "./lib/build";
 import { spawnTs, stopChild } from "./lib/children";
 import { prepareDatabase } from "./lib/database";

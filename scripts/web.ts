@@ -9,9 +9,9 @@ import path from "node:path";
 import next from "next";
 import { ensureAuthSecret } from "../server/auth/secret";
 import { closeDb, databaseUrl, getDb } from "../server/db/client";
-import { EnvError, env } from "../server/env";
 import { applyEnvIpSeeds } from "../server/ipcontrol/rules";
-import { log } from "../server/log";
+import { EnvError, env } from "../server/lib/env";
+import { log } from "../server/lib/log";
 import { CLIENT_IP_HEADER, clientAddress } from "../server/net/client-address";
 import { exitWithParent } from "./lib/children";
 

@@ -1,6 +1,6 @@
 import type { DbOrTx } from "./db/client";
-import type { Role } from "./db/enums";
 import { auditLog } from "./db/schema";
+import type { Role } from "./lib/enums";
 
 /** Who does something: a user (with their role), a token, or the system itself (no role). */
 export type Actor = { id: number | null; name: string; ip?: string | null; role?: Role };

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "./db/client";
 import { migrationState } from "./db/migrate-state";
-import { env } from "./env";
-import { appVersion } from "./env-derived";
+import { appVersion } from "./lib/app-info";
+import { env } from "./lib/env";
 
 export type Health = {
   status: "ok" | "degraded";

@@ -11,8 +11,8 @@ import type { Actor } from "./audit";
 import { can, type Permission } from "./auth/permissions";
 import type { PublicUser } from "./auth/users";
 import { type Db, getDb } from "./db/client";
-import { DomainError } from "./errors";
-import { type FieldErrors, fieldErrorsFromIssues } from "./validation";
+import { DomainError } from "./lib/errors";
+import { type FieldErrors, fieldErrorsFromIssues } from "./lib/validation";
 
 // 1. Context ---------------------------------------------------------------------------------
 export type Context = {

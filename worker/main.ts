@@ -5,8 +5,8 @@
 
 import { exitWithParent } from "../scripts/lib/children";
 import { closeDb, databaseUrl } from "../server/db/client";
-import { EnvError, env } from "../server/env";
-import { log } from "../server/log";
+import { EnvError, env } from "../server/lib/env";
+import { log } from "../server/lib/log";
 import { startWorker } from "./index";
 
 process.env.KAIROS_PROCESS ??= "worker";

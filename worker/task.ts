@@ -1,6 +1,6 @@
 import type { JobHelpers, Task } from "graphile-worker";
 import type { z } from "zod";
-import { log } from "../server/log";
+import { log } from "../server/lib/log";
 
 /**
  * A typed task: its payload is validated with zod before the handler runs, so a malformed job

@@ -1,7 +1,7 @@
 import type { TaskList } from "graphile-worker";
 import { z } from "zod";
 import { getDb } from "../server/db/client";
-import { env } from "../server/env";
+import { env } from "../server/lib/env";
 import { deliverMail, MAIL_TASK } from "../server/mail/outbox";
 import { RUN_TASK } from "../server/runs/create";
 import type { RunEngine } from "../server/runs/engine";

@@ -1,5 +1,5 @@
 import { useTranslations } from "next-intl";
-import type { RunStatus } from "@/server/db/enums";
+import type { RunStatus } from "@/server/lib/enums";
 import { Badge } from "./ui";
 
 const TONE = {

@@ -1,7 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import type { RunStatus, RunTrigger } from "@/server/db/enums";
+import type { RunStatus, RunTrigger } from "@/server/lib/enums";
 import { DataList } from "./data-list";
 import { Pager } from "./pager";
 import { RunStatusBadge } from "./run-status";

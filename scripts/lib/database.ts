@@ -3,7 +3,7 @@ import { ensureEnvAdmin } from "../../server/auth/users";
 import { closeDb, getDb } from "../../server/db/client";
 import { type EmbeddedServer, startEmbeddedPostgres } from "../../server/db/embedded";
 import { migrateDatabase } from "../../server/db/migrate";
-import { env } from "../../server/env";
+import { env } from "../../server/lib/env";
 
 /**
  * DATABASE_URL when set; otherwise the embedded Postgres in the data folder. Then migrate,

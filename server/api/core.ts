@@ -7,13 +7,13 @@ import { z } from "zod";
 import type { Actor } from "../audit";
 import { can, type Permission } from "../auth/permissions";
 import type { Db } from "../db/client";
-import type { Role } from "../db/enums";
-import { env } from "../env";
-import { DomainError, type DomainErrorCode } from "../errors";
-import { isLoopback } from "../net/cidr";
+import { isLoopback } from "../lib/cidr";
+import type { Role } from "../lib/enums";
+import { env } from "../lib/env";
+import { DomainError, type DomainErrorCode } from "../lib/errors";
+import { type FieldErrors, fieldErrorsFromIssues } from "../lib/validation";
 import { requestAddress } from "../net/client-address";
 import { authenticateToken } from "../tokens/tokens";
-import { type FieldErrors, fieldErrorsFromIssues } from "../validation";
 
 export { requestAddress };
 

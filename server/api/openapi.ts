@@ -4,7 +4,7 @@
  * Served at /api/openapi.json and rendered by the /docs page.
  */
 import { z } from "zod";
-import { appVersion } from "../env-derived";
+import { appVersion } from "../lib/app-info";
 import { COMPAT_ROUTES, type CompatRoute, HEALTH_PATH } from "./compat/routes";
 import { V1_ROUTES, type V1Route } from "./v1/routes";
 import { ZApiError } from "./v1/schemas";

@@ -7,9 +7,9 @@ import { sql } from "drizzle-orm";
 import { type Actor, audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
 import { migrationState } from "../db/migrate-state";
-import { env } from "../env";
 import { displayTimeZone } from "../i18n/zone";
 import { JOBS_CHANNEL, nextFireAfter } from "../jobs/jobs";
+import { env } from "../lib/env";
 
 /** Output kept per run in a listing; the whole output is at /api/v1/runs/{id}/log. */
 export const LOG_OUTPUT_CAP = 64 * 1024;

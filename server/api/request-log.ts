@@ -1,7 +1,7 @@
 import type { Actor } from "../audit";
 import { audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
-import { log } from "../log";
+import { log } from "../lib/log";
 import { getSetting, setSetting } from "../settings";
 
 /**

@@ -2,8 +2,8 @@ import NextAuth, { type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "../db/client";
 import type { Role } from "../db/schema";
-import { env } from "../env";
-import { log } from "../log";
+import { env } from "../lib/env";
+import { log } from "../lib/log";
 import { ZLoginInput } from "./schema";
 import { authenticate } from "./users";
 

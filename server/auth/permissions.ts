@@ -1,4 +1,4 @@
-import type { Role } from "../db/enums";
+import type { Role } from "../lib/enums";
 
 /**
  * What each role may do, as permission strings checked by `requirePermission()` in tRPC and by

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "../db/schema";
-import { DomainError } from "../errors";
+import { DomainError } from "../lib/errors";
 import { adminProcedure, protectedProcedure, router } from "../trpc";
 import { verifyPassword } from "./password";
 import { ZCreateUserInput, ZLocale, ZPassword, ZUpdateUserInput } from "./schema";

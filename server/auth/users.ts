@@ -2,8 +2,8 @@ import { and, count, desc, eq, ilike, or, sql } from "drizzle-orm";
 import { type Actor, audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
 import { type User, users } from "../db/schema";
-import { DomainError, notFound, uniqueViolation } from "../errors";
-import { log } from "../log";
+import { DomainError, notFound, uniqueViolation } from "../lib/errors";
+import { log } from "../lib/log";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
 import type { CreateUserInput, UpdateUserInput } from "./schema";
 

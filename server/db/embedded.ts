@@ -4,7 +4,7 @@ import { existsSync, constants as fsc } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import { log } from "../log";
+import { log } from "../lib/log";
 
 /**
  * A real PostgreSQL server kept in Kairos's data folder, for machines that have no Postgres.

@@ -1,8 +1,8 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { runMigrations } from "graphile-worker";
-import { log } from "../log";
-import { queueLogger } from "../queue/logger";
+import { log } from "../lib/log";
+import { queueLogger } from "../lib/queue-logger";
 import { createSql } from "./client";
 import { MIGRATIONS_DIR } from "./migrate-state";
 

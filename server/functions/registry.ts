@@ -4,8 +4,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { env } from "../env";
-import { log } from "../log";
+import { env } from "../lib/env";
+import { log } from "../lib/log";
 import type { ExecContext, ExecResult } from "../runs/executor";
 import { BUILTINS, type Builtin, getBuiltin, runBuiltin } from "./builtins";
 

@@ -1,4 +1,4 @@
-import { env } from "../env";
+import { env } from "../lib/env";
 
 /** The zone pages show instants in when nothing more specific (a job's own zone) applies. */
 export function displayTimeZone(): string {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import type { IpList } from "../db/schema/api-enums";
-import { parseRange, type Range, rangeHas, toParsedAddress } from "../net/cidr";
+import { parseRange, type Range, rangeHas, toParsedAddress } from "../lib/cidr";
+import type { IpList } from "../lib/enums";
 
 export const VERSION_KEY = "ip_rules_version";
 

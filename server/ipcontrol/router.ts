@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IP_LISTS } from "../db/schema/api-enums";
+import { IP_LISTS } from "../lib/enums";
 import { adminProcedure, router } from "../trpc";
 import { addIpRule, listIpRules, removeIpRule, ZIpRuleInput } from "./rules";
 

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
 import { ipRules } from "../db/schema";
-import { IP_LISTS, type IpList } from "../db/schema/api-enums";
-import { DomainError } from "../errors";
-import { CidrError, displayRange, parseRange, parseRangeList } from "../net/cidr";
+import { CidrError, displayRange, parseRange, parseRangeList } from "../lib/cidr";
+import { IP_LISTS, type IpList } from "../lib/enums";
+import { DomainError } from "../lib/errors";
 import { getSetting, setSetting } from "../settings";
 import { compileRules, decide, VERSION_KEY } from "./check";
 

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { JobMode } from "../db/enums";
-import { DomainError } from "../errors";
+import type { JobMode } from "../lib/enums";
+import { DomainError } from "../lib/errors";
 import {
   type CommandParams,
   type FuncParams,
@@ -8,7 +8,7 @@ import {
   ZCommandParams,
   ZFuncParams,
   ZHttpParams,
-} from "./params";
+} from "../runs/modes/params";
 
 /**
  * The seed's command syntax: one `【key】value` per line, e.g.

@@ -1,13 +1,13 @@
 import { and, count, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import { type Actor, audit } from "../audit";
 import { can } from "../auth/permissions";
+import { parseCron } from "../cron/cron";
 import type { Db, DbOrTx } from "../db/client";
-import type { JobMode } from "../db/enums";
 import { type JobRow, jobs, runs } from "../db/schema";
-import { DomainError, notFound, uniqueViolation } from "../errors";
+import type { JobMode } from "../lib/enums";
+import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { cancelActiveRuns } from "../runs/cancel";
 import { createRuns } from "../runs/create";
-import { parseCron } from "../schedule/cron";
 import { getSetting, setSetting } from "../settings";
 import { formatCommandText, isTextMode, type ModeParams } from "./command-text";
 import { type JobInput, type ListJobsInput, ZJobInput, ZListJobsInput } from "./schema";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { audit } from "../audit";
+import { isValidTimeZone, parseCron } from "../cron/cron";
 import { readFunctionCatalog, requestFunctionReload } from "../functions/catalog";
 import { displayTimeZone } from "../i18n/zone";
-import { isValidTimeZone, parseCron } from "../schedule/cron";
 import { requirePermission, router } from "../trpc";
 import {
   cloneJob,

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { JOB_MODES, JOB_POLICIES, JOB_STATES, type JobMode, MISFIRE_POLICIES } from "../db/enums";
-import { DomainError } from "../errors";
+import { explainCronError, isValidTimeZone } from "../cron/cron";
 import { displayTimeZone } from "../i18n/zone";
-import { explainCronError, isValidTimeZone } from "../schedule/cron";
+import { JOB_MODES, JOB_POLICIES, JOB_STATES, type JobMode, MISFIRE_POLICIES } from "../lib/enums";
+import { DomainError } from "../lib/errors";
+import { ZCommandParams, ZFuncParams, ZHttpParams } from "../runs/modes/params";
 import { isTextMode, parseCommandText } from "./command-text";
-import { ZCommandParams, ZFuncParams, ZHttpParams } from "./params";
 
 /** Modes whose issue has not landed yet: refused with a clear word instead of half-working. */
 export const MODES_NOT_YET: readonly JobMode[] = ["script", "mail_pickup"];

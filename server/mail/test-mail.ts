@@ -2,8 +2,8 @@ import { createElement } from "react";
 import { TestMail, testMailSubject } from "../../emails/test-mail";
 import { type Actor, audit } from "../audit";
 import type { Db } from "../db/client";
-import { publicUrl } from "../env-derived";
 import type { Locale } from "../i18n/locale";
+import { publicUrl } from "../lib/app-info";
 import { sendMail } from "./outbox";
 import { renderEmail } from "./render";
 

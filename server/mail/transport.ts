@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import { Resend } from "resend";
-import { env } from "../env";
+import { env } from "../lib/env";
 
 export type OutgoingMail = {
   from: string;

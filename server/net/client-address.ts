@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { normaliseAddress, parseRangeList, type Range, rangeHas, toParsedAddress } from "./cidr";
+import { normaliseAddress, parseRangeList, type Range, rangeHas, toParsedAddress } from "../lib/cidr";
 
 /** The header scripts/web.ts sets from the socket (any value a client sent is replaced). */
 export const CLIENT_IP_HEADER = "x-kairos-client-ip";

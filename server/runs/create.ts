@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import type { JobPolicy, RunTrigger } from "../db/enums";
+import type { JobPolicy, RunTrigger } from "../lib/enums";
 import { cancelActiveRuns } from "./cancel";
 
 export const RUN_TASK = "run_execute";

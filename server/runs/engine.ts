@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
-import { COMMAND_DEFAULT_TIMEOUT_SECONDS, type CommandParams } from "../jobs/params";
-import { log } from "../log";
+import { log } from "../lib/log";
 import { enqueue } from "../queue/enqueue";
 import { PREDISPATCH_MS } from "../schedule/fire";
 import { CANCEL_CHANNEL } from "./cancel";
@@ -12,6 +11,7 @@ import { afterRun } from "./followups";
 import { runCommand } from "./modes/command";
 import { runFunc } from "./modes/func";
 import { runHttp } from "./modes/http";
+import { COMMAND_DEFAULT_TIMEOUT_SECONDS, type CommandParams } from "./modes/params";
 import { RunOutputBuffer } from "./output";
 import { type RunOutcome, RunStore, type StartedRun } from "./store";
 

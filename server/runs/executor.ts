@@ -1,4 +1,4 @@
-import type { LogStream } from "../db/enums";
+import type { LogStream } from "../lib/enums";
 
 /** Where an executing run writes its output: buffered, capped and stored by the run controller. */
 export type RunOutput = { write(stream: LogStream, text: string): void };

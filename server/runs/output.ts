@@ -1,4 +1,4 @@
-import type { LogStream } from "../db/enums";
+import type { LogStream } from "../lib/enums";
 import type { RunOutput } from "./executor";
 
 export type LogChunk = { run_id: number; seq: number; stream: LogStream; data: string };

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { log } from "../log";
+import { log } from "../lib/log";
 import { afterRun } from "./followups";
 import { type StartRow, startedRunFromRow } from "./store";
 

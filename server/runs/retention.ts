@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { log } from "../log";
+import { log } from "../lib/log";
 
 const BATCH = 5_000;
 

@@ -1,9 +1,9 @@
 import { and, asc, count, desc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
-import { RUN_STATUSES, RUN_TRIGGERS } from "../db/enums";
 import { jobs, runLogs, runs } from "../db/schema";
-import { notFound } from "../errors";
+import { RUN_STATUSES, RUN_TRIGGERS } from "../lib/enums";
+import { notFound } from "../lib/errors";
 
 export const ZListRunsInput = z.object({
   page: z.number().int().min(1).default(1),

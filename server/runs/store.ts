@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import type { JobMode, JobPolicy, RunStatus, RunTrigger } from "../db/enums";
 import { Batcher } from "../lib/batcher";
+import type { JobMode, JobPolicy, RunStatus, RunTrigger } from "../lib/enums";
 import type { LogChunk } from "./output";
 
 /** A run as its worker starts it: the run and the job definition it executes. */

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
 import { isSchedulerPaused, JOBS_CHANNEL } from "../jobs/jobs";
-import { log } from "../log";
+import { log } from "../lib/log";
 import { fireDueJobs } from "./fire";
 
 /** How far the database's clock is ahead of this process's (ms), from one round trip's midpoint. */

@@ -3,10 +3,9 @@ import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
-import { ROLES, type Role } from "../db/enums";
 import { apiTokens, users } from "../db/schema";
-import { TOKEN_KINDS } from "../db/schema/api-enums";
-import { DomainError, notFound, uniqueViolation } from "../errors";
+import { ROLES, type Role, TOKEN_KINDS } from "../lib/enums";
+import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 
 /** Tokens look like `kairos_<43 base64url chars>` (256 random bits), so leaks are easy to grep for. */
 export const TOKEN_PREFIX = "kairos_";

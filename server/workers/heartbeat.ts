@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import { workers } from "../db/schema";
-import { env } from "../env";
+import { env } from "../lib/env";
 
 export type WorkerInfo = { id: string; host: string; pid: number; version: string; concurrency: number };
 

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { workers } from "../db/schema";
-import { log } from "../log";
+import { log } from "../lib/log";
 import { recoverRunsOf } from "../runs/recovery";
 import { deadWorkers } from "./heartbeat";
 

@@ -1,5 +1,5 @@
 import { getDb } from "../../server/db/client";
-import type { Role } from "../../server/db/enums";
+import type { Role } from "../../server/lib/enums";
 import { createToken } from "../../server/tokens/tokens";
 import { makeUser } from "../helpers/users";
 

@@ -9,10 +9,10 @@ import { COMPAT_JOB_NAMES, compatTarget, isHealthPath } from "../../server/api/c
 import { COMPAT_ROUTES } from "../../server/api/compat/routes";
 import { getDb } from "../../server/db/client";
 import { ipRules } from "../../server/db/schema";
-import { EnvError, parseEnv } from "../../server/env";
 import { compileRules, currentRules, decide } from "../../server/ipcontrol/check";
 import { addIpRule, applyEnvIpSeeds, listIpRules, removeIpRule } from "../../server/ipcontrol/rules";
-import { CidrError, displayRange, parseRange, rangeContains } from "../../server/net/cidr";
+import { CidrError, displayRange, parseRange, rangeContains } from "../../server/lib/cidr";
+import { EnvError, parseEnv } from "../../server/lib/env";
 import { resolveClientAddress, trustedProxies } from "../../server/net/client-address";
 import { lowerRole, parseExpiry } from "../../server/tokens/tokens";
 import { callerFor, makeUser } from "../helpers/users";

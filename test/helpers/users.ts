@@ -1,6 +1,6 @@
 import { createUser, type PublicUser } from "../../server/auth/users";
 import { getDb } from "../../server/db/client";
-import type { Role } from "../../server/db/enums";
+import type { Role } from "../../server/lib/enums";
 import { createCaller } from "../../server/router";
 
 let n = 0;

@@ -1,6 +1,6 @@
 import { Cron } from "croner";
 import { describe, expect, it } from "vitest";
-import { CronError, explainCronError, isValidTimeZone, parseCron } from "../../server/schedule/cron";
+import { CronError, explainCronError, isValidTimeZone, parseCron } from "../../server/cron/cron";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

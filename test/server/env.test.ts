@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "../../server/env";
+import { EnvError, parseEnv } from "../../server/lib/env";
 
 describe("env", () => {
   it("applies defaults when nothing is set", () => {

@@ -7,9 +7,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
-import type { LogStream } from "../../server/db/enums";
 import { jobs, outbox, runs } from "../../server/db/schema";
-import { resetEnvCache } from "../../server/env";
 import { BUILTINS, setSmsProvider } from "../../server/functions/builtins";
 import { formatGoTime } from "../../server/functions/go-time";
 import {
@@ -20,6 +18,8 @@ import {
   reloadFunctions,
   startFunctionWatcher,
 } from "../../server/functions/registry";
+import type { LogStream } from "../../server/lib/enums";
+import { resetEnvCache } from "../../server/lib/env";
 import type { ExecContext } from "../../server/runs/executor";
 import { runFunc } from "../../server/runs/modes/func";
 import { waitFor } from "../helpers/wait";

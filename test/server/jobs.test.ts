@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { jobs } from "../../server/db/schema";
-import { DomainError } from "../../server/errors";
 import {
   cloneJob,
   deleteJob,
@@ -12,6 +11,7 @@ import {
   stopJob,
   updateJob,
 } from "../../server/jobs/jobs";
+import { DomainError } from "../../server/lib/errors";
 import { ADMIN, jobRow, makeJob } from "../helpers/jobs";
 import { callerFor, httpCall, makeUser } from "../helpers/users";
 

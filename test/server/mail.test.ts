@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { outbox } from "../../server/db/schema";
-import { resetEnvCache } from "../../server/env";
+import { resetEnvCache } from "../../server/lib/env";
 import { getOutbox, resendMail, sendMail } from "../../server/mail/outbox";
 import { sendTestMail } from "../../server/mail/test-mail";
 import { type KairosWorker, startWorker } from "../../worker/index";

@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LogStream } from "../../server/db/enums";
-import { type CommandParams, ZCommandParams } from "../../server/jobs/params";
+import type { LogStream } from "../../server/lib/enums";
 import type { ExecContext } from "../../server/runs/executor";
 import { needsShell, runCommand } from "../../server/runs/modes/command";
+import { type CommandParams, ZCommandParams } from "../../server/runs/modes/params";
 
 function harness() {
   const controller = new AbortController();

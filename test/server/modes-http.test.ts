@@ -2,10 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import net from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { LogStream } from "../../server/db/enums";
-import { type HttpParams, ZHttpParams } from "../../server/jobs/params";
+import type { LogStream } from "../../server/lib/enums";
 import type { ExecContext } from "../../server/runs/executor";
 import { runHttp } from "../../server/runs/modes/http";
+import { type HttpParams, ZHttpParams } from "../../server/runs/modes/params";
 
 type Seen = {
   method: string;

@@ -9,7 +9,7 @@ import {
 } from "../../server/auth/users";
 import { getDb } from "../../server/db/client";
 import { users } from "../../server/db/schema";
-import { DomainError } from "../../server/errors";
+import { DomainError } from "../../server/lib/errors";
 import { makeUser } from "../helpers/users";
 
 const actor = { id: null, name: "test" };

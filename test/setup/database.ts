@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, inject } from "vitest";
 import { closeDb } from "../../server/db/client";
-import { resetEnvCache } from "../../server/env";
+import { resetEnvCache } from "../../server/lib/env";
 
 /**
  * Runs before each test file: a fresh database copied from the migrated template, exposed as

@@ -4,7 +4,7 @@ import { Badge, Card, cx, PageHeader } from "@/app/_components/ui";
 import { openApiDocument } from "@/server/api/openapi";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
-import { env } from "@/server/env";
+import { env } from "@/server/lib/env";
 import { TokenBox, TryIt } from "./try-it";
 
 export const metadata: Metadata = { title: "API" };

@@ -1,6 +1,6 @@
-import type { JobPolicy, MisfirePolicy } from "@/server/db/enums";
 import type { ModeParams } from "@/server/jobs/command-text";
 import type { JobView } from "@/server/jobs/jobs";
+import type { JobPolicy, MisfirePolicy } from "@/server/lib/enums";
 
 export type Mode = "http" | "command" | "func";
 

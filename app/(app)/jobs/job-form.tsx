@@ -7,9 +7,9 @@ import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Button, Card, Field, Input, Select, Textarea } from "@/app/_components/ui";
-import { JOB_POLICIES, type JobPolicy, MISFIRE_POLICIES, type MisfirePolicy } from "@/server/db/enums";
 import { formatCommandText, type ModeParams, parseCommandText } from "@/server/jobs/command-text";
-import { HTTP_METHODS, SHELL_MODES } from "@/server/jobs/params";
+import { JOB_POLICIES, type JobPolicy, MISFIRE_POLICIES, type MisfirePolicy } from "@/server/lib/enums";
+import { HTTP_METHODS, SHELL_MODES } from "@/server/runs/modes/params";
 import { EMPTY_PARAMS, type JobFormValues, type Mode } from "./form-values";
 
 const list = (s: string) => s.split(/[\s,;]+/).filter(Boolean);

@@ -11,7 +11,7 @@ import { Sparkline } from "@/app/_components/sparkline";
 import { DateTime, RelativeTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Badge, Button, EmptyState, Input, Select } from "@/app/_components/ui";
-import { JOB_MODES, type JobMode } from "@/server/db/enums";
+import { JOB_MODES, type JobMode } from "@/server/lib/enums";
 
 const SIZE = 25;
 const STATES = ["waiting", "running", "stopped"] as const;

@@ -9,7 +9,7 @@ import { Pager } from "@/app/_components/pager";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Button, Card, EmptyState, Field, Input, Select } from "@/app/_components/ui";
-import { OUTBOX_STATUSES, type OutboxStatus } from "@/server/db/enums";
+import { OUTBOX_STATUSES, type OutboxStatus } from "@/server/lib/enums";
 import { MailStatusBadge } from "./status-badge";
 
 const SIZE = 25;

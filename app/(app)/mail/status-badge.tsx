@@ -1,6 +1,6 @@
 import { useTranslations } from "next-intl";
 import { Badge } from "@/app/_components/ui";
-import type { OutboxStatus } from "@/server/db/enums";
+import type { OutboxStatus } from "@/server/lib/enums";
 
 const TONE = { queued: "blue", sending: "blue", sent: "green", failed: "red", kept: "amber" } as const;
 

@@ -3,7 +3,7 @@ import { useTranslations } from "next-intl";
 import { useListParams } from "@/app/_components/list-params";
 import { RunsTable } from "@/app/_components/runs-table";
 import { Input, Select } from "@/app/_components/ui";
-import { RUN_STATUSES, RUN_TRIGGERS, type RunStatus, type RunTrigger } from "@/server/db/enums";
+import { RUN_STATUSES, RUN_TRIGGERS, type RunStatus, type RunTrigger } from "@/server/lib/enums";
 
 export function RunsView() {
   const t = useTranslations("runs");

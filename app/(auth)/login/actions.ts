@@ -2,7 +2,7 @@
 import { AuthError } from "next-auth";
 import { signIn } from "@/server/auth";
 import { ZLoginInput } from "@/server/auth/schema";
-import { fieldErrorsFromIssues } from "@/server/validation";
+import { fieldErrorsFromIssues } from "@/server/lib/validation";
 
 export type LoginState = { error?: "invalid"; fieldErrors?: Record<string, string[]>; login?: string };
 

@@ -5,9 +5,9 @@ import { signIn } from "@/server/auth";
 import { ZSetupInput } from "@/server/auth/schema";
 import { createFirstAdmin } from "@/server/auth/users";
 import { getDb } from "@/server/db/client";
-import { DomainError } from "@/server/errors";
+import { DomainError } from "@/server/lib/errors";
+import { fieldErrorsFromIssues } from "@/server/lib/validation";
 import { clientIp } from "@/server/trpc";
-import { fieldErrorsFromIssues } from "@/server/validation";
 
 export type SetupState = {
   fieldErrors?: Record<string, string[]>;

@@ -1,5 +1,5 @@
 import { openApiDocument } from "@/server/api/openapi";
-import { env } from "@/server/env";
+import { env } from "@/server/lib/env";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { getDb } from "../../db/client";
-import { env } from "../../env";
-import { log } from "../../log";
+import { env } from "../../lib/env";
+import { log } from "../../lib/log";
 import {
   type ApiActor,
   ApiError,

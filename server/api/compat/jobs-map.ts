@@ -6,9 +6,9 @@
  *   cron_expr ↔ cron, desc ↔ description, command ↔ the 【key】value text of the mode's params.
  */
 import { z } from "zod";
-import { JOB_MODES, JOB_POLICIES } from "../../db/enums";
 import type { JobView } from "../../jobs/jobs";
 import type { JobInput } from "../../jobs/schema";
+import { JOB_MODES, JOB_POLICIES } from "../../lib/enums";
 
 const required = (what: string) => (iss: { input: unknown }) =>
   iss.input === undefined || iss.input === null ? "required" : `must be ${what}`;

@@ -7,9 +7,6 @@ import { z } from "zod";
 import { audit } from "../../audit";
 import type { Permission } from "../../auth/permissions";
 import type { Db } from "../../db/client";
-import { JOB_MODES, RUN_STATUSES, RUN_TRIGGERS } from "../../db/enums";
-import { env } from "../../env";
-import { appVersion } from "../../env-derived";
 import { readFunctionCatalog, requestFunctionReload } from "../../functions/catalog";
 import { checkHealth } from "../../health";
 import { addIpRule, applyEnvIpSeeds, ipControlStatus, removeIpRule } from "../../ipcontrol/rules";
@@ -25,6 +22,9 @@ import {
   stopJob,
   updateJob,
 } from "../../jobs/jobs";
+import { appVersion } from "../../lib/app-info";
+import { JOB_MODES, RUN_STATUSES, RUN_TRIGGERS } from "../../lib/enums";
+import { env } from "../../lib/env";
 import { type ApiActor, ApiError } from "../core";
 import {
   auditPage,

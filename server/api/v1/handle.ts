@@ -1,5 +1,5 @@
 import { getDb } from "../../db/client";
-import { log } from "../../log";
+import { log } from "../../lib/log";
 import {
   type ApiActor,
   ApiError,

@@ -7,8 +7,6 @@ import { z } from "zod";
 import { audit } from "../../audit";
 import type { Permission } from "../../auth/permissions";
 import type { Db } from "../../db/client";
-import { ROLES } from "../../db/enums";
-import { TOKEN_KINDS } from "../../db/schema/api-enums";
 import { readFunctionCatalog, requestFunctionReload } from "../../functions/catalog";
 import { addIpRule, listIpRules, removeIpRuleById, ZIpRuleInput } from "../../ipcontrol/rules";
 import {
@@ -25,6 +23,7 @@ import {
   updateJob,
 } from "../../jobs/jobs";
 import { ZJobInput, ZListJobsInput } from "../../jobs/schema";
+import { ROLES, TOKEN_KINDS } from "../../lib/enums";
 import { cancelActiveRuns } from "../../runs/cancel";
 import { getRun, getRunLog, listRuns, ZListRunsInput } from "../../runs/runs";
 import { createToken, listTokens, parseExpiry, revokeToken, ZListTokensInput } from "../../tokens/tokens";

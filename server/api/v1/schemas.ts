@@ -1,6 +1,7 @@
 /** Shapes the native API answers with (the documentation is generated from these). */
 import { z } from "zod";
 import {
+  IP_LISTS,
   JOB_MODES,
   JOB_POLICIES,
   JOB_STATES,
@@ -9,8 +10,8 @@ import {
   ROLES,
   RUN_STATUSES,
   RUN_TRIGGERS,
-} from "../../db/enums";
-import { IP_LISTS, TOKEN_KINDS } from "../../db/schema/api-enums";
+  TOKEN_KINDS,
+} from "../../lib/enums";
 
 const instant = z.string().meta({ format: "date-time" });
 

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { index, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { IP_LISTS, TOKEN_KINDS } from "./api-enums";
+import { IP_LISTS, TOKEN_KINDS } from "../../lib/enums";
 import { roleEnum, users } from "./auth";
 import { createdAt, id, instant, ref } from "./columns";
 
-export { IP_LISTS, type IpList, TOKEN_KINDS, type TokenKind } from "./api-enums";
+export { IP_LISTS, type IpList, TOKEN_KINDS, type TokenKind } from "../../lib/enums";
 export const tokenKindEnum = pgEnum("api_token_kind", TOKEN_KINDS);
 
 /**

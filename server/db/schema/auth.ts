@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { ROLES } from "../enums";
+import { ROLES } from "../../lib/enums";
 import { createdAt, id, instant, updatedAt } from "./columns";
 
-export { ROLES, type Role } from "../enums";
+export { ROLES, type Role } from "../../lib/enums";
 export const roleEnum = pgEnum("role", ROLES);
 
 export const users = pgTable(

@@ -19,7 +19,7 @@ import {
   MISFIRE_POLICIES,
   RUN_STATUSES,
   RUN_TRIGGERS,
-} from "../enums";
+} from "../../lib/enums";
 import { users } from "./auth";
 import { createdAt, id, instant, ref, updatedAt } from "./columns";
 

@@ -1,9 +1,9 @@
 import { index, integer, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
-import { OUTBOX_STATUSES } from "../enums";
+import { OUTBOX_STATUSES } from "../../lib/enums";
 import { users } from "./auth";
 import { bytea, createdAt, id, instant, ref, updatedAt } from "./columns";
 
-export { OUTBOX_STATUSES, type OutboxStatus } from "../enums";
+export { OUTBOX_STATUSES, type OutboxStatus } from "../../lib/enums";
 export const outboxStatusEnum = pgEnum("outbox_status", OUTBOX_STATUSES);
 
 /** Every email Kairos sends is recorded here first, then delivered by a worker task. */

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import type { z } from "zod";
-import { env } from "../../env";
+import { env } from "../../lib/env";
 import type { ExecContext, ExecResult } from "../../runs/executor";
 
 /** A function shipped with Kairos (the seed's TimerJobs built-ins), called with string arguments. */

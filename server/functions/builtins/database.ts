@@ -1,9 +1,9 @@
 import { and, desc, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, getSql } from "../../db/client";
-import { RUN_STATUSES, type RunStatus } from "../../db/enums";
 import { jobs, runs } from "../../db/schema";
 import { displayTimeZone } from "../../i18n/zone";
+import { RUN_STATUSES, type RunStatus } from "../../lib/enums";
 import { displayWidth } from "../../lib/text-width";
 import { type Builtin, parseArgs, print, rest } from "./common";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDb } from "../../db/client";
-import { log } from "../../log";
+import { log } from "../../lib/log";
 import { sendMail } from "../../mail/outbox";
 import { ZAddressList } from "../../mail/schema";
 import type { ExecContext } from "../../runs/executor";

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
-import type { CommandParams } from "../../jobs/params";
 import type { ExecContext, ExecResult, Executor, RunOutput } from "../executor";
 import { needsShell, ShellSyntaxError, splitArgv } from "./command-shell";
+import type { CommandParams } from "./params";
 
 export { needsShell } from "./command-shell";
 

@@ -1,4 +1,3 @@
-import { env } from "../../env";
 import { abortMessage, runBuiltin } from "../../functions/builtins";
 import { errorMessage, untilAborted } from "../../functions/builtins/common";
 import {
@@ -7,9 +6,10 @@ import {
   type UserFunction,
   type UserFunctionContext,
 } from "../../functions/registry";
-import { type FuncParams, ZFuncParams } from "../../jobs/params";
-import { log } from "../../log";
+import { env } from "../../lib/env";
+import { log } from "../../lib/log";
 import type { ExecContext, ExecResult, Executor } from "../executor";
+import { type FuncParams, ZFuncParams } from "./params";
 
 /** Return values larger than this (as JSON) are printed but not stored on the run. */
 const RESULT_MAX_JSON = 16 * 1024;

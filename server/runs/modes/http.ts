@@ -1,9 +1,9 @@
 import { STATUS_CODES } from "node:http";
 import { type Dispatcher, fetch, type Response } from "undici";
-import type { HttpParams } from "../../jobs/params";
 import type { ExecContext, Executor, RunOutput } from "../executor";
 import { formatBytes, readBody, writeBody } from "./http-body";
 import { createDispatcher, maskUrl } from "./http-dispatcher";
+import type { HttpParams } from "./params";
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);

@@ -7,7 +7,7 @@ import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Badge, Button, Card, Field, Input, Select } from "@/app/_components/ui";
-import { IP_LISTS, type IpList } from "@/server/db/schema/api-enums";
+import { IP_LISTS, type IpList } from "@/server/lib/enums";
 import type { AppRouter } from "@/server/router";
 
 type Rule = inferRouterOutputs<AppRouter>["ipControl"]["list"]["rules"][number];

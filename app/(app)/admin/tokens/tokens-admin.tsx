@@ -10,8 +10,7 @@ import { Pager } from "@/app/_components/pager";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Badge, Button, Card, EmptyState, Field, Input, Select } from "@/app/_components/ui";
-import { ROLES, type Role } from "@/server/db/enums";
-import { TOKEN_KINDS, type TokenKind } from "@/server/db/schema/api-enums";
+import { ROLES, type Role, TOKEN_KINDS, type TokenKind } from "@/server/lib/enums";
 import type { AppRouter } from "@/server/router";
 
 type TokenRow = inferRouterOutputs<AppRouter>["tokens"]["list"]["items"][number];

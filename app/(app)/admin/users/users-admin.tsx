@@ -10,7 +10,7 @@ import { Pager } from "@/app/_components/pager";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Badge, Button, Card, EmptyState, Field, Input, Select } from "@/app/_components/ui";
-import { ROLES, type Role } from "@/server/db/enums";
+import { ROLES, type Role } from "@/server/lib/enums";
 import type { AppRouter } from "@/server/router";
 
 type UserRow = inferRouterOutputs<AppRouter>["users"]["list"]["items"][number];

@@ -3,10 +3,10 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { Badge, Card, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
+import { parseCron } from "@/server/cron/cron";
 import { getDb } from "@/server/db/client";
-import { DomainError } from "@/server/errors";
 import { getJob } from "@/server/jobs/jobs";
-import { parseCron } from "@/server/schedule/cron";
+import { DomainError } from "@/server/lib/errors";
 import { JobActions } from "./job-actions";
 import { JobLive } from "./job-live";
 

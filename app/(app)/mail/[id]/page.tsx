@@ -5,7 +5,7 @@ import { Alert, Card, formatBytes, LinkButton, PageHeader } from "@/app/_compone
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { getDb } from "@/server/db/client";
-import { DomainError } from "@/server/errors";
+import { DomainError } from "@/server/lib/errors";
 import { getOutbox } from "@/server/mail/outbox";
 import { MailStatusBadge } from "../status-badge";
 import { ResendButton } from "./resend-button";

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { getDb } from "@/server/db/client";
-import { DomainError } from "@/server/errors";
+import { DomainError } from "@/server/lib/errors";
 import { getRun, getRunLog } from "@/server/runs/runs";
 import { RunDetail } from "./run-detail";
 

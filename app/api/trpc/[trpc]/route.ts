@@ -1,7 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { updateSession } from "@/server/auth";
 import { currentUser } from "@/server/auth/session";
-import { log } from "@/server/log";
+import { log } from "@/server/lib/log";
 import { appRouter } from "@/server/router";
 import { createContext } from "@/server/trpc";
 

@@ -4,8 +4,8 @@ import { PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { getDb } from "@/server/db/client";
-import { DomainError } from "@/server/errors";
 import { getJob } from "@/server/jobs/jobs";
+import { DomainError } from "@/server/lib/errors";
 import { formValuesOf } from "../../form-values";
 import { JobForm } from "../../job-form";
 

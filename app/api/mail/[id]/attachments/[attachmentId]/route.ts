@@ -1,7 +1,7 @@
 import { can } from "@/server/auth/permissions";
 import { currentUser } from "@/server/auth/session";
 import { getDb } from "@/server/db/client";
-import { DomainError } from "@/server/errors";
+import { DomainError } from "@/server/lib/errors";
 import { getAttachment } from "@/server/mail/outbox";
 
 export async function GET(_req: Request, ctx: { params: Promise<{ id: string; attachmentId: string }> }) {

@@ -1,5 +1,5 @@
 import { Logger } from "graphile-worker";
-import { log } from "../log";
+import { log } from "./log";
 
 /** Errors as name, message and code: graphile-worker's carry whole pg clients, far too much for a log line. */
 function compact(meta: Record<string, unknown> | undefined): Record<string, unknown> {

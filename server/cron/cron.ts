@@ -14,10 +14,10 @@
 
 import { Cron } from "croner";
 import cronstrue from "cronstrue/i18n.js";
-import { CronError, type ParsedFields, parseFields } from "./cron-fields";
+import { CronError, type ParsedFields, parseFields } from "./fields";
 import { isValidTimeZone, type ZoneClock, type ZoneSegment, zoneClock } from "./zone-offsets";
 
-export { CronError } from "./cron-fields";
+export { CronError } from "./fields";
 export { isValidTimeZone } from "./zone-offsets";
 
 export type CronSchedule = {

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { CidrError, parseRangeList } from "./net/cidr";
+import { CidrError, parseRangeList } from "./cidr";
 
 /**
  * The one place environment variables are read and validated. Everything else asks `env()`.

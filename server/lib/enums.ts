@@ -40,3 +40,9 @@ export const ACTIVE_RUN_STATUSES = ["queued", "running"] as const satisfies read
 
 export const LOG_STREAMS = ["stdout", "stderr", "system"] as const;
 export type LogStream = (typeof LOG_STREAMS)[number];
+
+export const TOKEN_KINDS = ["personal", "service"] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+export const IP_LISTS = ["allow", "deny"] as const;
+export type IpList = (typeof IP_LISTS)[number];
