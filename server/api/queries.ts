@@ -4,12 +4,12 @@
  * "calibrate" operation (next fires recomputed from now).
  */
 import { sql } from "drizzle-orm";
-import { type Actor, audit } from "../audit";
-import type { Db, DbOrTx } from "../db/client";
+import type { DbOrTx } from "../db/client";
 import { migrationState } from "../db/migrate-state";
 import { displayTimeZone } from "../i18n/zone";
-import { JOBS_CHANNEL, nextFireAfter } from "../jobs/jobs";
 import { env } from "../lib/env";
+import { formatLocal, dayRange as localDayRange } from "../lib/local-time";
+import { outputHeadLateral } from "../runs/log";
 
 /** Output kept per run in a listing; the whole output is at /api/v1/runs/{id}/log. */
 export const LOG_OUTPUT_CAP = 64 * 1024;
@@ -32,51 +32,14 @@ export type RunWithOutput = {
   outputTruncated: boolean;
 };
 
-function zoneOffsetMs(at: Date, timeZone: string): number {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    })
-      .formatToParts(at)
-      .map((x) => [x.type, Number(x.value)]),
-  ) as Record<string, number>;
-  const wall = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day, p.hour, p.minute, p.second);
-  return wall - Math.floor(at.getTime() / 1000) * 1000;
-}
-
-/** Local midnight of a day in a zone, as an instant (two passes settle DST days). */
-function localMidnight(date: string, timeZone: string): Date {
-  const wall = Date.parse(`${date}T00:00:00Z`);
-  const guess = wall - zoneOffsetMs(new Date(wall), timeZone);
-  return new Date(wall - zoneOffsetMs(new Date(guess), timeZone));
-}
-
 /** A day (YYYY-MM-DD) in the display zone as [start, end) instants. */
 export function dayRange(date: string): { from: Date; to: Date } {
-  const tz = displayTimeZone();
-  const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10);
-  return { from: localMidnight(date, tz), to: localMidnight(next, tz) };
+  return localDayRange(date, displayTimeZone());
 }
 
 /** An instant as the seed's logs write times: "YYYY-MM-DD HH:MM:SS" in the display zone. */
 export function localTime(at: Date | null): string | null {
-  if (!at) return null;
-  return new Intl.DateTimeFormat("sv-SE", {
-    timeZone: displayTimeZone(),
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).format(at);
+  return at ? formatLocal(at, displayTimeZone()) : null;
 }
 
 export async function jobRunsWithOutput(
@@ -114,11 +77,7 @@ export async function jobRunsWithOutput(
              o.output, o.output_len
       from runs r
       join jobs j on j.id = r.job_id
-      left join lateral (
-        select left(string_agg(l.data, '' order by l.seq), ${LOG_OUTPUT_CAP}) as output,
-               sum(length(l.data))::int as output_len
-        from run_logs l where l.run_id = r.id
-      ) o on true
+      ${outputHeadLateral(sql`r`, LOG_OUTPUT_CAP)}
       where ${where}
       order by ${order}
       limit ${o.size} offset ${(o.page - 1) * o.size}`),
@@ -197,45 +156,6 @@ export async function scheduledJobs(db: DbOrTx, o: { page: number; size: number 
     db.execute<{ n: number }>(sql`select count(*)::int as n from jobs where state = 'waiting'`),
   ]);
   return { ids: rows.map((r) => Number(r.id)), total: Number(total?.n ?? 0) };
-}
-
-/**
- * TimerJobs /jobs/checkJob ("calibrate"): every scheduled job's next fire is computed again
- * from now, and the schedulers are woken. Fires missed while nothing ran are dropped, not
- * caught up.
- */
-export async function recomputeNextFires(db: Db, actor: Actor) {
-  return db.transaction(async (tx) => {
-    const rows = await tx.execute<{
-      id: string;
-      cron: string;
-      timezone: string;
-      next_fire_at: string | null;
-    }>(sql`select id, cron, timezone, next_fire_at from jobs where state = 'waiting' order by id for update`);
-    const now = new Date();
-    const changed: { id: number; before: string | null; after: string | null }[] = [];
-    for (const r of rows) {
-      let next: Date | null = null;
-      try {
-        next = nextFireAfter({ cron: r.cron, timezone: r.timezone }, now);
-      } catch {
-        next = null;
-      }
-      const before = r.next_fire_at ? new Date(r.next_fire_at).toISOString() : null;
-      const after = next?.toISOString() ?? null;
-      if (before !== after) {
-        await tx.execute(
-          sql`update jobs set next_fire_at = ${after}, last_fire_at = null where id = ${r.id}`,
-        );
-        changed.push({ id: Number(r.id), before, after });
-      }
-    }
-    await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);
-    await audit(tx, actor, "scheduler.calibrate", "scheduler", null, {
-      after: { checked: rows.length, changed: changed.length },
-    });
-    return { checked: rows.length, changed };
-  });
 }
 
 export async function databaseInfo(db: DbOrTx) {

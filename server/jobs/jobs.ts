@@ -280,6 +280,45 @@ export async function recentDurations(db: DbOrTx, jobIds: number[], perJob = 20)
   return out;
 }
 
+/**
+ * TimerJobs /jobs/checkJob ("calibrate"): every scheduled job's next fire is computed again
+ * from now, and the schedulers are woken. Fires missed while nothing ran are dropped, not
+ * caught up.
+ */
+export async function recomputeNextFires(db: Db, actor: Actor) {
+  return db.transaction(async (tx) => {
+    const rows = await tx.execute<{
+      id: string;
+      cron: string;
+      timezone: string;
+      next_fire_at: string | null;
+    }>(sql`select id, cron, timezone, next_fire_at from jobs where state = 'waiting' order by id for update`);
+    const now = new Date();
+    const changed: { id: number; before: string | null; after: string | null }[] = [];
+    for (const r of rows) {
+      let next: Date | null = null;
+      try {
+        next = nextFireAfter({ cron: r.cron, timezone: r.timezone }, now);
+      } catch {
+        next = null;
+      }
+      const before = r.next_fire_at ? new Date(r.next_fire_at).toISOString() : null;
+      const after = next?.toISOString() ?? null;
+      if (before !== after) {
+        await tx.execute(
+          sql`update jobs set next_fire_at = ${after}, last_fire_at = null where id = ${r.id}`,
+        );
+        changed.push({ id: Number(r.id), before, after });
+      }
+    }
+    await wakeSchedulers(tx);
+    await audit(tx, actor, "scheduler.calibrate", "scheduler", null, {
+      after: { checked: rows.length, changed: changed.length },
+    });
+    return { checked: rows.length, changed };
+  });
+}
+
 /** TimerJobs /jobs/stopAll and /jobs/runAll: a global pause that keeps each job's own state. */
 export async function setSchedulerPaused(db: Db, actor: Actor, paused: boolean) {
   await db.transaction(async (tx) => {

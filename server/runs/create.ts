@@ -9,6 +9,8 @@ export const RUN_TASK = "run_execute";
  * the run has started, a repeat is a no-op (only a queued run can start).
  */
 export const RUN_TASK_ATTEMPTS = 5;
+/** How long before its slot a fire is handed to a worker, which then waits for the exact instant. */
+export const PREDISPATCH_MS = 250;
 export const runJobKey = (runId: number) => `run:${runId}`;
 /** Serial jobs share one graphile-worker queue, which runs its jobs one at a time, in order. */
 export const serialQueue = (jobId: number) => `job:${jobId}`;

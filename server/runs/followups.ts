@@ -7,10 +7,12 @@ import { translator } from "../i18n/messages";
 import { displayTimeZone } from "../i18n/zone";
 import { publicUrl } from "../lib/app-info";
 import type { JobPolicy } from "../lib/enums";
+import { formatLocal } from "../lib/local-time";
 import { log } from "../lib/log";
 import { sendMail } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
 import { createRuns, type RunSpec } from "./create";
+import { runLogTail } from "./log";
 import type { RunOutcome, StartedRun } from "./store";
 
 const BAD = new Set(["failed", "timed_out", "lost"]);
@@ -70,18 +72,8 @@ async function notifyFailure(db: Db, run: StartedRun, outcome: Pick<RunOutcome, 
     sql`select locale from users where id = ${run.job.ownerId ?? -1}`,
   );
   const locale = isLocale(owner?.locale) ? owner.locale : "en";
-  const tail = await db.execute<{ data: string }>(sql`
-    select data from run_logs where run_id = ${run.id} order by seq desc limit 20`);
-  const text = tail
-    .map((r) => r.data)
-    .reverse()
-    .join("");
-  const logTail = text.split("\n").slice(-40).join("\n").slice(-4000);
-  const fmt = new Intl.DateTimeFormat("sv-SE", {
-    timeZone: displayTimeZone(),
-    dateStyle: "short",
-    timeStyle: "medium",
-  });
+  const logTail = await runLogTail(db, run.id);
+  const zone = displayTimeZone();
   const { html, text: plain } = await renderEmail(
     createElement(FailedRun, {
       locale,
@@ -90,8 +82,8 @@ async function notifyFailure(db: Db, run: StartedRun, outcome: Pick<RunOutcome, 
       status: outcome.status,
       error: outcome.error ?? outcome.status,
       attempt: run.attempt,
-      scheduledAt: fmt.format(run.scheduledAt),
-      finishedAt: fmt.format(new Date()),
+      scheduledAt: formatLocal(run.scheduledAt, zone),
+      finishedAt: formatLocal(new Date(), zone),
       logTail,
       runUrl: `${publicUrl()}/runs/${run.id}`,
       url: publicUrl(),

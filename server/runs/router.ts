@@ -2,7 +2,8 @@ import { z } from "zod";
 import { audit } from "../audit";
 import { requirePermission, router } from "../trpc";
 import { cancelActiveRuns } from "./cancel";
-import { getRun, getRunLog, listRuns, runCounts, ZListRunsInput, ZRunLogInput } from "./runs";
+import { readRunLog, ZRunLogInput } from "./log";
+import { getRun, listRuns, runCounts, ZListRunsInput } from "./runs";
 
 const ZId = z.object({ id: z.number().int().positive() });
 const FINISHED = new Set(["succeeded", "failed", "timed_out", "cancelled", "skipped", "lost"]);
@@ -16,7 +17,7 @@ export const runsRouter = router({
     .query(({ ctx, input }) => getRun(ctx.db, input.id)),
   log: requirePermission("jobs.read")
     .input(ZRunLogInput)
-    .query(({ ctx, input }) => getRunLog(ctx.db, input)),
+    .query(({ ctx, input }) => readRunLog(ctx.db, input)),
   counts: requirePermission("jobs.read")
     .input(z.void())
     .query(({ ctx }) => runCounts(ctx.db)),
@@ -32,7 +33,7 @@ export const runsRouter = router({
       let lastStatus = "";
       while (!signal?.aborted) {
         const run = await getRun(ctx.db, input.id);
-        const chunks = await getRunLog(ctx.db, { id: input.id, afterSeq: after, limit: 1000 });
+        const chunks = await readRunLog(ctx.db, { id: input.id, afterSeq: after, limit: 1000 });
         if (chunks.length) after = chunks[chunks.length - 1]?.seq ?? after;
         if (chunks.length || run.status !== lastStatus) {
           lastStatus = run.status;

@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
-import { jobs, runLogs, runs } from "../db/schema";
+import { jobs, runs } from "../db/schema";
 import { RUN_STATUSES, RUN_TRIGGERS } from "../lib/enums";
 import { notFound } from "../lib/errors";
 
@@ -69,22 +69,6 @@ export async function getRun(db: DbOrTx, id: number) {
     .where(eq(runs.id, id));
   if (!row) throw notFound("run", id);
   return row;
-}
-
-export const ZRunLogInput = z.object({
-  id: z.number().int().positive(),
-  afterSeq: z.number().int().min(-1).default(-1),
-  limit: z.number().int().min(1).max(5000).default(1000),
-});
-
-export async function getRunLog(db: DbOrTx, input: z.input<typeof ZRunLogInput>) {
-  const o = ZRunLogInput.parse(input);
-  return db
-    .select({ seq: runLogs.seq, stream: runLogs.stream, at: runLogs.at, data: runLogs.data })
-    .from(runLogs)
-    .where(and(eq(runLogs.runId, o.id), gt(runLogs.seq, o.afterSeq)))
-    .orderBy(asc(runLogs.seq))
-    .limit(o.limit);
 }
 
 export async function runCounts(db: DbOrTx) {

@@ -2,10 +2,7 @@ import { sql } from "drizzle-orm";
 import { type CronSchedule, parseCron } from "../cron/cron";
 import type { Db } from "../db/client";
 import type { JobPolicy, MisfirePolicy } from "../lib/enums";
-import { createRuns, type RunSpec } from "../runs/create";
-
-/** How long before its slot a fire is handed to a worker, which then waits for the exact instant. */
-export const PREDISPATCH_MS = 250;
+import { createRuns, PREDISPATCH_MS, type RunSpec } from "../runs/create";
 
 type DueJob = {
   id: string;

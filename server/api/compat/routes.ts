@@ -16,6 +16,7 @@ import {
   getJob,
   isSchedulerPaused,
   listJobs,
+  recomputeNextFires,
   restartJob,
   runJobNow,
   setSchedulerPaused,
@@ -32,7 +33,6 @@ import {
   jobRunsWithOutput,
   jobStateCounts,
   localTime,
-  recomputeNextFires,
   scheduledJobs,
 } from "../queries";
 import { isRequestLogOn, setRequestLog } from "../request-log";

@@ -25,7 +25,8 @@ import {
 import { ZJobInput, ZListJobsInput } from "../../jobs/schema";
 import { ROLES, TOKEN_KINDS } from "../../lib/enums";
 import { cancelActiveRuns } from "../../runs/cancel";
-import { getRun, getRunLog, listRuns, ZListRunsInput } from "../../runs/runs";
+import { readRunLog } from "../../runs/log";
+import { getRun, listRuns, ZListRunsInput } from "../../runs/runs";
 import { createToken, listTokens, parseExpiry, revokeToken, ZListTokensInput } from "../../tokens/tokens";
 import { type ApiActor, ApiError, shape } from "../core";
 import { pageOf, ZCreatedRun, ZIpRuleOut, ZJobOut, ZRunLogOut, ZRunOut, ZTokenOut } from "./schemas";
@@ -288,7 +289,7 @@ export const V1_ROUTES: V1Route[] = [
         .parse(query);
       // Status first: a run that is finished now has written everything the log read returns.
       const run = await getRun(db, id);
-      const chunks = await getRunLog(db, { id, afterSeq: q.afterSeq, limit: q.limit });
+      const chunks = await readRunLog(db, { id, afterSeq: q.afterSeq, limit: q.limit });
       const last = chunks[chunks.length - 1];
       return shape(ZRunLogOut, {
         runId: id,

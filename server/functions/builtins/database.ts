@@ -4,6 +4,7 @@ import { getDb, getSql } from "../../db/client";
 import { jobs, runs } from "../../db/schema";
 import { displayTimeZone } from "../../i18n/zone";
 import { RUN_STATUSES, type RunStatus } from "../../lib/enums";
+import { formatLocal } from "../../lib/local-time";
 import { displayWidth } from "../../lib/text-width";
 import { type Builtin, parseArgs, print, rest } from "./common";
 
@@ -135,17 +136,7 @@ const ZReportArgs = z.object({
 });
 
 function when(d: Date | null, timeZone: string): string {
-  if (!d) return "-";
-  // Swedish formatting is ISO-like ("2025-01-31 23:59:59"), in any zone.
-  return new Intl.DateTimeFormat("sv-SE", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).format(d);
+  return d ? formatLocal(d, timeZone) : "-";
 }
 
 function duration(ms: number): string {

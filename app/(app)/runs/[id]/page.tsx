@@ -3,7 +3,8 @@ import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { getDb } from "@/server/db/client";
 import { DomainError } from "@/server/lib/errors";
-import { getRun, getRunLog } from "@/server/runs/runs";
+import { readRunLog } from "@/server/runs/log";
+import { getRun } from "@/server/runs/runs";
 import { RunDetail } from "./run-detail";
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
@@ -15,6 +16,6 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
     if (e instanceof DomainError) notFound();
     throw e;
   });
-  const log = await getRunLog(db, { id, limit: 5000 });
+  const log = await readRunLog(db, { id, limit: 5000 });
   return <RunDetail initial={run} initialLog={log} canStop={can(user.role, "jobs.run")} />;
 }
