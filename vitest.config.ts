@@ -2,7 +2,13 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(".") } },
+  resolve: {
+    alias: {
+      "@": path.resolve("."),
+      // Tests run server code in plain Node, where the marker resolves to its no-op build.
+      "server-only": path.resolve("node_modules/server-only/empty.js"),
+    },
+  },
   test: {
     include: ["test/**/*.test.{ts,tsx}"],
     // One Postgres server (yours via TEST_DATABASE_URL / DATABASE_URL, or an embedded one) and

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npx kairos …`: the CLI is TypeScript (cli/main.ts), run through tsx without a build step.
-import { register } from "tsx/esm/api";
+// `npx kairos …`: the CLI is TypeScript (cli/main.ts), run through tsx without a build step
+// (scripts/lib/node-hooks.mjs).
+import "../scripts/lib/node-hooks.mjs";
 
-register();
 await import("../cli/main.ts");

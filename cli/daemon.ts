@@ -21,10 +21,14 @@ const say = (msg: string) =>
 
 function run() {
   const started = Date.now();
-  child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/start.ts")], {
-    stdio: "inherit",
-    env: process.env,
-  });
+  child = spawn(
+    process.execPath,
+    ["--import", path.join(ROOT, "scripts/lib/node-hooks.mjs"), path.join(ROOT, "scripts/start.ts")],
+    {
+      stdio: "inherit",
+      env: process.env,
+    },
+  );
   say(`started Kairos (pid ${child.pid})`);
   child.once("exit", (code, signal) => {
     child = null;

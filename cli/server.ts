@@ -9,7 +9,7 @@ import { CliError, EXIT, printJson, table } from "./output";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 function nodeTs(entry: string, extra: string[] = []): string[] {
-  return ["--import", "tsx", path.join(ROOT, entry), ...extra];
+  return ["--import", path.join(ROOT, "scripts/lib/node-hooks.mjs"), path.join(ROOT, entry), ...extra];
 }
 
 async function health(port: number): Promise<{ status: string; workers?: { live: number } } | null> {

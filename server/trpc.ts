@@ -5,6 +5,7 @@
  *   3. domain errors: a DomainError thrown anywhere becomes the matching tRPC error;
  *   4. procedure builders: public, protected, admin, and requirePermission("jobs.write").
  */
+import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Actor } from "./audit";

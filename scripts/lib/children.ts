@@ -12,7 +12,7 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
     [
       ...(process.env.KAIROS_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.KAIROS_CPU_PROF}`] : []),
       "--import",
-      "tsx",
+      path.join(process.cwd(), "scripts/lib/node-hooks.mjs"),
       path.join(process.cwd(), entry),
     ],
     {

@@ -1,3 +1,4 @@
+import "server-only";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import { existsSync, constants as fsc } from "node:fs";

@@ -1,3 +1,4 @@
+import "server-only";
 import nodemailer, { type Transporter } from "nodemailer";
 import { Resend } from "resend";
 import { env } from "../lib/env";

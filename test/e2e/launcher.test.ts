@@ -26,7 +26,7 @@ async function launch(port: number, pgPort: number) {
     LOG_PRETTY: "0",
     KAIROS_PROCESS: "kairos",
   });
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  const child = spawn(process.execPath, ["--import", "./scripts/lib/node-hooks.mjs", "scripts/start.ts"], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -102,7 +102,7 @@ describe("npm start on a machine with no Postgres", () => {
   });
 
   it("refuses to start with a bad environment, naming the variable", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    const child = spawn(process.execPath, ["--import", "./scripts/lib/node-hooks.mjs", "scripts/start.ts"], {
       env: { ...process.env, PORT: "not-a-port", KAIROS_DATA_DIR: dataDir },
       stdio: ["ignore", "pipe", "pipe"],
     });
