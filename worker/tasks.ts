@@ -1,27 +1,27 @@
 import type { TaskList } from "graphile-worker";
-import { z } from "zod";
 import { getDb } from "../server/db/client";
 import { env } from "../server/lib/env";
 import { deliverMail, MAIL_TASK } from "../server/mail/outbox";
+import type { TaskName } from "../server/queue/tasks";
 import { RUN_TASK } from "../server/runs/create";
 import type { RunEngine } from "../server/runs/engine";
 import { pruneRuns } from "../server/runs/retention";
 import { defineTask } from "./task";
 
-export const PRUNE_TASK = "runs_prune";
+export const PRUNE_TASK = "runs_prune" satisfies TaskName;
 /** Housekeeping on graphile-worker's own crontab (minute precision is plenty; it runs once across all workers). */
 export const HOUSEKEEPING_CRONTAB = `*/10 * * * * ${PRUNE_TASK} ?max=1`;
 
 /** Every task a Kairos worker runs. Tasks are thin: they validate and call server/. */
 export function buildTaskList(engine: RunEngine): TaskList {
   return Object.fromEntries([
-    defineTask(MAIL_TASK, z.object({ id: z.number().int().positive() }), async ({ id }, helpers) => {
+    defineTask(MAIL_TASK, async ({ id }, helpers) => {
       await deliverMail(getDb(), id, { n: helpers.job.attempts, max: helpers.job.max_attempts });
     }),
-    defineTask(RUN_TASK, z.object({ runId: z.number().int().positive() }), async ({ runId }) => {
+    defineTask(RUN_TASK, async ({ runId }) => {
       await engine.execute(runId);
     }),
-    defineTask(PRUNE_TASK, z.object({}).passthrough(), async () => {
+    defineTask(PRUNE_TASK, async () => {
       const e = env();
       await pruneRuns(getDb(), { days: e.RUN_RETENTION_DAYS, count: e.RUN_RETENTION_COUNT });
     }),

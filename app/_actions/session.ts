@@ -1,9 +1,8 @@
 "use server";
 import { cookies } from "next/headers";
+import { api } from "@/app/_trpc/server";
 import { signOut } from "@/server/auth";
 import { currentUser } from "@/server/auth/session";
-import { setUserLocale } from "@/server/auth/users";
-import { getDb } from "@/server/db/client";
 import { isLocale, LOCALE_COOKIE } from "@/server/i18n/locale";
 
 export async function signOutAction() {
@@ -19,7 +18,6 @@ export async function setLocaleAction(locale: string) {
     sameSite: "lax",
     httpOnly: true,
   });
-  const user = await currentUser();
-  if (user) await setUserLocale(getDb(), user.id, locale);
+  if (await currentUser()) await api.account.setLocale({ locale });
   return { ok: true };
 }

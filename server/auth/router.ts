@@ -2,10 +2,10 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "../db/schema";
 import { DomainError } from "../lib/errors";
-import { adminProcedure, protectedProcedure, router } from "../trpc";
+import { adminProcedure, protectedProcedure, publicProcedure, router } from "../trpc";
 import { verifyPassword } from "./password";
 import { ZCreateUserInput, ZLocale, ZPassword, ZUpdateUserInput } from "./schema";
-import { createUser, getUser, listUsers, setUserLocale, updateUser } from "./users";
+import { countUsers, createUser, getUser, listUsers, setUserLocale, updateUser } from "./users";
 
 export const ZListUsersInput = z.object({
   page: z.number().int().min(1).default(1),
@@ -15,6 +15,8 @@ export const ZListUsersInput = z.object({
 
 export const accountRouter = router({
   me: protectedProcedure.input(z.void()).query(({ ctx }) => ctx.user),
+  /** Whether Kairos still needs its first administrator (the sign-in and setup pages ask). */
+  setupNeeded: publicProcedure.input(z.void()).query(async ({ ctx }) => (await countUsers(ctx.db)) === 0),
   setLocale: protectedProcedure.input(z.object({ locale: ZLocale })).mutation(async ({ ctx, input }) => {
     await setUserLocale(ctx.db, ctx.user.id, input.locale);
     return { locale: input.locale };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkHealth } from "../health";
 import { requirePermission, router } from "../trpc";
 import { dashboardSummary } from "./summary";
 
@@ -6,4 +7,7 @@ export const dashboardRouter = router({
   summary: requirePermission("dashboard.read")
     .input(z.void())
     .query(({ ctx }) => dashboardSummary(ctx.db)),
+  health: requirePermission("dashboard.read")
+    .input(z.void())
+    .query(() => checkHealth()),
 });

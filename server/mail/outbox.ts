@@ -6,10 +6,11 @@ import { env } from "../lib/env";
 import { notFound } from "../lib/errors";
 import { log } from "../lib/log";
 import { enqueue } from "../queue/enqueue";
+import type { TaskName } from "../queue/tasks";
 import { type ListOutboxInput, type SendMailInput, ZListOutboxInput, ZSendMailInput } from "./schema";
 import { currentTransport } from "./transport";
 
-export const MAIL_TASK = "mail_deliver";
+export const MAIL_TASK = "mail_deliver" satisfies TaskName;
 const jobKey = (id: number) => `mail:${id}`;
 
 /**

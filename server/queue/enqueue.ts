@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
+import { TASKS, type TaskName, type TaskPayload } from "./tasks";
 
 export type EnqueueOptions = {
   queueName?: string;
@@ -15,7 +16,14 @@ export type EnqueueOptions = {
  * one: the job exists exactly when the row that asked for it does. Importing graphile-worker
  * itself is not needed (and the web process never does).
  */
-export async function enqueue(db: DbOrTx, task: string, payload: unknown, o: EnqueueOptions = {}) {
+export async function enqueue<T extends TaskName>(
+  db: DbOrTx,
+  task: T,
+  payload: TaskPayload<T>,
+  o: EnqueueOptions = {},
+) {
+  // A payload the worker would refuse is a bug here, not a job to retry there.
+  TASKS[task].parse(payload);
   const rows = await db.execute<{ id: string }>(sql`
     select (graphile_worker.add_job(
       identifier := ${task},

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import type { JobPolicy, RunTrigger } from "../lib/enums";
+import { runExecutePayloadSql, type TaskName } from "../queue/tasks";
 import { cancelActiveRuns } from "./cancel";
 
-export const RUN_TASK = "run_execute";
+export const RUN_TASK = "run_execute" satisfies TaskName;
 /**
  * A queue job that failed before its run started (database unreachable) is tried again; once
  * the run has started, a repeat is a no-op (only a queued run can start).
@@ -104,7 +105,7 @@ export async function createRuns(db: DbOrTx, specs: RunSpec[]): Promise<CreatedR
   if (queued.length) {
     await db.execute(sql`
       select count(*) from graphile_worker.add_jobs(array(
-        select row(${RUN_TASK}, json_build_object('runId', x.id), x.queue, coalesce(x.run_at, now()), ${RUN_TASK_ATTEMPTS},
+        select row(${RUN_TASK}, ${runExecutePayloadSql(sql`x.id`)}, x.queue, coalesce(x.run_at, now()), ${RUN_TASK_ATTEMPTS},
                    'run:' || x.id, null, null)::graphile_worker.job_spec
         from jsonb_to_recordset(${JSON.stringify(queued)}::jsonb) as x(id bigint, queue text, run_at timestamptz)
       ))`);

@@ -89,7 +89,7 @@ describe("mail outbox", () => {
       })
       .returning();
     const { enqueue } = await import("../../server/queue/enqueue");
-    await enqueue(db, "mail_deliver", { id: row?.id }, { maxAttempts: 1 });
+    await enqueue(db, "mail_deliver", { id: row?.id as number }, { maxAttempts: 1 });
     const failed = await waitFor("mail failed", async () => {
       const r = await statusOf(row?.id as number);
       return r?.status === "failed" ? r : null;

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { api } from "@/app/_trpc/server";
 import { currentUser } from "@/server/auth/session";
-import { countUsers } from "@/server/auth/users";
-import { getDb } from "@/server/db/client";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -12,7 +11,7 @@ export default async function LoginPage({
 }: {
   searchParams: Promise<{ callbackUrl?: string }>;
 }) {
-  if ((await countUsers(getDb())) === 0) redirect("/setup");
+  if (await api.account.setupNeeded()) redirect("/setup");
   if (await currentUser()) redirect("/");
   const { callbackUrl } = await searchParams;
   // Auth.js passes an absolute URL; keep only its path so the form never leaves the site.

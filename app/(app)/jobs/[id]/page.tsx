@@ -1,12 +1,9 @@
-import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { Badge, Card, PageHeader } from "@/app/_components/ui";
+import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { parseCron } from "@/server/cron/cron";
-import { getDb } from "@/server/db/client";
-import { getJob } from "@/server/jobs/jobs";
-import { DomainError } from "@/server/lib/errors";
 import { JobActions } from "./job-actions";
 import { JobLive } from "./job-live";
 
@@ -15,12 +12,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const t = await getTranslations("jobs");
   const tf = await getTranslations("jobs.form");
   const locale = await getLocale();
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
-  const job = await getJob(getDb(), id).catch((e) => {
-    if (e instanceof DomainError) notFound();
-    throw e;
-  });
+  const job = await forPage(api.jobs.get({ id: Number((await params).id) }));
   const schedule = parseCron(job.cron, job.timezone);
   const facts: [string, React.ReactNode][] = [
     [

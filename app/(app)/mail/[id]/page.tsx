@@ -1,12 +1,9 @@
-import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { DateTime } from "@/app/_components/time";
 import { Alert, Card, formatBytes, LinkButton, PageHeader } from "@/app/_components/ui";
+import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
-import { getDb } from "@/server/db/client";
-import { DomainError } from "@/server/lib/errors";
-import { getOutbox } from "@/server/mail/outbox";
 import { MailStatusBadge } from "../status-badge";
 import { ResendButton } from "./resend-button";
 
@@ -14,12 +11,7 @@ export default async function MailDetailPage({ params }: { params: Promise<{ id:
   const user = await requirePageUser("mail.read");
   const t = await getTranslations("mail");
   const tc = await getTranslations("common");
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
-  const mail = await getOutbox(getDb(), id).catch((e) => {
-    if (e instanceof DomainError) notFound();
-    throw e;
-  });
+  const mail = await forPage(api.mail.get({ id: Number((await params).id) }));
   const rows: [string, React.ReactNode][] = [
     [t("from"), mail.from],
     [t("to"), mail.to.join(", ")],

@@ -1,11 +1,8 @@
-import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/app/_components/ui";
+import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
-import { getDb } from "@/server/db/client";
-import { getJob } from "@/server/jobs/jobs";
-import { DomainError } from "@/server/lib/errors";
 import { formValuesOf } from "../../form-values";
 import { JobForm } from "../../job-form";
 
@@ -13,11 +10,7 @@ export default async function EditJobPage({ params }: { params: Promise<{ id: st
   const user = await requirePageUser("jobs.write");
   const t = await getTranslations("jobs");
   const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
-  const job = await getJob(getDb(), id).catch((e) => {
-    if (e instanceof DomainError) notFound();
-    throw e;
-  });
+  const job = await forPage(api.jobs.get({ id }));
   return (
     <>
       <PageHeader title={`${t("edit")}: ${job.name}`} />

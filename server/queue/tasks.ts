@@ -1,0 +1,27 @@
+import { type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+
+/**
+ * Every graphile-worker task Kairos queues: its name and payload schema, shared by the code
+ * that enqueues (typed payloads, here or in SQL) and the worker that runs it (validated before
+ * its handler). New areas add their tasks here.
+ */
+export const TASKS = {
+  /** Deliver one outbox mail (retried by graphile-worker with backoff). */
+  mail_deliver: z.object({ id: z.number().int().positive() }),
+  /** Execute one run (the run row is the history; this job is only transport). */
+  run_execute: z.object({ runId: z.number().int().positive() }),
+  /** Delete run history beyond the retention settings. */
+  runs_prune: z.object({}).passthrough(),
+} as const satisfies Record<string, z.ZodType>;
+
+export type TaskName = keyof typeof TASKS;
+export type TaskPayload<T extends TaskName> = z.input<(typeof TASKS)[T]>;
+
+/**
+ * The run_execute payload built in SQL from a run id expression, for batches queued with
+ * graphile_worker.add_jobs (the same shape as TASKS.run_execute).
+ */
+export function runExecutePayloadSql(runId: SQL): SQL {
+  return sql`json_build_object('runId', ${runId})`;
+}
