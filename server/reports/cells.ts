@@ -1,4 +1,4 @@
-import { format as formatExcel } from "numfmt";
+import { format as formatExcel, isDateFormat, isValidFormat } from "numfmt";
 
 /**
  * Cell values as templates see them. A report cell has two faces: the text the sheet shows
@@ -37,7 +37,6 @@ const DAY_MS = 86_400_000;
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 
 export const serialToUtcMs = (serial: number) => Math.round(EXCEL_EPOCH_MS + serial * DAY_MS);
-export const utcMsToSerial = (ms: number) => (ms - EXCEL_EPOCH_MS) / DAY_MS;
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = [
@@ -197,35 +196,66 @@ export function numberOf(v: unknown): number {
   return Number.NaN;
 }
 
-/**
- * Excel's default date format (numFmtId 14) reaches us as exceljs' "mm-dd-yy", which Excel
- * itself shows in the reader's locale; an unambiguous ISO date reads right everywhere.
- */
-const LOCALE_DEPENDENT_DATE: Record<string, string> = {
-  "mm-dd-yy": "yyyy-mm-dd",
-  "m/d/yy h:mm": "yyyy-mm-dd h:mm",
-};
+const formatOptions = { throws: false, nbsp: false, invalid: "" };
 
-export function isDateFormatText(pattern: string): boolean {
-  // Date tokens outside quoted literals and brackets (ignore colours, locales, conditions).
-  const bare = pattern.replace(/"[^"]*"|\[[^\]]*\]|\\./g, "");
-  return /[ymdhs]/i.test(bare) && !/^[#0.,%E+\- ]*$/i.test(bare);
+/** Excel's General: integers as they are, other numbers in at most 11 characters (numfmt). */
+function formatGeneral(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e11) return String(n);
+  const s = String(n);
+  if (s.length <= 11 && !s.includes("e")) return s;
+  return formatExcel("General", n, formatOptions);
 }
 
+/** `0`, `0.00`, `#,##0.00`, `0.0%` …: the formats reports use most, formatted without numfmt's parser. */
+const FIXED_FORMAT = /^(#,##)?0(?:\.(0+))?(%?)$/;
+const GROUPS = /\B(?=(\d{3})+(?!\d))/g;
+
+/** Dates repeat (a report of one month has 31): remember their text, up to this many per format. */
+const DATE_MEMO_LIMIT = 50_000;
+
 /**
- * A number as the sheet shows it under its format (`0.00%`, `#,##0.00`, dates, General).
- * Formats numfmt cannot read fall back to General instead of failing the report.
+ * A number format code → a function giving the text a sheet shows for a number. Compiled once
+ * per format; numfmt formats everything but the commonest codes, which are done here the way
+ * numfmt does them (symmetric rounding; test/server/reports-cells.test.ts holds the two equal).
+ * A code numfmt cannot read falls back to General instead of failing the report.
  */
-export function formatSheetNumber(value: number, pattern: string | undefined): string {
-  const fmt = pattern ? (LOCALE_DEPENDENT_DATE[pattern] ?? pattern) : "General";
-  if (fmt === "General" || fmt === "@") {
-    // Excel's General shows integers as they are; numfmt handles the rest (11 significant digits).
-    if (Number.isInteger(value) && Math.abs(value) < 1e11) return String(value);
-    return formatExcel("General", value, { throws: false });
+export function compileNumberFormat(code: string | undefined): (n: number) => string {
+  const fmt = !code ? "General" : code;
+  if (fmt === "General" || fmt === "@") return formatGeneral;
+  const fixed = FIXED_FORMAT.exec(fmt);
+  if (fixed) {
+    const decimals = fixed[2]?.length ?? 0;
+    const grouped = !!fixed[1];
+    const percent = fixed[3] === "%";
+    const p = 10 ** decimals;
+    return (n: number) => {
+      const v = percent ? n * 100 : n;
+      if (!Number.isFinite(v) || Math.abs(v) >= 1e15) return formatExcel(fmt, n, formatOptions);
+      const r = Math.round(Math.abs(v) * p) / p;
+      let s = r.toFixed(decimals);
+      if (grouped && r >= 1000) {
+        const dot = s.indexOf(".");
+        s = dot < 0 ? s.replace(GROUPS, ",") : s.slice(0, dot).replace(GROUPS, ",") + s.slice(dot);
+      }
+      return `${v < 0 && r !== 0 ? "-" : ""}${s}${percent ? "%" : ""}`;
+    };
   }
-  try {
-    return formatExcel(fmt, value, { throws: true, nbsp: false });
-  } catch {
-    return formatExcel("General", value, { throws: false });
+  if (!isValidFormat(fmt)) return formatGeneral;
+  if (isDateFormat(fmt)) {
+    const memo = new Map<number, string>();
+    return (n: number) => {
+      let s = memo.get(n);
+      if (s === undefined) {
+        s = formatExcel(fmt, n, formatOptions);
+        if (memo.size < DATE_MEMO_LIMIT) memo.set(n, s);
+      }
+      return s;
+    };
   }
+  return (n: number) => formatExcel(fmt, n, formatOptions);
+}
+
+/** Whether a format code shows dates or times (its numbers are serial days). */
+export function isDateFormatCode(code: string | undefined): boolean {
+  return !!code && code !== "General" && isValidFormat(code) && isDateFormat(code);
 }

@@ -13,7 +13,7 @@
  */
 import nunjucks from "nunjucks";
 import { numberOf } from "./cells";
-import { type HtmlTableOptions, tableHtml } from "./html";
+import { type HtmlTableOptions, type Sink, StringSink, writeTableHtml } from "./html";
 import { pyArgs } from "./jinja";
 import type { ReportTable } from "./table";
 
@@ -34,6 +34,22 @@ export type TemplateWarning =
   | { kind: "file"; name: string; problem: string }
   | { kind: "truncated"; table: string; keptRows: number; totalRows: number };
 
+export type PrintOptions = Omit<HtmlTableOptions, "cols" | "rows">;
+
+/** `{{ t }}`: what email_center printed, `df.to_html(index=False)`. */
+export const DEFAULT_PRINT: PrintOptions = {
+  index: false,
+  header: true,
+  naRep: "",
+  classes: [],
+  border: 1,
+  escape: true,
+  showDimensions: false,
+};
+
+/** A table printed into a mail body, written out when the mail is assembled. */
+export type TablePrint = { frame: DataFrame; options: PrintOptions; cols: readonly number[] };
+
 /** What a render tells its tables. */
 export type FrameContext = {
   /** `<%render_html%>`: `{{ t }}` and `to_html()` show at most this much. */
@@ -41,6 +57,12 @@ export type FrameContext = {
   /** The line under a table that does not show every row or column (HTML, already escaped). */
   note: (n: CapNote) => string;
   warn: (w: TemplateWarning) => void;
+  /**
+   * While a mail renders, a printed table becomes a short placeholder and its HTML is written
+   * straight into the mail's bytes afterwards (render.ts), instead of living as a string
+   * inside the template's output. Without it, a table prints its HTML.
+   */
+  print?: (p: TablePrint) => string;
 };
 
 /** Python list habits on arrays: `.tolist()`, `.to_list()`. */
@@ -340,7 +362,7 @@ export class DataFrame extends SafeString {
     return this.derive(idx);
   }
   /** pandas' to_html, with its keyword arguments (and their positional order). */
-  to_html(...args: unknown[]): InstanceType<typeof SafeString> {
+  to_html(...args: unknown[]): PrintedTable {
     const { pos, kw } = pyArgs(args);
     const names = [
       "buf",
@@ -386,36 +408,28 @@ export class DataFrame extends SafeString {
         : a.border
           ? Number(a.border)
           : null;
-    return new SafeString(
-      this.html(
-        {
-          index: toBool(a.index, true),
-          header: toBool(a.header, true),
-          naRep: a.na_rep == null ? "" : String(a.na_rep),
-          classes: classes.filter(Boolean),
-          border,
-          tableId: a.table_id == null ? undefined : String(a.table_id),
-          justify: a.justify == null ? undefined : String(a.justify),
-          escape: toBool(a.escape, true),
-          maxRows: a.max_rows == null ? undefined : Number(a.max_rows),
-          maxCols: a.max_cols == null ? undefined : Number(a.max_cols),
-          showDimensions: toBool(a.show_dimensions, false),
-        },
-        cols,
-      ),
+    return new PrintedTable(
+      this,
+      {
+        index: toBool(a.index, true),
+        header: toBool(a.header, true),
+        naRep: a.na_rep == null ? "" : String(a.na_rep),
+        classes: classes.filter(Boolean),
+        border,
+        tableId: a.table_id == null ? undefined : String(a.table_id),
+        justify: a.justify == null ? undefined : String(a.justify),
+        escape: toBool(a.escape, true),
+        maxRows: a.max_rows == null ? undefined : Number(a.max_rows),
+        maxCols: a.max_cols == null ? undefined : Number(a.max_cols),
+        showDimensions: toBool(a.show_dimensions, false),
+      },
+      cols,
     );
   }
 
   // ---- printing ---------------------------------------------------------------------------
-  /** `{{ t }}`: what email_center printed, `df.to_html(index=False)`. */
-  defaultHtml(): string {
-    return this.html(
-      { index: false, header: true, naRep: "", classes: [], border: 1, escape: true, showDimensions: false },
-      this.cols,
-    );
-  }
-
-  private html(o: Omit<HtmlTableOptions, "cols" | "rows">, cols: readonly number[]): string {
+  /** The table as HTML, capped by `<%render_html%>`, with a note when rows or columns are left out. */
+  writeHtml(sink: Sink, o: PrintOptions = DEFAULT_PRINT, cols: readonly number[] = this.cols): void {
     const caps = this.ctx.caps;
     let rows = this.rows;
     let shownCols = cols;
@@ -423,19 +437,40 @@ export class DataFrame extends SafeString {
     if (caps && o.maxRows === undefined && this.rowCount > caps.maxRows) rows = this.slice(0, caps.maxRows);
     if (caps && o.maxCols === undefined && cols.length > caps.maxCols)
       shownCols = cols.slice(0, caps.maxCols);
-    let out = tableHtml(this.table, { ...o, cols: shownCols, rows });
+    writeTableHtml(this.table, { ...o, cols: shownCols, rows }, sink);
     const totalRows = this.isWhole() ? this.table.totalRows : this.rowCount;
     const shownRows = o.maxRows === undefined ? rowCountOf(rows) : totalRows;
     if (shownRows < totalRows || shownCols.length < cols.length) {
-      out += this.ctx.note({
-        table: this.table,
-        shownRows,
-        totalRows,
-        shownCols: shownCols.length,
-        totalCols: cols.length,
-      });
+      sink.write(
+        this.ctx.note({
+          table: this.table,
+          shownRows,
+          totalRows,
+          shownCols: shownCols.length,
+          totalCols: cols.length,
+        }),
+      );
     }
-    return out;
+  }
+
+  /** Bytes the HTML will take, from its first rows (to size the mail's buffer once). */
+  estimateHtmlBytes(o: PrintOptions = DEFAULT_PRINT, cols: readonly number[] = this.cols): number {
+    const caps = this.ctx.caps;
+    const rows = caps && o.maxRows === undefined ? Math.min(this.rowCount, caps.maxRows) : this.rowCount;
+    const sample = Math.min(rows, 200);
+    const head = Buffer.byteLength(this.head(sample).htmlString(o, cols));
+    return sample ? (head / sample) * rows * 1.05 + 1024 : head;
+  }
+
+  htmlString(o: PrintOptions = DEFAULT_PRINT, cols: readonly number[] = this.cols): string {
+    const sink = new StringSink();
+    this.writeHtml(sink, o, cols);
+    return sink.toString();
+  }
+
+  /** `{{ t }}` in a mail: a placeholder for the table; elsewhere its HTML. */
+  printed(o: PrintOptions = DEFAULT_PRINT, cols: readonly number[] = this.cols): string {
+    return this.ctx.print ? this.ctx.print({ frame: this, options: o, cols }) : this.htmlString(o, cols);
   }
 
   /** The view is the whole table as read (so the file's uncounted rows belong to it). */
@@ -471,10 +506,12 @@ export class DataFrame extends SafeString {
 }
 
 // Computed SafeString fields (defined here: TypeScript will not let accessors override fields).
+// `valueOf` is what nunjucks' output (`output += value`) and `~` use: the placeholder while a mail
+// renders. `toString` is what string filters use (`|replace`, `|upper`): the HTML itself.
 Object.defineProperties(DataFrame.prototype, {
   val: {
     get(this: DataFrame) {
-      return this.defaultHtml();
+      return this.htmlString();
     },
     set() {},
   },
@@ -486,15 +523,50 @@ Object.defineProperties(DataFrame.prototype, {
   },
   valueOf: {
     value(this: DataFrame) {
-      return (this as unknown as { val: string }).val;
+      return this.printed();
     },
   },
   toString: {
     value(this: DataFrame) {
-      return (this as unknown as { val: string }).val;
+      return this.htmlString();
     },
   },
   [Symbol.toStringTag]: { value: "DataFrame" },
+});
+
+/** What `t.to_html(…)` returns: printable like `{{ t }}`, a string of HTML to string filters. */
+export class PrintedTable extends SafeString {
+  constructor(
+    readonly frame: DataFrame,
+    readonly options: PrintOptions,
+    readonly cols: readonly number[],
+  ) {
+    super("");
+  }
+}
+Object.defineProperties(PrintedTable.prototype, {
+  val: {
+    get(this: PrintedTable) {
+      return this.frame.htmlString(this.options, this.cols);
+    },
+    set() {},
+  },
+  length: {
+    get(this: PrintedTable) {
+      return this.frame.htmlString(this.options, this.cols).length;
+    },
+    set() {},
+  },
+  valueOf: {
+    value(this: PrintedTable) {
+      return this.frame.printed(this.options, this.cols);
+    },
+  },
+  toString: {
+    value(this: PrintedTable) {
+      return this.frame.htmlString(this.options, this.cols);
+    },
+  },
 });
 
 const FRAME_HANDLER: ProxyHandler<DataFrame> = {

@@ -7,12 +7,56 @@
  * Differences on purpose: cells show the sheet's text (pandas would reformat numbers and print
  * NaN for empty cells: pass `na_rep` for that), and a line break in a cell is a `<br>`.
  *
- * Built from arrays of pieces joined in chunks: no per-row string concatenation (the cons
- * strings of a 100,000-row table would weigh more than the table), no array of millions.
+ * Written row by row into a Sink: each row one concatenated string, no array of millions of
+ * pieces, no long-lived tree of small concatenations.
  */
 import type { ReportTable } from "./table";
 
 export const TABLE_CLASS = "kairos-table";
+
+/** Where HTML is written: a string (small tables, `to_html()` as text) or UTF-8 bytes (the mail). */
+export type Sink = { write(s: string): void };
+
+export class StringSink implements Sink {
+  private readonly parts: string[] = [];
+  write(s: string): void {
+    this.parts.push(s);
+  }
+  toString(): string {
+    return this.parts.join("");
+  }
+}
+
+/**
+ * Writes UTF-8 into one growing buffer and decodes it once at the end: a 100,000-row table
+ * costs its bytes once (Chinese text is 3 bytes a character here, 2 in a JavaScript string)
+ * and never exists as thousands of intermediate strings.
+ */
+export class Utf8Sink implements Sink {
+  private buf: Buffer;
+  private used = 0;
+  /** `expectedBytes`: an estimate; every outgrown buffer is garbage that stays resident a while. */
+  constructor(expectedBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(Math.max(1024, Math.ceil(expectedBytes)));
+  }
+  write(s: string): void {
+    const need = this.used + s.length * 3;
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.used);
+      this.buf = next;
+    }
+    this.used += this.buf.write(s, this.used, "utf8");
+  }
+  get byteLength(): number {
+    return this.used;
+  }
+  toString(): string {
+    const s = this.buf.toString("utf8", 0, this.used);
+    this.buf = Buffer.alloc(0);
+    return s;
+  }
+}
 
 export type HtmlTableOptions = {
   /** pandas' default for to_html() is true; `{{ t }}` (what email_center printed) is false. */
@@ -55,8 +99,6 @@ export function escapeCell(s: string): string {
 const escapeAttr = (s: string) =>
   s.replace(/[&<>"]/g, (m) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[m] as string);
 
-const PIECES_PER_CHUNK = 50_000;
-
 function rowList(rows: HtmlTableOptions["rows"]): { count: number; at: (i: number) => number } {
   if (Array.isArray(rows)) {
     const list = rows as readonly number[];
@@ -74,14 +116,18 @@ function truncate(count: number, max: number | undefined): { head: number; tail:
 }
 
 export function tableHtml(t: ReportTable, o: HtmlTableOptions): string {
-  const chunks: string[] = [];
-  const out: string[] = [];
+  const sink = new StringSink();
+  writeTableHtml(t, o, sink);
+  return sink.toString();
+}
+
+export function writeTableHtml(t: ReportTable, o: HtmlTableOptions, out: Sink): void {
   const classes = ["dataframe", ...o.classes, TABLE_CLASS].map(escapeAttr).join(" ");
-  out.push("<table");
-  if (o.border !== null) out.push(` border="${o.border}"`);
-  out.push(` class="${classes}"`);
-  if (o.tableId) out.push(` id="${escapeAttr(o.tableId)}"`);
-  out.push(">");
+  out.write("<table");
+  if (o.border !== null) out.write(` border="${o.border}"`);
+  out.write(` class="${classes}"`);
+  if (o.tableId) out.write(` id="${escapeAttr(o.tableId)}"`);
+  out.write(">");
 
   const colTrunc = truncate(o.cols.length, o.maxCols);
   const cols: number[] = [];
@@ -93,53 +139,46 @@ export function tableHtml(t: ReportTable, o: HtmlTableOptions): string {
   const text = (s: string) => (o.escape ? escapeCell(s) : s);
 
   if (o.header) {
-    out.push(`<thead><tr style="text-align: ${escapeAttr(o.justify ?? "right")};">`);
-    if (o.index) out.push("<th></th>");
-    for (const c of cols) out.push("<th>", text(t.columns[c] as string), "</th>");
+    out.write(`<thead><tr style="text-align: ${escapeAttr(o.justify ?? "right")};">`);
+    if (o.index) out.write("<th></th>");
+    for (const c of cols) out.write(`<th>${text(t.columns[c] as string)}</th>`);
     if (colTrunc.cut) {
-      out.push("<th>...</th>");
-      for (const c of tailCols) out.push("<th>", text(t.columns[c] as string), "</th>");
+      out.write("<th>...</th>");
+      for (const c of tailCols) out.write(`<th>${text(t.columns[c] as string)}</th>`);
     }
-    out.push("</tr></thead>");
+    out.write("</tr></thead>");
   }
 
-  out.push("<tbody>");
+  out.write("<tbody>");
   const rows = rowList(o.rows);
   const rowTrunc = truncate(rows.count, o.maxRows);
   const naRep = o.escape ? escapeCell(o.naRep) : o.naRep;
-  const data = t.data;
+  const columns = cols.map((c) => t.columnText(c));
+  const tailColumns = tailCols.map((c) => t.columnText(c));
+  const cell = (s: string | undefined) =>
+    s === undefined || s === "" ? naRep : o.escape ? escapeCell(s) : s;
+  // A row is one concatenated string, written at once.
   const writeRow = (i: number) => {
     const r = rows.at(i);
-    out.push("<tr>");
-    if (o.index) out.push("<th>", String(r), "</th>");
-    for (let k = 0; k < cols.length; k++) {
-      const s = (data[cols[k] as number] as { text: string[] }).text[r] ?? "";
-      out.push("<td>", s === "" ? naRep : o.escape ? escapeCell(s) : s, "</td>");
-    }
+    let s = o.index ? `<tr><th>${r}</th>` : "<tr>";
+    for (let k = 0; k < columns.length; k++)
+      s += `<td>${cell((columns[k] as (r: number) => string)(r))}</td>`;
     if (colTrunc.cut) {
-      out.push("<td>...</td>");
-      for (const c of tailCols) {
-        const s = (data[c] as { text: string[] }).text[r] ?? "";
-        out.push("<td>", s === "" ? naRep : o.escape ? escapeCell(s) : s, "</td>");
+      s += "<td>...</td>";
+      for (let k = 0; k < tailColumns.length; k++) {
+        s += `<td>${cell((tailColumns[k] as (r: number) => string)(r))}</td>`;
       }
     }
-    out.push("</tr>");
-    if (out.length > PIECES_PER_CHUNK) {
-      chunks.push(out.join(""));
-      out.length = 0;
-    }
+    out.write(`${s}</tr>`);
   };
   for (let i = 0; i < rowTrunc.head; i++) writeRow(i);
   if (rowTrunc.cut) {
-    out.push("<tr>");
-    if (o.index) out.push("<th>...</th>");
+    let s = o.index ? "<tr><th>...</th>" : "<tr>";
     const n = cols.length + (colTrunc.cut ? 1 + tailCols.length : 0);
-    for (let k = 0; k < n; k++) out.push("<td>...</td>");
-    out.push("</tr>");
+    for (let k = 0; k < n; k++) s += "<td>...</td>";
+    out.write(`${s}</tr>`);
     for (let i = rows.count - rowTrunc.tail; i < rows.count; i++) writeRow(i);
   }
-  out.push("</tbody></table>");
-  if (o.showDimensions) out.push(`<p>${rows.count} rows × ${o.cols.length} columns</p>`);
-  chunks.push(out.join(""));
-  return chunks.length === 1 ? (chunks[0] as string) : chunks.join("");
+  out.write("</tbody></table>");
+  if (o.showDimensions) out.write(`<p>${rows.count} rows × ${o.cols.length} columns</p>`);
 }

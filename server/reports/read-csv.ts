@@ -5,9 +5,9 @@
  * semicolon, tab or pipe splits the first lines into the most, consistent columns.
  */
 import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
-import iconv from "iconv-lite";
 import { ReportTable } from "./table";
 
 export type CsvEncoding = "utf-8" | "gb18030" | "utf-16le" | "utf-16be";
@@ -32,6 +32,9 @@ const SNIFF_LINES = 30;
  * judged by csv-parse itself (quotes understood) on a sample ending at a line break.
  */
 export function detectDelimiter(sample: string): string {
+  // Excel's own hint line, "sep=;".
+  const hint = /^sep=(.)\r?\n/.exec(sample);
+  if (hint) return hint[1] as string;
   const cut = sample.lastIndexOf("\n");
   const text = cut > 0 ? sample.slice(0, cut) : sample;
   let best = ",";
@@ -85,6 +88,23 @@ function guessEncoding(b: Buffer): CsvEncoding {
   }
 }
 
+type StreamDecoder = { write(b: Buffer): string; end(): string };
+
+/**
+ * A streaming decoder: Node's own TextDecoder (GB18030, UTF-16 with full ICU, as official
+ * builds have), else iconv-lite, loaded only then.
+ */
+async function streamDecoder(encoding: Exclude<CsvEncoding, "utf-8">): Promise<StreamDecoder> {
+  try {
+    const td = new TextDecoder(encoding);
+    return { write: (b) => td.decode(b, { stream: true }), end: () => td.decode() };
+  } catch {
+    const iconv = (await import("iconv-lite")).default;
+    const d = iconv.getDecoder(encoding);
+    return { write: (b) => d.write(b), end: () => d.end() ?? "" };
+  }
+}
+
 /**
  * Turns the file's bytes into what csv-parse reads. UTF-8 bytes go through untouched (csv-parse
  * decodes fields itself); other encodings are decoded to text by a streaming decoder, so a
@@ -92,16 +112,15 @@ function guessEncoding(b: Buffer): CsvEncoding {
  */
 class Decoder {
   encoding: CsvEncoding | undefined;
-  private decoder: { write(b: Buffer): string; end(): string | undefined } | undefined;
-  private pending: Buffer[] = [];
+  private decoder: StreamDecoder | undefined;
   private first = true;
 
   constructor(forced?: CsvEncoding) {
     this.encoding = forced;
   }
 
-  /** Returns what is ready to parse (nothing while only ASCII has been seen and not decided). */
-  push(chunk: Buffer): (Buffer | string)[] {
+  /** What is ready to parse: while only ASCII has been seen, bytes pass through undecided. */
+  async push(chunk: Buffer): Promise<Buffer | string> {
     let b = chunk;
     if (this.first) {
       this.first = false;
@@ -112,36 +131,17 @@ class Decoder {
       }
     }
     if (!this.encoding) {
-      if (firstNonAscii(b) < 0) {
-        // Pure ASCII reads the same in every candidate encoding: pass it on undecided.
-        return [b];
-      }
+      // Pure ASCII reads the same in every candidate encoding.
+      if (firstNonAscii(b) < 0) return b;
       this.encoding = guessEncoding(b);
     }
-    return [this.decode(b)];
-  }
-
-  end(): (Buffer | string)[] {
-    if (this.decoder) {
-      const rest = this.decoder.end();
-      return rest ? [rest] : [];
-    }
-    return this.pending;
-  }
-
-  private decode(b: Buffer): Buffer | string {
     if (this.encoding === "utf-8") return b;
-    if (!this.decoder) {
-      const enc = this.encoding as Exclude<CsvEncoding, "utf-8">;
-      this.decoder =
-        enc === "gb18030"
-          ? iconv.getDecoder("gb18030")
-          : (() => {
-              const td = new TextDecoder(enc);
-              return { write: (x: Buffer) => td.decode(x, { stream: true }), end: () => td.decode() };
-            })();
-    }
+    this.decoder ??= await streamDecoder(this.encoding);
     return this.decoder.write(b);
+  }
+
+  end(): string {
+    return this.decoder?.end() ?? "";
   }
 }
 
@@ -164,6 +164,8 @@ export async function readCsv(
 
   const onRecord = (rec: string[]) => {
     if (header) {
+      // Excel's "sep=;" line is not the header.
+      if (rec.join(delimiter ?? ",").startsWith("sep=") && rec.join(delimiter ?? ",").length === 5) return;
       header = false;
       table.setHeader(rec);
       return;
@@ -175,6 +177,11 @@ export async function readCsv(
   const startParser = () => {
     const sample = sniffBuffer.map(asText).join("");
     delimiter ??= detectDelimiter(sample);
+    // Rows to expect, from the first lines' length: columns are sized once, not regrown.
+    const lines = sample.split("\n").length - 1;
+    if (lines > 1 && bytesRead > 0) {
+      table.reserve(Math.min(opts.maxRows, Math.ceil((fileSize / bytesRead) * lines * 1.05)));
+    }
     parser = parse({
       delimiter,
       relax_quotes: true,
@@ -202,9 +209,15 @@ export async function readCsv(
     }
   };
 
+  const fileSize = (await stat(path)).size;
   const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
-  for await (const chunk of stream) await feed(decoder.push(chunk as Buffer));
-  await feed(decoder.end());
+  let bytesRead = 0;
+  for await (const chunk of stream) {
+    bytesRead += (chunk as Buffer).length;
+    await feed([await decoder.push(chunk as Buffer)]);
+  }
+  const tail = decoder.end();
+  if (tail) await feed([tail]);
   if (!parser) startParser();
   const p = parser as unknown as ReturnType<typeof parse>;
   await new Promise<void>((resolve, reject) => {

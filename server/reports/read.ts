@@ -6,8 +6,7 @@
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { type CsvEncoding, readCsv } from "./read-csv";
-import { readXlsx } from "./read-xlsx";
+import type { CsvEncoding } from "./read-csv";
 import type { ReportTable } from "./table";
 
 export type ReportFileKind = "csv" | "xlsx" | "other";
@@ -80,12 +79,15 @@ export async function readReportTables(
     files.push(file);
     try {
       if (file.kind === "csv") {
+        const { readCsv } = await import("./read-csv");
         const { table, info: csv } = await readCsv(input.path, name, file.stem, { maxRows: opts.maxRows });
         file.encoding = csv.encoding;
         file.delimiter = csv.delimiter;
         file.tables.push(tables.length);
         tables.push([table.name, table]);
       } else if (file.kind === "xlsx") {
+        // Each reader is loaded when a file needs it (the XLSX one brings a zip and an XML parser).
+        const { readXlsx } = await import("./read-xlsx");
         for (const table of await readXlsx(input.path, name, { maxRows: opts.maxRows })) {
           file.tables.push(tables.length);
           tables.push([table.name, table]);

@@ -11,10 +11,11 @@ import {
   DataFrame,
   type FrameContext,
   type TableCaps,
+  type TablePrint,
   type TemplateWarning,
 } from "./dataframe";
 import { type BodyFlag, parseBodyFlags } from "./flags";
-import { escapeCell } from "./html";
+import { escapeCell, Utf8Sink } from "./html";
 import type { ReportFile, ReportTables } from "./read";
 import {
   compileTemplate,
@@ -152,7 +153,7 @@ const HTML_TAG = /<\/?[a-zA-Z][\w:-]*(?:\s[^<>]*)?\/?>/;
  * are kept (`<br>`), as they would be in a text mail. Throws TemplateProblem (with `part`) when
  * the subject or body does not parse or fails to render.
  */
-export function renderReportMail(input: RenderMailInput): RenderedMail {
+export async function renderReportMail(input: RenderMailInput): Promise<RenderedMail> {
   const opts: RenderMailOptions = { ...DEFAULT_RENDER_OPTIONS, ...input.options };
   const locale = input.locale ?? DEFAULT_LOCALE;
   const t = translator(locale);
@@ -195,10 +196,15 @@ export function renderReportMail(input: RenderMailInput): RenderedMail {
     const key = rowsCut && colsCut ? "cappedBoth" : rowsCut ? "cappedRows" : "cappedCols";
     return `<p class="kairos-table-note">${escapeCell(t(`reports.mail.${key}`, values))}</p>`;
   };
+  const prints: TablePrint[] = [];
   const frameCtx: FrameContext = {
     caps: flags.includes("render_html") ? opts.caps : undefined,
     note,
     warn,
+    print: (p) => {
+      prints.push(p);
+      return `\ue000kairos-table:${prints.length - 1}\ue001`;
+    },
   };
   const context = {
     filename: report.filename,
@@ -211,7 +217,11 @@ export function renderReportMail(input: RenderMailInput): RenderedMail {
   const subjectSource =
     input.subject ?? t("reports.mail.defaultSubject", { job: "{{ job.name }}", date: "{{ date }}" });
   const subject = withPart("subject", () =>
-    compileTemplate(subjectSource, "text", "subject").render(context).replace(/\s+/g, " ").trim(),
+    compileTemplate(subjectSource, "text", "subject")
+      .render(context)
+      .replace(PLACEHOLDER, "")
+      .replace(/\s+/g, " ")
+      .trim(),
   );
 
   const base = { flags, subject, title: "", attachments, warnings };
@@ -248,16 +258,50 @@ export function renderReportMail(input: RenderMailInput): RenderedMail {
   if (isPlainText) output = output.trim().replace(/\r?\n/g, "<br>\n");
   if (flags.includes("render_html") && !usesName(template, "tables")) {
     const shown = context.tables.map(
-      ([name, frame]) => `<h3 class="kairos-table-title">${escapeCell(String(name))}</h3>${String(frame)}`,
+      ([name, frame]) =>
+        `<h3 class="kairos-table-title">${escapeCell(String(name))}</h3>${(frame as DataFrame).printed()}`,
     );
     output = output ? `${output}\n${shown.join("\n")}` : shown.join("\n");
   }
 
-  const text = mailText(output, {
-    maxRows: opts.textMaxRows,
-    moreRows: (count) => t("reports.mail.textMoreRows", { count }),
-  });
-  return { ...base, title, send: true, html: output, text };
+  const text = await mailText(
+    output,
+    PLACEHOLDER,
+    prints.map((p) => {
+      const shown = frameCtx.caps ? Math.min(p.frame.rowCount, frameCtx.caps.maxRows) : p.frame.rowCount;
+      const inText = Math.min(shown, opts.textMaxRows);
+      const more = p.frame.rowCount - inText;
+      return {
+        html: p.frame.head(inText).htmlString(p.options, p.cols),
+        more: more > 0 ? t("reports.mail.textMoreRows", { count: more }) : undefined,
+      };
+    }),
+  );
+  return { ...base, title, send: true, html: assemble(output, prints), text };
+}
+
+/** Private-use characters around a printed table's number: no report or template text has them. */
+const PLACEHOLDER = /\ue000kairos-table:(\d+)\ue001/g;
+
+/** The body's bytes: its text, and each printed table written in where its placeholder is. */
+function assemble(output: string, prints: readonly TablePrint[]): string {
+  if (!prints.length) return output;
+  const matches = [...output.matchAll(PLACEHOLDER)];
+  let expected = Buffer.byteLength(output);
+  for (const m of matches) {
+    const p = prints[Number(m[1])];
+    if (p) expected += p.frame.estimateHtmlBytes(p.options, p.cols);
+  }
+  const sink = new Utf8Sink(expected);
+  let at = 0;
+  for (const m of matches) {
+    sink.write(output.slice(at, m.index));
+    const p = prints[Number(m[1])];
+    if (p) p.frame.writeHtml(sink, p.options, p.cols);
+    at = m.index + m[0].length;
+  }
+  sink.write(output.slice(at));
+  return sink.toString();
 }
 
 /** Tags template problems with the part they come from (subject or body). */
