@@ -38,6 +38,7 @@ const compiler = (
         prototype: {
           compileMod: (node: unknown, frame: unknown) => void;
           compileConcat: (node: unknown, frame: unknown) => void;
+          compileGroup: (node: unknown, frame: unknown) => void;
           _emit: (s: string) => void;
           compile: (node: unknown, frame: unknown) => void;
         };
@@ -299,6 +300,19 @@ export function installJinja2(): void {
     this._emit(") + runtime.__str(");
     this.compile(n.right, frame);
     this._emit("))");
+  };
+
+  // Jinja2's tuples: `('A', 42)` is a list, not JavaScript's comma operator (which gives 42).
+  const compileGroup = compiler.Compiler.prototype.compileGroup;
+  compiler.Compiler.prototype.compileGroup = function compileGroup(node: unknown, frame: unknown) {
+    const children = (node as { children: unknown[] }).children;
+    if (children.length < 2) return compileGroup.call(this, node, frame);
+    this._emit("[");
+    children.forEach((child, i) => {
+      if (i) this._emit(",");
+      this.compile(child, frame);
+    });
+    this._emit("]");
   };
 
   // Compiled templates report 0-based lines (and none at all on line 1): make them 1-based.

@@ -114,7 +114,7 @@ function toProblem(kind: "syntax" | "render", e: unknown, source?: string): Temp
   const detail = cleanMessage(String(err?.message ?? e));
   let line = typeof err?.lineno === "number" && err.lineno > 0 ? err.lineno : undefined;
   let column = typeof err?.colno === "number" && err.colno > 0 ? err.colno : undefined;
-  if (!line && source !== undefined && /unexpected end of file|expected end/.test(detail)) {
+  if (!line && source !== undefined && /end of file/.test(detail)) {
     const open = unclosedTag(source);
     if (open) {
       line = open.line;
