@@ -210,6 +210,13 @@ function formatGeneral(n: number): string {
 const FIXED_FORMAT = /^(#,##)?0(?:\.(0+))?(%?)$/;
 const GROUPS = /\B(?=(\d{3})+(?!\d))/g;
 
+/** numfmt's scaling: a percentage is rounded to 16 significant digits first (1.005 → 100.5 %, not 100.49999…). */
+function clamp16(n: number): number {
+  if (n === 0) return n;
+  const mag = 10 ** (16 - Math.floor(Math.ceil(Math.log10(Math.abs(n)))));
+  return Number.isFinite(mag) ? Math.round(n * mag) / mag : 0;
+}
+
 /** Dates repeat (a report of one month has 31): remember their text, up to this many per format. */
 const DATE_MEMO_LIMIT = 50_000;
 
@@ -229,7 +236,7 @@ export function compileNumberFormat(code: string | undefined): (n: number) => st
     const percent = fixed[3] === "%";
     const p = 10 ** decimals;
     return (n: number) => {
-      const v = percent ? n * 100 : n;
+      const v = percent ? clamp16(n * 100) : n;
       if (!Number.isFinite(v) || Math.abs(v) >= 1e15) return formatExcel(fmt, n, formatOptions);
       const r = Math.round(Math.abs(v) * p) / p;
       let s = r.toFixed(decimals);

@@ -286,7 +286,15 @@ export function installJinja2(): void {
 
   // A cell prints as the sheet shows it ("9.50%"), also where JavaScript would take its number:
   // `{{ x }}` without autoescaping (subjects) and `a ~ b`.
-  const sheetText = (v: unknown) => (v instanceof SheetNumber || v instanceof SheetDate ? v.text : v);
+  // Booleans print as Python's True / False.
+  const sheetText = (v: unknown) =>
+    v instanceof SheetNumber || v instanceof SheetDate
+      ? v.text
+      : v === true
+        ? "True"
+        : v === false
+          ? "False"
+          : v;
   const suppress = runtime.suppressValue;
   runtime.suppressValue = (val: unknown, autoescape: boolean) => suppress(sheetText(val), autoescape);
   runtime.__str = (v: unknown) => {

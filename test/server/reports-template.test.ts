@@ -125,7 +125,7 @@ describe("templates as email_center users wrote them", () => {
         "{{ filename.upper() }} {{ filename.startswith('sales') }} {{ '{}/{}'.format(1, 2) }} {{ '%.2f'|format(3.14159) }}" +
         "{% endif %}{% for name, t in tables %}{{ t.head(n=1).shape }} {{ t.to_html(index=False, max_rows=2)|length > 0 }}{% endfor %}",
     );
-    expect(m.html).toBe("95.1% A-00042 SALES_20240501 true 1/2 3.141,4 true");
+    expect(m.html).toBe("95.1% A-00042 SALES_20240501 True 1/2 3.141,4 True");
   });
 
   it("job, run, date and filename are there, in the subject too", async () => {
