@@ -172,6 +172,8 @@ await build({
   },
   bundle: true,
   packages: "external",
+  // Plain Node, not a React server: the marker's no-op build.
+  alias: { "server-only": "./node_modules/server-only/empty.js" },
   platform: "node",
   format: "esm",
   target: "node20",

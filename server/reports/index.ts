@@ -29,6 +29,8 @@
  * time; `{% raw %}…{% endraw %}` keeps literal braces. A body with no HTML tag is plain text:
  * its line breaks are kept as `<br>`.
  */
+import "server-only";
+
 export { SheetDate, SheetNumber } from "./cells";
 export { checkTemplate, type TemplateCheck } from "./check";
 export type { TableCaps, TemplateWarning } from "./dataframe";

@@ -311,10 +311,13 @@ export function installJinja2(): void {
   };
 
   // Jinja2's tuples: `('A', 42)` is a list, not JavaScript's comma operator (which gives 42).
-  const compileGroup = compiler.Compiler.prototype.compileGroup;
-  compiler.Compiler.prototype.compileGroup = function compileGroup(node: unknown, frame: unknown) {
+  const compileParenthesised = compiler.Compiler.prototype.compileGroup;
+  compiler.Compiler.prototype.compileGroup = function compileGroup(node: unknown, frame: unknown): void {
     const children = (node as { children: unknown[] }).children;
-    if (children.length < 2) return compileGroup.call(this, node, frame);
+    if (children.length < 2) {
+      compileParenthesised.call(this, node, frame);
+      return;
+    }
     this._emit("[");
     children.forEach((child, i) => {
       if (i) this._emit(",");

@@ -4,6 +4,7 @@
  * given. Other files are attachments only. Files are only read (streamed once), never changed:
  * the mail attaches the script's own bytes.
  */
+import "server-only";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { CsvEncoding } from "./read-csv";
