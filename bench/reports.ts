@@ -65,7 +65,7 @@ function row(i: number): Row {
   const qty = 1 + rnd(i + 7, 500);
   const price = (100 + rnd(i + 3, 90_000)) / 100;
   return {
-    order: `SO${date.toISOString().slice(0, 10).replace(/-/g, "")}-${String(i).padStart(6, "0")}`,
+    order: `SO${String(i).padStart(8, "0")}`,
     date,
     region: REGIONS[rnd(i, REGIONS.length)] as string,
     customer: `${CITIES[rnd(i + 5, 10)]}${CORES[rnd(i + 9, 10)]}${KINDS[rnd(i + 13, 5)]}`,
@@ -137,7 +137,7 @@ async function makeXlsx(file: string) {
   renameSync(`${file}.part`, file);
 }
 
-const dataDir = path.join(os.tmpdir(), `kairos-bench-reports-v1-${ROWS}`);
+const dataDir = path.join(os.tmpdir(), `kairos-bench-reports-v2-${ROWS}`);
 mkdirSync(dataDir, { recursive: true });
 const csvFile = path.join(dataDir, "销售日报.csv");
 const xlsxFile = path.join(dataDir, "销售日报.xlsx");
@@ -163,8 +163,10 @@ await build({
       const t2 = performance.now();
       let rows = 0;
       for (let i = mail.html.indexOf("<tr"); i >= 0; i = mail.html.indexOf("<tr", i + 3)) rows++;
+      const cpu = process.cpuUsage();
       console.log(JSON.stringify({ readMs: t1 - t0, renderMs: t2 - t1, htmlChars: mail.html.length,
-        textChars: mail.text.length, rows, baselineRss: baseline, peakRss: hwm() }));
+        textChars: mail.text.length, rows, baselineRss: baseline, peakRss: hwm(),
+        cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
     `,
     resolveDir: root,
     sourcefile: "reports-child.ts",
@@ -182,7 +184,7 @@ await build({
 });
 
 const PY = `
-import json, re, sys, time
+import json, re, resource, sys, time
 t0 = time.perf_counter()
 import pandas as pd, jinja2
 kind, path, template = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -197,8 +199,9 @@ tables = [(name, df.to_html(index=False)) for name, df in frames]
 html = jinja2.Template(template).render(filename=stem, tables=tables)
 t2 = time.perf_counter()
 hwm = int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)) * 1024
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"readMs": (t1 - t0) * 1000, "renderMs": (t2 - t1) * 1000, "htmlChars": len(html),
-                  "rows": html.count("<tr"), "peakRss": hwm}))
+                  "rows": html.count("<tr"), "peakRss": hwm, "cpuSeconds": usage.ru_utime + usage.ru_stime}))
 `;
 const pyFile = path.join(resultsDir, "reports-seed.py");
 writeFileSync(pyFile, PY);
@@ -210,6 +213,7 @@ type ChildResult = {
   htmlChars: number;
   rows: number;
   peakRss: number;
+  cpuSeconds: number;
   baselineRss?: number;
 };
 
@@ -269,7 +273,9 @@ for (const [kind, r] of Object.entries(results)) {
       `${kind} seed pandas+Jinja2: seconds, peak RSS MiB`,
       s ? `${round(s.seconds)}  ${mib(s.peakRss)}` : "python3 with pandas, jinja2, openpyxl not found",
     ],
+    [`${kind} CPU seconds (Kairos, seed)`, `${round(k.cpuSeconds)}, ${s ? round(s.cpuSeconds) : "-"}`],
     [`${kind} speed-up (seed s / Kairos s)`, speedup ?? "-"],
+    [`${kind} CPU speed-up (seed / Kairos)`, s ? ratio(s.cpuSeconds, k.cpuSeconds) : "-"],
     [`${kind} memory (Kairos / seed peak RSS)`, s ? ratio(k.peakRss, s.peakRss) : "-"],
     [`${kind} table rows in HTML (Kairos, seed)`, `${k.rows}, ${s?.rows ?? "-"}`],
   );
@@ -283,7 +289,10 @@ for (const [kind, r] of Object.entries(results)) {
     kairosHtmlChars: k.htmlChars,
     seedSeconds: s ? round(s.seconds) : null,
     seedPeakRssMiB: s ? mib(s.peakRss) : null,
+    kairosCpuSeconds: round(k.cpuSeconds),
+    seedCpuSeconds: s ? round(s.cpuSeconds) : null,
     speedup,
+    cpuSpeedup: s ? ratio(s.cpuSeconds, k.cpuSeconds) : null,
     memoryRatio: s ? ratio(k.peakRss, s.peakRss) : null,
   };
 }

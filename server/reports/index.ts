@@ -51,4 +51,5 @@ export {
   type RenderMailOptions,
   renderReportMail,
 } from "./render";
+export { ZCheckTemplateInput, ZReadOptions, ZRenderMailOptions, ZReportBody, ZReportSubject } from "./schema";
 export { TEMPLATE_VARIABLES, TemplateProblem, undefinedNames } from "./template";

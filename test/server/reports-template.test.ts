@@ -299,3 +299,23 @@ describe("mail decisions", () => {
     expect(none.attachments).toMatchObject({ files: [], zip: false, totalBytes: 0 });
   });
 });
+
+describe("schemas", () => {
+  it("refuse a body that does not parse with its line, accept flags and good bodies", async () => {
+    const { ZReportBody, ZReportSubject, ZRenderMailOptions } = await import("../../server/reports/schema");
+    expect(
+      ZReportBody.safeParse("<%render_html%>\n{% for name, t in tables %}{{ t }}{% endfor %}").success,
+    ).toBe(true);
+    const bad = ZReportBody.safeParse("ok\n{{ t.to_html(index=False }}");
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.message).toMatch(/^line 2, column \d+: /);
+    expect(ZReportSubject.safeParse("{{ job.name }} {{ date }}").success).toBe(true);
+    expect(ZReportSubject.safeParse("{% if %}").success).toBe(false);
+    expect(ZRenderMailOptions.parse({})).toMatchObject({
+      caps: { maxRows: 100, maxCols: 20 },
+      attach: { mode: "all" },
+    });
+    const pattern = ZRenderMailOptions.safeParse({ attach: { mode: "pattern", pattern: "" } });
+    expect(pattern.error?.issues[0]?.path).toEqual(["attach", "pattern"]);
+  });
+});
