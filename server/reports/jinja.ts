@@ -249,6 +249,21 @@ const STR_METHODS: Record<string, (s: string, ...args: unknown[]) => unknown> = 
   },
 };
 
+/**
+ * Names a template may not look up. nunjucks is not a sandbox: `range.constructor("…")()` is
+ * JavaScript's Function constructor, i.e. code execution in the worker for anyone who may edit a
+ * template. Every `a.b` / `a["b"]` goes through memberLookup, which refuses these names.
+ */
+const FORBIDDEN_MEMBERS = new Set([
+  "constructor",
+  "__proto__",
+  "prototype",
+  "__defineGetter__",
+  "__defineSetter__",
+  "__lookupGetter__",
+  "__lookupSetter__",
+]);
+
 let installed = false;
 
 /** Installs the Jinja2 behaviour once per process (idempotent). */
@@ -259,6 +274,9 @@ export function installJinja2(): void {
 
   const compatLookup = runtime.memberLookup;
   runtime.memberLookup = function memberLookup(obj: unknown, val: unknown, ...rest: unknown[]) {
+    if (typeof val === "string" && FORBIDDEN_MEMBERS.has(val)) {
+      throw new Error(`"${val}" cannot be used in a template`);
+    }
     if (typeof obj === "string" && typeof val === "string" && Object.hasOwn(STR_METHODS, val)) {
       const fn = STR_METHODS[val] as (s: string, ...a: unknown[]) => unknown;
       return (...args: unknown[]) => fn(obj, ...args);

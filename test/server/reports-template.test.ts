@@ -253,6 +253,21 @@ describe("template checks", () => {
     expect(e).toMatchObject({ kind: "render", line: 3 });
   });
 
+  it("refuses JavaScript's escape hatches (a template must not run code in the worker)", async () => {
+    for (const tpl of [
+      '{{ range.constructor("return process")() }}',
+      '{{ "".constructor.constructor("return 1")() }}',
+      '{% set k = "constr" ~ "uctor" %}{{ cycler[k]("return 1")() }}',
+      "{{ job.__proto__ }}",
+      '{% for name, t in tables %}{{ t.table.constructor }}{{ t["prototype"] }}{% endfor %}',
+    ]) {
+      await expect(render(tpl), tpl).rejects.toMatchObject({
+        kind: "render",
+        detail: expect.stringMatching(/cannot be used in a template/),
+      });
+    }
+  });
+
   it("lists undefined names (a misspelt variable must not silently empty a mail)", () => {
     const names = undefinedNames(
       "{{ filenme }}\n{% for name, t in tables %}{{ loop.index }}{{ t }}{{ nme }}{% endfor %}" +
