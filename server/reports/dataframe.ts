@@ -221,6 +221,11 @@ export class DataFrame extends SafeString {
     return rowCountOf(this.rows);
   }
 
+  /** Rows in the file behind this view (more than `rowCount` when the reader kept only some). */
+  get fileRowCount(): number {
+    return this.isWhole() ? this.table.totalRows : this.rowCount;
+  }
+
   // ---- pandas attributes ------------------------------------------------------------------
   get columns(): PyList<string> {
     return PyList.from(this.cols.map((c) => this.table.columns[c] as string)) as PyList<string>;
@@ -451,6 +456,25 @@ export class DataFrame extends SafeString {
         }),
       );
     }
+  }
+
+  /** The first rows' cell texts (with the header and index as printed), for the mail's text part. */
+  cellTexts(
+    maxRows: number,
+    o: PrintOptions = DEFAULT_PRINT,
+    cols: readonly number[] = this.cols,
+  ): string[][] {
+    const caps = this.ctx.caps;
+    const shownCols = caps && o.maxCols === undefined ? cols.slice(0, caps.maxCols) : cols;
+    const out: string[][] = [];
+    if (o.header)
+      out.push([...(o.index ? [""] : []), ...shownCols.map((c) => this.table.columns[c] as string)]);
+    const n = Math.min(maxRows, this.rowCount);
+    for (let i = 0; i < n; i++) {
+      const r = rowAt(this.rows, i);
+      out.push([...(o.index ? [String(r)] : []), ...shownCols.map((c) => this.table.textAt(c, r))]);
+    }
+    return out;
   }
 
   /** Bytes the HTML will take, from its first rows (to size the mail's buffer once). */

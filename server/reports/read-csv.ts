@@ -187,8 +187,13 @@ export async function readCsv(
       relax_quotes: true,
       relax_column_count: true,
       skip_empty_lines: true,
+      // Records are taken here, as they are parsed, instead of travelling through the stream.
+      on_record: (rec: string[]) => {
+        onRecord(rec);
+        return null;
+      },
     });
-    parser.on("data", onRecord);
+    parser.resume();
     parser.on("error", (e: Error) => {
       failure ??= e;
     });

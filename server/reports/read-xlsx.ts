@@ -18,7 +18,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import yauzl from "yauzl";
-import { compileNumberFormat, isDateFormatCode } from "./cells";
+import { compileNumberFormat, isDateFormatCode } from "./formats";
 import { KIND_BOOL, KIND_DATE, KIND_NUMBER, KIND_TEXT, type NumberFormatter, ReportTable } from "./table";
 
 export type XlsxReadOptions = { maxRows: number };

@@ -27,7 +27,7 @@ import {
   undefinedNames,
   usesName,
 } from "./template";
-import { mailText } from "./text";
+import { alignedText, mailText } from "./text";
 
 export type AttachMode = { mode: "all" } | { mode: "none" } | { mode: "pattern"; pattern: string };
 
@@ -270,11 +270,9 @@ export async function renderReportMail(input: RenderMailInput): Promise<Rendered
     prints.map((p) => {
       const shown = frameCtx.caps ? Math.min(p.frame.rowCount, frameCtx.caps.maxRows) : p.frame.rowCount;
       const inText = Math.min(shown, opts.textMaxRows);
-      const more = p.frame.rowCount - inText;
-      return {
-        html: p.frame.head(inText).htmlString(p.options, p.cols),
-        more: more > 0 ? t("reports.mail.textMoreRows", { count: more }) : undefined,
-      };
+      const more = p.frame.fileRowCount - inText;
+      const table = alignedText(p.frame.cellTexts(inText, p.options, p.cols));
+      return more > 0 ? `${table}\n${t("reports.mail.textMoreRows", { count: more })}` : table;
     }),
   );
   return { ...base, title, send: true, html: assemble(output, prints), text };

@@ -1,53 +1,68 @@
 /**
- * The plain-text alternative of a report mail, by html-to-text: the body's own text, and each
- * printed table as aligned columns, cut to its first rows with a line saying how many more the
- * attachment holds. Mail clients show the HTML part; the text part is for the few that cannot
- * and for filters — it need not carry 100,000 rows.
+ * The plain-text alternative of a report mail: the body's own text (by html-to-text, loaded only
+ * when the body has markup of its own), and each printed table as aligned columns cut to its
+ * first rows, with a line saying how many more the attachment holds. Mail clients show the HTML
+ * part; the text part is for the few that cannot and for filters — it need not carry 100,000 rows.
  */
 import type { HtmlToTextOptions } from "html-to-text";
+import { displayWidth } from "../lib/text-width";
 
-const HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({
-  selector,
-  // Headings keep their case (html-to-text shouts them by default; sheet names are data).
-  options: { uppercase: false },
-}));
-
-const BODY_OPTIONS: HtmlToTextOptions = { wordwrap: false, selectors: HEADINGS };
-const TABLE_OPTIONS: HtmlToTextOptions = {
+const BODY_OPTIONS: HtmlToTextOptions = {
   wordwrap: false,
-  selectors: [
-    {
-      selector: "table",
-      format: "dataTable",
-      options: { uppercaseHeaderCells: false, maxColumnWidth: 40, colSpacing: 2 },
-    },
-    ...HEADINGS,
-  ],
+  // Headings keep their case (html-to-text shouts them by default; sheet names are data).
+  selectors: ["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({
+    selector,
+    options: { uppercase: false },
+  })),
 };
 
 let converter: Promise<typeof import("html-to-text")> | undefined;
-/** Loaded on first use: the library is only needed when a mail is rendered. */
 const htmlToText = () => {
   converter ??= import("html-to-text");
   return converter;
 };
 
+const MAX_CELL = 40;
+
+/** Rows of cell texts (the header first) as columns aligned by display width (中文 is two wide). */
+export function alignedText(rows: readonly (readonly string[])[]): string {
+  const cut = rows.map((r) =>
+    r.map((c) => (c.length > MAX_CELL ? `${c.slice(0, MAX_CELL - 1)}…` : c).replace(/\s+/g, " ")),
+  );
+  const widths: number[] = [];
+  for (const r of cut) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(c))));
+  return cut
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c + " ".repeat((widths[i] ?? 0) - displayWidth(c) + 2)))
+        .join("")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+const TAG = /<[a-zA-Z/!][^>]*>|&[#a-zA-Z0-9]+;/;
+const unescape = (s: string) =>
+  s.replace(
+    /&(lt|gt|amp|quot|#39);/g,
+    (_m, e: string) => ({ lt: "<", gt: ">", amp: "&", quot: '"', "#39": "'" })[e] as string,
+  );
+
 /**
- * `body` is the rendered body with `marker(i)` where table i stands; `tables[i]` is that
- * table's HTML, already cut to the rows the text should show, and `more[i]` the line to add.
+ * `body` is the rendered body with placeholders (matched by `marker`, group 1 the table's
+ * number) where tables stand; `tables[i]` is that table's text.
  */
-export async function mailText(
-  body: string,
-  marker: RegExp,
-  tables: { html: string; more?: string }[],
-): Promise<string> {
-  const { convert } = await htmlToText();
-  const texts = tables.map((t) => {
-    const text = convert(t.html, TABLE_OPTIONS);
-    return t.more ? `${text}\n${t.more}` : text;
-  });
-  const marked = body.replace(marker, (_m, i: string) => `<p>[[kairos-table-${i}]]</p>`);
-  return convert(marked, BODY_OPTIONS)
-    .replace(/\[\[kairos-table-(\d+)\]\]/g, (_m, i: string) => texts[Number(i)] ?? "")
+export async function mailText(body: string, marker: RegExp, tables: readonly string[]): Promise<string> {
+  const marked = body.replace(marker, (_m, i: string) => `\n[[kairos-table-${i}]]\n`);
+  let text: string;
+  if (TAG.test(marked)) {
+    const { convert } = await htmlToText();
+    text = convert(marked.replace(/\n(\[\[kairos-table-\d+\]\])\n/g, "<p>$1</p>"), BODY_OPTIONS);
+  } else {
+    text = unescape(marked);
+  }
+  return text
+    .replace(/\[\[kairos-table-(\d+)\]\]/g, (_m, i: string) => tables[Number(i)] ?? "")
+    .replace(/\n{3,}/g, "\n\n")
     .trim();
 }

@@ -2,7 +2,8 @@ import { format as numfmt } from "numfmt";
 import { describe, expect, it } from "vitest";
 import enReports from "../../server/i18n/messages/reports/en.json";
 import zhReports from "../../server/i18n/messages/reports/zh-CN.json";
-import { compileNumberFormat, csvCellValue, SheetDate, SheetNumber } from "../../server/reports/cells";
+import { csvCellValue, SheetDate, SheetNumber } from "../../server/reports/cells";
+import { compileNumberFormat } from "../../server/reports/formats";
 import { pyFormat, pyStrFormat } from "../../server/reports/jinja";
 
 /** A seeded stream of awkward numbers: halves, tiny, huge, negative, float noise. */
