@@ -147,7 +147,9 @@ if (!existsSync(xlsxFile)) await makeXlsx(xlsxFile);
 // ---- the two pipelines, each in a child process ----------------------------------------------
 const resultsDir = path.join(root, "bench", "results");
 mkdirSync(resultsDir, { recursive: true });
-const childJs = path.join(resultsDir, "reports-child.mjs");
+const childDir = path.join(resultsDir, "reports-child");
+// esbuild names a stdin entry "stdin.js".
+const childJs = path.join(childDir, "stdin.js");
 await build({
   stdin: {
     contents: `
@@ -173,13 +175,16 @@ await build({
     loader: "ts",
   },
   bundle: true,
+  // Chunks for dynamic imports: the CSV pipeline does not load the XLSX reader, as in Kairos.
+  splitting: true,
   packages: "external",
   // Plain Node, not a React server: the marker's no-op build.
   alias: { "server-only": "./node_modules/server-only/empty.js" },
   platform: "node",
   format: "esm",
   target: "node20",
-  outfile: childJs,
+  outdir: childDir,
+  entryNames: "[name]",
   logLevel: "warning",
 });
 
