@@ -24,6 +24,12 @@ if command -v fc-list >/dev/null 2>&1 && ! fc-list 2>/dev/null | grep -qi "CJK";
   apt_install fonts-noto-cjk || echo "fonts-noto-cjk not installed: zh-CN screenshots will show boxes" >&2
 fi
 
+# The reports tests compare Kairos with what email_center ran: Python's Jinja2 over pandas.
+if ! /usr/bin/python3 -c "import pandas, jinja2, openpyxl" >/dev/null 2>&1; then
+  echo "installing python3-pandas, python3-jinja2, python3-openpyxl…"
+  apt_install python3-pandas python3-jinja2 python3-openpyxl
+fi
+
 if [ ! -d node_modules ] || [ "${CI:-}" = "true" ]; then
   npm ci --no-audit --no-fund
 else
