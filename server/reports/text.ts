@@ -30,7 +30,11 @@ export function alignedText(rows: readonly (readonly string[])[]): string {
     r.map((c) => (c.length > MAX_CELL ? `${c.slice(0, MAX_CELL - 1)}…` : c).replace(/\s+/g, " ")),
   );
   const widths: number[] = [];
-  for (const r of cut) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(c))));
+  for (const r of cut) {
+    r.forEach((c, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, displayWidth(c));
+    });
+  }
   return cut
     .map((r) =>
       r
@@ -42,7 +46,7 @@ export function alignedText(rows: readonly (readonly string[])[]): string {
 }
 
 const TAG = /<[a-zA-Z/!][^>]*>|&[#a-zA-Z0-9]+;/;
-const unescape = (s: string) =>
+const unescapeHtml = (s: string) =>
   s.replace(
     /&(lt|gt|amp|quot|#39);/g,
     (_m, e: string) => ({ lt: "<", gt: ">", amp: "&", quot: '"', "#39": "'" })[e] as string,
@@ -59,7 +63,7 @@ export async function mailText(body: string, marker: RegExp, tables: readonly st
     const { convert } = await htmlToText();
     text = convert(marked.replace(/\n(\[\[kairos-table-\d+\]\])\n/g, "<p>$1</p>"), BODY_OPTIONS);
   } else {
-    text = unescape(marked);
+    text = unescapeHtml(marked);
   }
   return text
     .replace(/\[\[kairos-table-(\d+)\]\]/g, (_m, i: string) => tables[Number(i)] ?? "")
