@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
@@ -13,6 +14,18 @@ import { runHttp } from "./modes/http";
 import { COMMAND_DEFAULT_TIMEOUT_SECONDS, type CommandParams } from "./modes/params";
 import { RunOutputBuffer } from "./output";
 import { type RunOutcome, RunStore, type StartedRun } from "./store";
+
+type RunRef = { runId: number; jobId: number };
+/**
+ * What the engine did, as it happens: tests (and anything else in the process) await these
+ * instead of polling the runs table. "run:finished" comes after the follow-ups (retry, chain,
+ * notification) are queued; `started: false` is a run stopped while it waited for its slot.
+ */
+export type RunEngineEvents = {
+  "run:held": [RunRef & { slot: Date }];
+  "run:started": [RunRef & { startedAt: Date }];
+  "run:finished": [RunRef & { status: RunOutcome["status"] | "cancelled"; started: boolean }];
+};
 
 const EXECUTORS: Record<string, Executor<never>> = {
   http: runHttp as Executor<never>,
@@ -43,6 +56,7 @@ const MAX_EARLY_WAIT_MS = 2_000;
  */
 export class RunEngine {
   readonly store: RunStore;
+  readonly events = new EventEmitter<RunEngineEvents>();
   private readonly active = new Map<number, AbortController>();
   private unlisten: (() => Promise<void>) | undefined;
   private poll: NodeJS.Timeout | undefined;
@@ -107,6 +121,7 @@ export class RunEngine {
       return;
     }
     if (early > 0 && (run.trigger === "schedule" || run.trigger === "catch_up")) {
+      this.events.emit("run:held", { runId: run.id, jobId: run.job.id, slot: run.scheduledAt });
       // Timers may fire a millisecond before the wall clock says so: wait until it does.
       while (!ac.signal.aborted && Date.now() < run.scheduledAt.getTime()) {
         await new Promise<void>((resolve) => {
@@ -123,10 +138,17 @@ export class RunEngine {
       }
       if (ac.signal.aborted) {
         this.active.delete(run.id);
+        this.events.emit("run:finished", {
+          runId: run.id,
+          jobId: run.job.id,
+          status: "cancelled",
+          started: false,
+        });
         return;
       }
     }
     const startedAt = new Date();
+    this.events.emit("run:started", { runId: run.id, jobId: run.job.id, startedAt });
     const timeoutMs = timeoutMsFor(run);
     const timer = timeoutMs ? setTimeout(() => ac.abort("timeout"), timeoutMs) : undefined;
     // Most runs end within milliseconds: their record is written once, at the end. A run still
@@ -205,6 +227,12 @@ export class RunEngine {
       this.store.finish(outcome),
     );
     if (recorded) await afterRun(this.db, run, outcome);
+    this.events.emit("run:finished", {
+      runId: run.id,
+      jobId: run.job.id,
+      status: outcome.status,
+      started: true,
+    });
   }
 
   /**
