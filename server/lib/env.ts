@@ -84,6 +84,13 @@ export const ZEnv = z.object({
       (v) => v === undefined || v.split(",").every((p) => p.trim().length > 0 && !p.includes("\0")),
       "must be a comma-separated list of folders (no empty entries)",
     ),
+  /** When Kairos runs as root, jobs' processes run as this user (created if missing). Never root. */
+  KAIROS_RUN_AS: z
+    .string()
+    .trim()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a user name (lower-case letters, digits, _ and -)")
+    .refine((v) => v !== "root", "jobs never run as root")
+    .default("kairos"),
   /** Output kept per run (stdout + stderr + HTTP bodies); the rest is counted, not stored. */
   RUN_OUTPUT_MAX_BYTES: z.coerce
     .number()

@@ -99,7 +99,9 @@ describe("file built-ins stay under KAIROS_FILE_ROOTS", () => {
     expect(attack.error).toMatch(/functions folder is never written/);
     expect(existsSync(path.join(functionsDir, "pwn.mjs"))).toBe(false);
     expect((await call("File", "append", `${functionsDir}/x.js`, "x")).error).toMatch(/functions folder/);
-    expect((await call("Backup", path.join(tmp, "data", "files"), functionsDir)).error).toMatch(/functions folder/);
+    expect((await call("Backup", path.join(tmp, "data", "files"), functionsDir)).error).toMatch(
+      /functions folder/,
+    );
     // Reading it is fine; Cleanup of a folder holding it leaves its files alone.
     await fs.writeFile(path.join(functionsDir, "mine.mjs"), "export const a = 1;");
     const old = new Date(Date.now() - 30 * 86_400_000);
