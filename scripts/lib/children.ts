@@ -6,7 +6,11 @@ import path from "node:path";
  * only the launcher, which then stops children in order) with an IPC channel (so a child
  * notices when the launcher dies and stops too).
  */
-export function spawnTs(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+export function spawnTs(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  opts: { pipeOutput?: boolean } = {},
+): ChildProcess {
   return spawn(
     process.execPath,
     [
@@ -18,7 +22,7 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
     {
       env,
       detached: true,
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      stdio: opts.pipeOutput ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "inherit", "inherit", "ipc"],
     },
   );
 }
