@@ -3,8 +3,8 @@ import { PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
+import { JobForm } from "../../_form/job-form";
 import { formValuesOf } from "../../form-values";
-import { JobForm } from "../../job-form";
 
 export default async function EditJobPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePageUser("jobs.write");
