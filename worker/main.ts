@@ -12,6 +12,10 @@ import { startWorker } from "./index";
 
 process.env.KAIROS_PROCESS ??= "worker";
 
+// A promise nobody awaited must not end every run in flight: say so loudly and keep going
+// (tests fail on this line). A thrown exception leaves state unknown: exit, the launcher restarts.
+process.on("unhandledRejection", (err) => log("worker").error({ err }, "unhandled rejection"));
+
 async function main() {
   try {
     env();
