@@ -25,7 +25,11 @@ async function query(statement: string) {
     jobId: 1,
     signal: new AbortController().signal,
     timeoutMs: null,
-    out: { write: (_s, text) => void (out += text) },
+    out: {
+      write: (_s, text) => {
+        out += text;
+      },
+    },
   };
   const res = await runFunc({ name: "Database", args: ["query", statement] }, ctx);
   return { ...res, out };
