@@ -6,6 +6,7 @@ import { type JobRow, jobs, runs } from "../db/schema";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { cancelActiveRuns } from "../runs/cancel";
 import { createRuns } from "../runs/create";
+import { assertSecretsExist } from "../secrets/secrets";
 import { getSetting, setSetting } from "../settings";
 import { formatCommandText, isTextMode, type ModeParams } from "./command-text";
 import { assertCanWriteJob } from "./host-access";
@@ -76,6 +77,7 @@ export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<
   assertCanWriteJob(actor, v);
   v.params = unmaskParams(v.mode, v.params, null);
   return db.transaction(async (tx) => {
+    await assertSecretsExist(tx, v.params, "params");
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
     let row: JobRow | undefined;
@@ -113,6 +115,7 @@ export async function updateJob(db: Db, actor: Actor, id: number, input: JobInpu
     assertCanWriteJob(actor, before);
     // Secret values a non-admin saw masked come back as the mask: they keep what is stored.
     v.params = unmaskParams(v.mode, v.params, before.mode === v.mode ? before.params : null);
+    await assertSecretsExist(tx, v.params, "params");
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
     const scheduleChanged =

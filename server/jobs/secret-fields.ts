@@ -163,7 +163,18 @@ export function secretValuesOf(mode: JobMode, params: unknown): string[] {
       if (pw) out.push(pw);
     }
   } else if (mode === "command") {
-    out.push(...Object.values((params as CommandParams).env ?? {}));
+    // Short env values (a region, "1") would blank ordinary words out of the output.
+    out.push(...Object.values((params as CommandParams).env ?? {}).filter((v) => v.length >= 8));
   }
   return out;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Replaces every occurrence of the values (4 characters or more) by SECRET_MASK. */
+export function redactor(values: string[]): (text: string) => string {
+  const list = [...new Set(values.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
+  if (!list.length) return (text) => text;
+  const re = new RegExp(list.map(escapeRe).join("|"), "g");
+  return (text) => text.replace(re, SECRET_MASK);
 }

@@ -1,8 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
+import { redactor, secretValuesOf } from "../jobs/secret-fields";
 import { log } from "../lib/log";
 import { enqueue } from "../queue/enqueue";
+import { resolveSecrets } from "../secrets/secrets";
 import { CANCEL_CHANNEL } from "./cancel";
 import { PREDISPATCH_MS, RUN_TASK, RUN_TASK_ATTEMPTS, runJobKey, serialQueue } from "./create";
 import type { ExecResult, Executor } from "./executor";
@@ -141,12 +143,22 @@ export class RunEngine {
         })
         .catch((err: unknown) => this.l.warn({ err, runId: run.id }, "could not mark a run running"));
     }, MARK_RUNNING_AFTER_MS);
-    const out = new RunOutputBuffer(run.id, this.outputCap, (chunks) => this.store.append(chunks));
+    const buffer = new RunOutputBuffer(run.id, this.outputCap, (chunks) => this.store.append(chunks));
+    // Secret values never reach the stored output (a viewer reads it): named secrets used by
+    // this run and the definition's own secret fields are replaced as they are written.
+    let redact = (text: string) => text;
+    const out = {
+      write: (stream: Parameters<RunOutputBuffer["write"]>[0], text: string) =>
+        buffer.write(stream, redact(text)),
+      close: () => buffer.close(),
+    };
     let result: ExecResult;
     try {
       const executor = EXECUTORS[run.job.mode];
+      const resolved = await resolveSecrets(this.db, run.job.params);
+      redact = redactor([...resolved.values, ...secretValuesOf(run.job.mode, resolved.params)]);
       result = executor
-        ? await executor(run.job.params as never, {
+        ? await executor(resolved.params as never, {
             runId: run.id,
             jobId: run.job.id,
             signal: ac.signal,
@@ -196,7 +208,7 @@ export class RunEngine {
               ? null
               : result.ok
                 ? null
-                : (result.error ?? "failed"),
+                : redact(result.error ?? "failed"),
       result: jsonSafe(result.result),
       outputBytes: written.bytes,
       outputTruncated: written.truncated,
