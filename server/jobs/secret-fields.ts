@@ -173,8 +173,44 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Replaces every occurrence of the values (4 characters or more) by SECRET_MASK. */
 export function redactor(values: string[]): (text: string) => string {
-  const list = [...new Set(values.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
+  const list = secretList(values);
   if (!list.length) return (text) => text;
   const re = new RegExp(list.map(escapeRe).join("|"), "g");
   return (text) => text.replace(re, SECRET_MASK);
+}
+
+const secretList = (values: string[]) =>
+  [...new Set(values.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
+
+/**
+ * A redactor for output that arrives in chunks: a secret cut in two by a chunk boundary is
+ * still caught, because the end of a chunk that could be the start of a secret is held back
+ * (per stream) until the next chunk or `flush`.
+ */
+export function streamRedactor<S extends string>(values: string[]) {
+  const list = secretList(values);
+  const whole = redactor(list);
+  const held = new Map<S, string>();
+  const heldBack = (text: string) => {
+    for (let n = Math.min(text.length, (list[0]?.length ?? 1) - 1); n > 0; n--) {
+      const tail = text.slice(-n);
+      if (list.some((v) => v.startsWith(tail))) return n;
+    }
+    return 0;
+  };
+  return {
+    write(stream: S, text: string): string {
+      if (!list.length) return text;
+      const redacted = whole((held.get(stream) ?? "") + text);
+      const n = heldBack(redacted);
+      held.set(stream, n ? redacted.slice(-n) : "");
+      return n ? redacted.slice(0, -n) : redacted;
+    },
+    /** What is still held back, per stream, redacted. */
+    flush(): [S, string][] {
+      const out = [...held].filter(([, t]) => t).map(([s, t]): [S, string] => [s, whole(t)]);
+      held.clear();
+      return out;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
-import { redactor, secretValuesOf } from "../jobs/secret-fields";
+import { redactor, secretValuesOf, streamRedactor } from "../jobs/secret-fields";
 import { log } from "../lib/log";
 import { enqueue } from "../queue/enqueue";
 import { resolveSecrets } from "../secrets/secrets";
@@ -146,17 +146,26 @@ export class RunEngine {
     const buffer = new RunOutputBuffer(run.id, this.outputCap, (chunks) => this.store.append(chunks));
     // Secret values never reach the stored output (a viewer reads it): named secrets used by
     // this run and the definition's own secret fields are replaced as they are written.
+    type Stream = Parameters<RunOutputBuffer["write"]>[0];
     let redact = (text: string) => text;
+    let streams = streamRedactor<Stream>([]);
     const out = {
-      write: (stream: Parameters<RunOutputBuffer["write"]>[0], text: string) =>
-        buffer.write(stream, redact(text)),
-      close: () => buffer.close(),
+      write: (stream: Stream, text: string) => {
+        const safe = streams.write(stream, text);
+        if (safe) buffer.write(stream, safe);
+      },
+      close: () => {
+        for (const [stream, text] of streams.flush()) buffer.write(stream, text);
+        return buffer.close();
+      },
     };
     let result: ExecResult;
     try {
       const executor = EXECUTORS[run.job.mode];
       const resolved = await resolveSecrets(this.db, run.job.params);
-      redact = redactor([...resolved.values, ...secretValuesOf(run.job.mode, resolved.params)]);
+      const values = [...resolved.values, ...secretValuesOf(run.job.mode, resolved.params)];
+      redact = redactor(values);
+      streams = streamRedactor<Stream>(values);
       result = executor
         ? await executor(resolved.params as never, {
             runId: run.id,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { auditLog, runLogs, runs } from "../../server/db/schema";
 import { runJobNow } from "../../server/jobs/jobs";
+import { streamRedactor } from "../../server/jobs/secret-fields";
 import { type KairosWorker, startWorker } from "../../worker/index";
 import { ADMIN, type HitServer, makeJob, startHitServer, waitForFinishedRuns } from "../helpers/jobs";
 import { callerFor, makeUser } from "../helpers/users";
@@ -89,6 +90,18 @@ describe("named secrets", () => {
       .from(runs)
       .where(eq(runs.id, run?.id ?? 0));
     expect(row?.error ?? "").not.toContain(VALUE);
+  });
+
+  it("catches a secret cut in two by a chunk boundary", () => {
+    const r = streamRedactor<"stdout" | "stderr">([VALUE]);
+    const parts = [
+      r.write("stdout", `key=${VALUE.slice(0, 7)}`),
+      r.write("stdout", `${VALUE.slice(7)} done\n`),
+    ];
+    parts.push(...r.flush().map(([, t]) => t));
+    expect(parts.join("")).toBe("key=******** done\n");
+    expect(r.write("stderr", "tok")).toBe("");
+    expect(r.flush()).toEqual([["stderr", "tok"]]);
   });
 
   it("refuses a reference to a secret nobody defined, and a delete while a job uses it", async () => {
