@@ -2,8 +2,10 @@ import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
+import { redactor, secretValuesOf, streamRedactor } from "../jobs/secret-fields";
 import { log } from "../lib/log";
 import { enqueue } from "../queue/enqueue";
+import { resolveSecrets } from "../secrets/secrets";
 import { CANCEL_CHANNEL } from "./cancel";
 import { PREDISPATCH_MS, RUN_TASK, RUN_TASK_ATTEMPTS, runJobKey, serialQueue } from "./create";
 import type { ExecResult, Executor } from "./executor";
@@ -163,12 +165,31 @@ export class RunEngine {
         })
         .catch((err: unknown) => this.l.warn({ err, runId: run.id }, "could not mark a run running"));
     }, MARK_RUNNING_AFTER_MS);
-    const out = new RunOutputBuffer(run.id, this.outputCap, (chunks) => this.store.append(chunks));
+    const buffer = new RunOutputBuffer(run.id, this.outputCap, (chunks) => this.store.append(chunks));
+    // Secret values never reach the stored output (a viewer reads it): named secrets used by
+    // this run and the definition's own secret fields are replaced as they are written.
+    type Stream = Parameters<RunOutputBuffer["write"]>[0];
+    let redact = (text: string) => text;
+    let streams = streamRedactor<Stream>([]);
+    const out = {
+      write: (stream: Stream, text: string) => {
+        const safe = streams.write(stream, text);
+        if (safe) buffer.write(stream, safe);
+      },
+      close: () => {
+        for (const [stream, text] of streams.flush()) buffer.write(stream, text);
+        return buffer.close();
+      },
+    };
     let result: ExecResult;
     try {
       const executor = EXECUTORS[run.job.mode];
+      const resolved = await resolveSecrets(this.db, run.job.params);
+      const values = [...resolved.values, ...secretValuesOf(run.job.mode, resolved.params)];
+      redact = redactor(values);
+      streams = streamRedactor<Stream>(values);
       result = executor
-        ? await executor(run.job.params as never, {
+        ? await executor(resolved.params as never, {
             runId: run.id,
             jobId: run.job.id,
             signal: ac.signal,
@@ -218,7 +239,7 @@ export class RunEngine {
               ? null
               : result.ok
                 ? null
-                : (result.error ?? "failed"),
+                : redact(result.error ?? "failed"),
       result: jsonSafe(result.result),
       outputBytes: written.bytes,
       outputTruncated: written.truncated,

@@ -8,7 +8,8 @@
 import { z } from "zod";
 import type { JobView } from "../../jobs/jobs";
 import type { JobInput } from "../../jobs/schema";
-import { JOB_MODES, JOB_POLICIES } from "../../lib/enums";
+import { jobForRole } from "../../jobs/secret-fields";
+import { JOB_MODES, JOB_POLICIES, type Role } from "../../lib/enums";
 
 const required = (what: string) => (iss: { input: unknown }) =>
   iss.input === undefined || iss.input === null ? "required" : `must be ${what}`;
@@ -275,7 +276,9 @@ export const ZCompatJob = z
   .meta({ id: "TimerJobsJob" });
 export type CompatJob = z.output<typeof ZCompatJob>;
 
-export function compatJob(job: JobView): CompatJob {
+/** A job in TimerJobs' shape, as `role` may see it (secret values masked unless admin). */
+export function compatJob(view: JobView, role: Role | null | undefined): CompatJob {
+  const job = jobForRole(view, role);
   return {
     id: job.id,
     name: job.name,
