@@ -1,11 +1,17 @@
-import NextAuth, { type DefaultSession } from "next-auth";
+import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "../db/client";
 import type { Role } from "../db/schema";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
+import { requestAddress } from "../net/client-address";
+import { signInWithPassword } from "./login-limit";
 import { ZLoginInput } from "./schema";
-import { authenticate } from "./users";
+
+/** Too many failed attempts: the login page says so (without saying whether the account exists). */
+export class LoginLocked extends CredentialsSignin {
+  code = "locked";
+}
 
 declare module "next-auth" {
   interface User {
@@ -48,15 +54,16 @@ export const {
   providers: [
     Credentials({
       credentials: { login: {}, password: {} },
-      authorize: async (raw) => {
+      authorize: async (raw, request) => {
         const parsed = ZLoginInput.safeParse(raw);
         if (!parsed.success) return null;
-        const user = await authenticate(getDb(), parsed.data.login, parsed.data.password);
-        if (!user) {
-          log("auth").info({ login: parsed.data.login }, "sign-in refused");
+        const ip = requestAddress(request.headers);
+        const r = await signInWithPassword(getDb(), parsed.data, ip, log("auth"));
+        if (!r.ok) {
+          if (r.reason === "locked") throw new LoginLocked();
           return null;
         }
-        log("auth").info({ userId: user.id }, "signed in");
+        const user = r.user;
         return {
           id: String(user.id),
           name: user.name || user.username,
