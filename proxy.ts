@@ -42,5 +42,8 @@ export async function proxy(req: NextRequest, ev: NextFetchEvent) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
+  // Static files anyone may fetch (public/): no IP gate, no session.
+  matcher: [
+    "/((?!_next/static|_next/image|favicon.ico|icon.svg|apple-touch-icon.png|manifest.webmanifest|icons/|robots.txt).*)",
+  ],
 };

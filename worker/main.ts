@@ -5,6 +5,7 @@
 
 import { exitWithParent } from "../scripts/lib/children";
 import { closeDb, databaseUrl } from "../server/db/client";
+import { jobUser } from "../server/lib/child-env";
 import { EnvError, env } from "../server/lib/env";
 import { log } from "../server/lib/log";
 import { startWorker } from "./index";
@@ -42,6 +43,8 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   exitWithParent((reason) => void shutdown(reason));
   await starting;
+  // As root, the user jobs run as is made now (first start) rather than at the first command.
+  jobUser().catch((err) => log("worker").error({ err }, "jobs cannot run as KAIROS_RUN_AS"));
 }
 
 main().catch((err) => {
