@@ -21,7 +21,10 @@ export function fieldErrorsFromIssues(issues: readonly Issue[]): FieldErrors {
  * 500-worthy error): a NUL character in text, or a number past the exactly representable
  * integers (a 20-digit id). Returns the field path and the message, or null.
  */
-export function unstorableValue(value: unknown, path: string[] = []): { field: string; message: string } | null {
+export function unstorableValue(
+  value: unknown,
+  path: string[] = [],
+): { field: string; message: string } | null {
   const field = () => path.join(".") || "_form";
   if (typeof value === "string") {
     return value.includes("\u0000") ? { field: field(), message: "must not contain NUL characters" } : null;

@@ -88,7 +88,7 @@ describe("the TimerJobs API", () => {
       expect(r.code, path).toBe(400);
       expect(r.msg, path).toContain("id");
     }
-    const body = await compat("POST", "/jobs/run", { id: 12345678901234567890 });
+    const body = await compat("POST", "/jobs/run", { id: 1.2345678901234567e19 });
     expect(body.code).toBe(400);
   });
 
@@ -122,7 +122,7 @@ describe("/api/v1", () => {
       mode: "http",
       cron: "* * * * *",
       command: "http://a.test",
-      maxRunCount: 12345678901234567890,
+      maxRunCount: 1.2345678901234567e19,
     });
     expect(big.status).toBe(400);
     expect(big.text).toContain("maxRunCount");
@@ -133,10 +133,10 @@ describe("/api/v1", () => {
 describe("tRPC", () => {
   it("NUL bytes and 20-digit ids → BAD_REQUEST with a field message, no SQL", async () => {
     const admin = await makeUser("admin");
-    const got = await httpCall(admin, "jobs.get", { id: 12345678901234567890 }, "GET");
+    const got = await httpCall(admin, "jobs.get", { id: 1.2345678901234567e19 }, "GET");
     expect(got.status).toBe(400);
     expect(got.error?.message).toContain("id");
-    const runs = await httpCall(admin, "runs.list", { jobId: 12345678901234567890 }, "GET");
+    const runs = await httpCall(admin, "runs.list", { jobId: 1.2345678901234567e19 }, "GET");
     expect(runs.status).toBe(400);
     const created = await httpCall(admin, "jobs.create", {
       name: "n\u0000",
