@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { handleCompat } from "../../server/api/compat/handle";
+import { API_MAX_BODY_BYTES } from "../../server/api/core";
 import { handleV1 } from "../../server/api/v1/handle";
 import { resetEnvCache } from "../../server/lib/env";
 import { tokenFor } from "../api/helpers";
@@ -104,6 +105,40 @@ describe("the TimerJobs API", () => {
       expect(r.msg, field).not.toContain("must be text");
     }
     expect((await compat("POST", "/jobs/add", newJob({ desc: 5 }))).msg).toContain("desc: must be text");
+  });
+});
+
+describe("bodies over the limit", () => {
+  it("get 413 naming the limit (TimerJobs API and /api/v1), not 'invalid JSON'", async () => {
+    const huge = JSON.stringify(newJob({ desc: "x".repeat(API_MAX_BODY_BYTES) }));
+    const r = await handleCompat(
+      new Request("http://localhost/jobs/add", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: huge,
+      }),
+      "/jobs/add",
+    );
+    expect(r.status).toBe(413);
+    expect(((await r.json()) as { msg: string }).msg).toContain(`${API_MAX_BODY_BYTES} bytes`);
+    // Without a Content-Length (chunked), the limit holds while reading.
+    const stream = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 20; i++) c.enqueue(new TextEncoder().encode("x".repeat(API_MAX_BODY_BYTES / 10)));
+        c.close();
+      },
+    });
+    const v = await handleV1(
+      new Request("http://localhost/api/v1/jobs", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: stream,
+        duplex: "half",
+      } as RequestInit),
+      "/jobs",
+    );
+    expect(v.status).toBe(413);
+    expect(await v.text()).toContain("limit");
   });
 });
 
