@@ -7,6 +7,7 @@ import { log } from "../lib/log";
 import { requestAddress } from "../net/client-address";
 import { signInWithPassword } from "./login-limit";
 import { ZLoginInput } from "./schema";
+import { newSessionId, revokeSession } from "./sessions";
 
 /** Too many failed attempts: the login page says so (without saying whether the account exists). */
 export class LoginLocked extends CredentialsSignin {
@@ -20,8 +21,10 @@ declare module "next-auth" {
   }
   interface Session {
     user: { id: string; role: Role; username: string } & DefaultSession["user"];
-    /** When the session token was first issued (seconds), to void it after a password change. */
-    issuedAt?: number;
+    /** When the session was signed in or last re-issued on purpose (ms), to void it after a password change. */
+    issuedAtMs?: number;
+    /** Stable across cookie re-issues; signing out revokes it. */
+    sessionId?: string;
   }
 }
 
@@ -74,14 +77,26 @@ export const {
       },
     }),
   ],
+  events: {
+    signOut: async (message) => {
+      const token = "token" in message ? message.token : null;
+      if (typeof token?.sid === "string") {
+        const exp = typeof token.exp === "number" ? token.exp * 1000 : Date.now() + 90 * 86400_000;
+        await revokeSession(getDb(), token.sid, new Date(exp));
+        log("auth").info({ userId: token.sub }, "signed out (session revoked)");
+      }
+    },
+  },
   callbacks: {
     authorized: ({ auth: session, request }) => isPublicPath(request.nextUrl.pathname) || !!session?.user,
     jwt: ({ token, user, trigger }) => {
       // After a password change the current session is re-issued; older ones stay void.
-      if (trigger === "update") token.signedInAt = Math.floor(Date.now() / 1000);
+      if (trigger === "update") token.signedInAtMs = Date.now();
       if (user) {
-        // iat is refreshed on every session update; keep the first sign-in time separately.
-        token.signedInAt = Math.floor(Date.now() / 1000);
+        // iat is refreshed on every session update; keep the sign-in time separately, in ms
+        // (a password change 0.3 s after a sign-in must still void it).
+        token.signedInAtMs = Date.now();
+        token.sid = newSessionId();
         token.sub = user.id;
         token.role = user.role;
         token.username = user.username;
@@ -92,7 +107,8 @@ export const {
       session.user.id = token.sub ?? "";
       session.user.role = token.role as Role;
       session.user.username = String(token.username ?? "");
-      session.issuedAt = typeof token.signedInAt === "number" ? token.signedInAt : undefined;
+      session.issuedAtMs = typeof token.signedInAtMs === "number" ? token.signedInAtMs : undefined;
+      session.sessionId = typeof token.sid === "string" ? token.sid : undefined;
       return session;
     },
   },
