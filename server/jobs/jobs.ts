@@ -29,8 +29,12 @@ function assertCanWriteMode(actor: Actor, mode: JobMode) {
   }
 }
 
-export function nextFireAfter(job: Pick<JobRow, "cron" | "timezone">, after: Date): Date | null {
-  return parseCron(job.cron, job.timezone).next(after);
+/** The job's first fire after `after` (`@every` counts from the job's creation). */
+export function nextFireAfter(
+  job: Pick<JobRow, "cron" | "timezone" | "createdAt">,
+  after: Date,
+): Date | null {
+  return parseCron(job.cron, job.timezone, job.createdAt).next(after);
 }
 
 /** Wakes every scheduler (they LISTEN) so a new or changed schedule is seen at once. */
@@ -91,7 +95,9 @@ export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<
         .values({
           ...v,
           ownerId: actor.id,
-          nextFireAt: v.state === "waiting" ? nextFireAfter(v, now) : null,
+          // The instant `@every` counts from is the one stored.
+          createdAt: now,
+          nextFireAt: v.state === "waiting" ? nextFireAfter({ ...v, createdAt: now }, now) : null,
         })
         .returning();
     } catch (e) {
@@ -128,7 +134,11 @@ export async function updateJob(db: Db, actor: Actor, id: number, input: JobInpu
         .set({
           ...v,
           ...(scheduleChanged
-            ? { nextFireAt: v.state === "waiting" ? nextFireAfter(v, now) : null, lastFireAt: null }
+            ? {
+                nextFireAt:
+                  v.state === "waiting" ? nextFireAfter({ ...v, createdAt: before.createdAt }, now) : null,
+                lastFireAt: null,
+              }
             : {}),
         })
         .where(eq(jobs.id, id))
@@ -292,13 +302,16 @@ export async function recomputeNextFires(db: Db, actor: Actor) {
       cron: string;
       timezone: string;
       next_fire_at: string | null;
-    }>(sql`select id, cron, timezone, next_fire_at from jobs where state = 'waiting' order by id for update`);
+      created_at: string;
+    }>(
+      sql`select id, cron, timezone, next_fire_at, created_at from jobs where state = 'waiting' order by id for update`,
+    );
     const now = new Date();
     const changed: { id: number; before: string | null; after: string | null }[] = [];
     for (const r of rows) {
       let next: Date | null = null;
       try {
-        next = nextFireAfter({ cron: r.cron, timezone: r.timezone }, now);
+        next = nextFireAfter({ cron: r.cron, timezone: r.timezone, createdAt: new Date(r.created_at) }, now);
       } catch {
         next = null;
       }

@@ -116,4 +116,6 @@ export const ZCronPreviewInput = z.object({
   cron: z.string().max(200),
   timezone: z.string().max(100).optional(),
   count: z.number().int().min(1).max(20).default(5),
+  /** The job being edited: its `@every` schedule counts from its creation, not from now. */
+  jobId: z.number().int().positive().optional(),
 });

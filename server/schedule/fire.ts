@@ -14,6 +14,7 @@ type DueJob = {
   misfire_policy: MisfirePolicy;
   catch_up_limit: number;
   next_ms: number;
+  created_ms: number;
 };
 
 export type FireResult = {
@@ -47,7 +48,8 @@ export async function fireDueJobs(
   const result = await db.transaction(async (tx) => {
     const due = await tx.execute<DueJob>(sql`
       select id, cron, timezone, policy, max_run_count, run_count, misfire_policy, catch_up_limit,
-             (extract(epoch from next_fire_at) * 1000)::float8 as next_ms
+             (extract(epoch from next_fire_at) * 1000)::float8 as next_ms,
+             (extract(epoch from created_at) * 1000)::float8 as created_ms
       from jobs
       where state = 'waiting'
         and next_fire_at <= case when policy in ('skip', 'replace') then ${now.toISOString()}::timestamptz
@@ -61,8 +63,9 @@ export async function fireDueJobs(
     const ahead = new Map<number, number>();
     for (const job of due) {
       const id = Number(job.id);
-      // parseCron keeps parsed schedules, so this is a lookup, not a parse.
-      const s = parseCron(job.cron, job.timezone);
+      // parseCron keeps parsed schedules, so this is a lookup, not a parse. `@every` counts
+      // from the job's creation.
+      const s = parseCron(job.cron, job.timezone, new Date(Number(job.created_ms)));
       const slot = new Date(Number(job.next_ms));
       const late = now.getTime() - slot.getTime();
       let fires: { at: Date; trigger: "schedule" | "catch_up" }[];

@@ -59,7 +59,7 @@ export function JobForm({
   const cron = useDebounced(v.cron, 250);
   const zone = useDebounced(v.timezone, 250);
   const preview = useQuery({
-    ...trpc.jobs.previewCron.queryOptions({ cron, timezone: zone, count: 5 }),
+    ...trpc.jobs.previewCron.queryOptions({ cron, timezone: zone, count: 5, ...(id ? { jobId: id } : {}) }),
     enabled: cron.trim().length > 0,
   });
 

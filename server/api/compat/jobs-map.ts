@@ -42,7 +42,11 @@ const compatFields = {
     .trim()
     .min(1, "required")
     .max(200)
-    .meta({ description: "5 fields (min hour dom mon dow) or 6 (seconds first)", example: "0 */5 * * * *" }),
+    .meta({
+      description:
+        "5 fields (min hour dom mon dow), 6 (seconds first), @daily-style descriptors or @every <duration>",
+      example: "0 */5 * * * *",
+    }),
   mode: ZMode,
   command: z
     .string({ error: required("text") })
