@@ -9,6 +9,7 @@ import type { Permission } from "../../auth/permissions";
 import type { Db } from "../../db/client";
 import { readFunctionCatalog, requestFunctionReload } from "../../functions/catalog";
 import { addIpRule, listIpRules, removeIpRuleById, ZIpRuleInput } from "../../ipcontrol/rules";
+import { applyJobPatch, type JobPatch, jobInputOf } from "../../jobs/input";
 import {
   cloneJob,
   createJob,
@@ -22,7 +23,7 @@ import {
   stopJob,
   updateJob,
 } from "../../jobs/jobs";
-import { ZJobInput, ZListJobsInput } from "../../jobs/schema";
+import { ZJobInput, ZJobPatch, ZListJobsInput } from "../../jobs/schema";
 import { ROLES, TOKEN_KINDS } from "../../lib/enums";
 import { cancelActiveRuns } from "../../runs/cancel";
 import { readRunLog } from "../../runs/log";
@@ -41,7 +42,7 @@ export type V1Context = {
 };
 
 export type V1Route = {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   tag: "jobs" | "runs" | "scheduler" | "functions" | "tokens" | "ip" | "me";
   summary: string;
@@ -141,6 +142,24 @@ export const V1_ROUTES: V1Route[] = [
     response: ZJobOut,
     handler: async ({ db, actor, path, body }) =>
       job(await updateJob(db, actor, path.id ?? 0, body as z.input<typeof ZJobInput>)),
+  },
+  {
+    method: "PATCH",
+    path: "/jobs/{id}",
+    tag: "jobs",
+    summary: "Change some fields of a job (the others keep their stored values)",
+    summaryZh: "修改任务的部分字段",
+    permission: "jobs.write",
+    body: ZJobPatch,
+    response: ZJobOut,
+    handler: async ({ db, actor, path, body }) => {
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        throw new ApiError(400, "the body must be a JSON object of the fields to change");
+      }
+      const before = await getJob(db, path.id ?? 0);
+      const merged = applyJobPatch(jobInputOf(before), before.commandText, body as JobPatch);
+      return job(await updateJob(db, actor, before.id, merged));
+    },
   },
   {
     method: "DELETE",
