@@ -2,6 +2,7 @@ import { and, count, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle
 import { type Actor, audit } from "../audit";
 import { parseCron } from "../cron/cron";
 import type { Db, DbOrTx } from "../db/client";
+import { retryingTransaction } from "../db/retry";
 import { type JobRow, jobs, runs } from "../db/schema";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { cancelActiveRuns } from "../runs/cancel";
@@ -77,7 +78,7 @@ export async function getJob(db: DbOrTx, id: number): Promise<JobView> {
 export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<JobView> {
   const v = ZJobInput.parse(input);
   assertCanWriteJob(actor, v);
-  return db.transaction(async (tx) => {
+  return retryingTransaction(db, "create a job", async (tx) => {
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
     let row: JobRow | undefined;
@@ -111,8 +112,8 @@ export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<
 export async function updateJob(db: Db, actor: Actor, id: number, input: JobInput): Promise<JobView> {
   const v = ZJobInput.parse(input);
   assertCanWriteJob(actor, v);
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("update");
+  return retryingTransaction(db, "update a job", async (tx) => {
+    const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("no key update");
     if (!before) throw notFound("job", id);
     assertCanWriteJob(actor, before);
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
@@ -151,11 +152,13 @@ export async function updateJob(db: Db, actor: Actor, id: number, input: JobInpu
 }
 
 export async function deleteJob(db: Db, actor: Actor, id: number): Promise<void> {
-  await db.transaction(async (tx) => {
+  await retryingTransaction(db, "delete a job", async (tx) => {
     const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("update");
     if (!before) throw notFound("job", id);
     assertCanWriteJob(actor, before);
     await cancelActiveRuns(tx, { jobIds: [id], reason: "job deleted" });
+    // The cascade deletes every run of the job: lock them in id order first (locks.ts).
+    await tx.execute(sql`select id from runs where job_id = ${id} order by id for update`);
     await tx.delete(jobs).where(eq(jobs.id, id));
     await audit(tx, actor, "job.delete", "job", id, { before });
   });
@@ -163,7 +166,7 @@ export async function deleteJob(db: Db, actor: Actor, id: number): Promise<void>
 
 /** TimerJobs /jobs/stop: stop scheduling this job and cancel its active runs. */
 export async function stopJob(db: Db, actor: Actor, id: number): Promise<JobView> {
-  return db.transaction(async (tx) => {
+  return retryingTransaction(db, "stop a job", async (tx) => {
     const [row] = await tx
       .update(jobs)
       .set({ state: "stopped", nextFireAt: null })
@@ -178,8 +181,8 @@ export async function stopJob(db: Db, actor: Actor, id: number): Promise<JobView
 
 /** TimerJobs /jobs/restart: schedule the job again (waiting), counting from now. */
 export async function restartJob(db: Db, actor: Actor, id: number): Promise<JobView> {
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("update");
+  return retryingTransaction(db, "restart a job", async (tx) => {
+    const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("no key update");
     if (!before) throw notFound("job", id);
     const runCount = before.maxRunCount > 0 && before.runCount >= before.maxRunCount ? 0 : before.runCount;
     const [row] = await tx
@@ -196,7 +199,7 @@ export async function restartJob(db: Db, actor: Actor, id: number): Promise<JobV
 
 /** Run once now, whatever the schedule (TimerJobs /jobs/run). Serial jobs still queue. */
 export async function runJobNow(db: Db, actor: Actor, id: number, trigger: "manual" | "api" = "manual") {
-  return db.transaction(async (tx) => {
+  return retryingTransaction(db, "run a job now", async (tx) => {
     const [job] = await tx.select().from(jobs).where(eq(jobs.id, id));
     if (!job) throw notFound("job", id);
     const [run] = await createRuns(tx, [
@@ -288,7 +291,7 @@ export async function recentDurations(db: DbOrTx, jobIds: number[], perJob = 20)
  * caught up.
  */
 export async function recomputeNextFires(db: Db, actor: Actor) {
-  return db.transaction(async (tx) => {
+  return retryingTransaction(db, "recompute next fires", async (tx) => {
     const rows = await tx.execute<{
       id: string;
       cron: string;
@@ -326,7 +329,7 @@ export async function recomputeNextFires(db: Db, actor: Actor) {
 
 /** TimerJobs /jobs/stopAll and /jobs/runAll: a global pause that keeps each job's own state. */
 export async function setSchedulerPaused(db: Db, actor: Actor, paused: boolean) {
-  await db.transaction(async (tx) => {
+  await retryingTransaction(db, "pause the scheduler", async (tx) => {
     await setSetting(tx, PAUSED_KEY, paused);
     await wakeSchedulers(tx);
     await audit(tx, actor, paused ? "scheduler.pause" : "scheduler.resume", "scheduler", null);

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { audit } from "../../audit";
 import type { Permission } from "../../auth/permissions";
 import type { Db } from "../../db/client";
+import { retryingTransaction } from "../../db/retry";
 import { readFunctionCatalog, requestFunctionReload } from "../../functions/catalog";
 import { addIpRule, listIpRules, removeIpRuleById, ZIpRuleInput } from "../../ipcontrol/rules";
 import { applyJobPatch, type JobPatch, jobInputOf } from "../../jobs/input";
@@ -330,7 +331,7 @@ export const V1_ROUTES: V1Route[] = [
     handler: async ({ db, actor, path }) => {
       const id = path.id ?? 0;
       await getRun(db, id);
-      return db.transaction(async (tx) => {
+      return retryingTransaction(db, "stop a run", async (tx) => {
         const r = await cancelActiveRuns(tx, { runIds: [id], reason: `stopped by ${actor.name}` });
         await audit(tx, actor, "run.stop", "run", id, { after: r });
         return r;
