@@ -27,7 +27,11 @@ async function call(name: string, ...args: string[]) {
     jobId: 1,
     signal: new AbortController().signal,
     timeoutMs: null,
-    out: { write: (_s, text) => void (out += text) },
+    out: {
+      write: (_s, text) => {
+        out += text;
+      },
+    },
   };
   const res = await runFunc({ name, args }, ctx);
   return { ...res, out };

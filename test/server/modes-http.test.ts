@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import net from "node:net";
+import zlib from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { LogStream } from "../../server/lib/enums";
 import type { ExecContext } from "../../server/runs/executor";
@@ -86,6 +87,10 @@ const target = http.createServer(async (req, res) => {
     // Headers and the start of a body, then nothing.
     res.writeHead(200, { "content-type": "text/plain" });
     res.write("partial");
+  } else if (url.pathname === "/gzip") {
+    res
+      .writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip" })
+      .end(zlib.gzipSync("operation success, compressed\n"));
   } else if (url.pathname === "/binary") {
     res.writeHead(200, { "content-type": "application/octet-stream" }).end(Buffer.from([1, 0, 2, 0]));
   } else if (url.pathname === "/big") {
@@ -302,6 +307,32 @@ describe("http mode", () => {
     expect(big.result).toMatchObject({ ok: true, result: { requests: [{ bytes: 300 * 1024 }] } });
     expect(big.stdout.length).toBe(256 * 1024 + 1);
     expect(big.system).toContain("body truncated: showed the first 256.0 KiB of 300.0 KiB");
+  });
+
+  it("reuses one keep-alive connection across runs, and decodes compressed bodies", async () => {
+    // A server of its own: the shared pool holds no connection to it yet.
+    const sockets: (number | undefined)[] = [];
+    const own = http.createServer((req, res) => {
+      sockets.push(req.socket.remotePort);
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+    });
+    const url = `http://127.0.0.1:${await listen(own)}/`;
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await run({ url })).result.ok).toBe(true);
+        // undici frees the connection in the turn after the body ends (jobs fire a second apart).
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      await close(own);
+    }
+    expect(sockets).toHaveLength(3);
+    expect(new Set(sockets).size).toBe(1);
+
+    const gz = await run({ url: `${base}/gzip`, result: "compressed" });
+    expect(gz.result).toMatchObject({ ok: true, httpStatus: 200 });
+    expect(gz.stdout).toBe("operation success, compressed\n");
+    expect(seen[0]?.headers["user-agent"]).toMatch(/^Kairos\//);
   });
 
   it("reports a refused connection clearly", async () => {

@@ -1,4 +1,3 @@
-import type { ReadableStream } from "node:stream/web";
 import type { RunOutput } from "../executor";
 
 /** How much of one response body goes to the run output; the rest is counted, searched and dropped. */
@@ -18,7 +17,7 @@ export type BodySummary = {
  * split between two chunks is still found.
  */
 export async function readBody(
-  body: ReadableStream<Uint8Array> | null,
+  body: AsyncIterable<Uint8Array> | null,
   needle?: string,
 ): Promise<BodySummary> {
   const head = new Uint8Array(BODY_OUTPUT_CAP);
@@ -26,10 +25,7 @@ export async function readBody(
   let bytes = 0;
   const search = needle ? new StreamSearch(needle) : null;
   if (body) {
-    const reader = body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+    for await (const value of body) {
       bytes += value.byteLength;
       const room = BODY_OUTPUT_CAP - headLength;
       if (room > 0) {

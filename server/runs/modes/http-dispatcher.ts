@@ -14,12 +14,23 @@ export function maskUrl(raw: string): string {
   }
 }
 
+let shared: Agent | undefined;
+
 /**
- * The dispatcher for one run: its own connection pool, so the run can close every socket it
+ * The keep-alive pool runs without a proxy share. Aborting a run aborts its request (and closes
+ * that socket); idle sockets close by themselves after undici's keep-alive timeout (4 s, or the
+ * server's own hint).
+ */
+export function sharedDispatcher(): Dispatcher {
+  shared ??= new Agent();
+  return shared;
+}
+
+/**
+ * The dispatcher for one run through a proxy: its own connection pool, so the run can close every socket it
  * opened (keep-alive connections included) when it ends, whatever the outcome.
  */
-export function createDispatcher(proxy: string | undefined): Dispatcher {
-  if (!proxy) return new Agent();
+export function createDispatcher(proxy: string): Dispatcher {
   const url = new URL(proxy);
   switch (url.protocol) {
     case "http:":
