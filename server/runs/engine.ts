@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
 import { log } from "../lib/log";
+import { Semaphore } from "../lib/semaphore";
 import { enqueue } from "../queue/enqueue";
 import { CANCEL_CHANNEL } from "./cancel";
 import { PREDISPATCH_MS, RUN_TASK, RUN_TASK_ATTEMPTS, runJobKey, serialQueue } from "./create";
@@ -13,6 +14,9 @@ import { runHttp } from "./modes/http";
 import { COMMAND_DEFAULT_TIMEOUT_SECONDS, type CommandParams } from "./modes/params";
 import { RunOutputBuffer } from "./output";
 import { type RunOutcome, RunStore, type StartedRun } from "./store";
+
+/** Modes whose run is a process: bounded by the worker's process places, not its task slots. */
+const PROCESS_MODES = new Set(["command", "script"]);
 
 const EXECUTORS: Record<string, Executor<never>> = {
   http: runHttp as Executor<never>,
@@ -47,14 +51,17 @@ export class RunEngine {
   private unlisten: (() => Promise<void>) | undefined;
   private poll: NodeJS.Timeout | undefined;
   private readonly l = log("runs");
+  private readonly processes: Semaphore;
 
   constructor(
     private readonly db: Db,
     private readonly listener: Sql,
     readonly workerId: string,
     private readonly outputCap: number,
+    processConcurrency = 16,
   ) {
     this.store = new RunStore(db, workerId);
+    this.processes = new Semaphore(processConcurrency);
   }
 
   async start() {
@@ -126,6 +133,15 @@ export class RunEngine {
         return;
       }
     }
+    // Task slots are many (most runs wait on the network); processes get a bounded number of
+    // places. A run waiting for one is still queued: a stop request ends the wait.
+    const release = PROCESS_MODES.has(run.job.mode) ? await this.processes.acquire(ac.signal) : () => {};
+    if (!release) {
+      this.active.delete(run.id);
+      // Shutting down: fail the task so the queue hands the run to a worker that stays.
+      if (ac.signal.reason === "shutdown") throw new Error(`worker ${this.workerId} shut down`);
+      return;
+    }
     const startedAt = new Date();
     const timeoutMs = timeoutMsFor(run);
     const timer = timeoutMs ? setTimeout(() => ac.abort("timeout"), timeoutMs) : undefined;
@@ -157,6 +173,7 @@ export class RunEngine {
     } catch (e) {
       result = { ok: false, error: e instanceof Error ? e.message : String(e) };
     } finally {
+      release();
       clearTimeout(timer);
       clearTimeout(markTimer);
       this.active.delete(run.id);
