@@ -9,13 +9,13 @@ import { requestAddress } from "@/server/net/client-address";
 // `authorized` callback (API routes and public pages pass; they check for themselves).
 const authProxy = auth as unknown as (req: NextRequest, ev: NextFetchEvent) => Promise<Response | undefined>;
 
-function refuse(req: NextRequest, message: string, messageZh: string, isApi: boolean) {
+function refuse(req: NextRequest, message: string, messageZh: string, isApi: boolean, status = 403) {
   if (isApi) {
-    return NextResponse.json({ code: 403, msg: message, data: null }, { status: 403 });
+    return NextResponse.json({ code: status, msg: message, data: null }, { status });
   }
   const zh = (req.headers.get("accept-language") ?? "").toLowerCase().startsWith("zh");
-  const html = `<!doctype html><html lang="${zh ? "zh-CN" : "en"}"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>403</title><body style="font-family:system-ui,sans-serif;margin:3rem auto;max-width:32rem;padding:0 1rem;color:#111827"><h1 style="font-size:1.25rem">403</h1><p>${zh ? messageZh : message}</p><p style="color:#6b7280">${zh ? message : messageZh}</p></body></html>`;
-  return new NextResponse(html, { status: 403, headers: { "content-type": "text/html; charset=utf-8" } });
+  const html = `<!doctype html><html lang="${zh ? "zh-CN" : "en"}"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${status}</title><body style="font-family:system-ui,sans-serif;margin:3rem auto;max-width:32rem;padding:0 1rem;color:#111827"><h1 style="font-size:1.25rem">${status}</h1><p>${zh ? messageZh : message}</p><p style="color:#6b7280">${zh ? message : messageZh}</p></body></html>`;
+  return new NextResponse(html, { status, headers: { "content-type": "text/html; charset=utf-8" } });
 }
 
 /**
@@ -30,7 +30,8 @@ export async function proxy(req: NextRequest, ev: NextFetchEvent) {
   const target = compatTarget(pathname, prefix);
   const gate = await ipGate(requestAddress(req.headers), { isHealth: isHealthPath(pathname, prefix) });
   if (!gate.allowed) {
-    return refuse(req, gate.message, gate.messageZh, !!target || pathname.startsWith("/api/"));
+    const isApi = !!target || pathname.startsWith("/api/");
+    return refuse(req, gate.message, gate.messageZh, isApi, "unavailable" in gate ? 503 : 403);
   }
   if (target) {
     const url = req.nextUrl.clone();
@@ -41,5 +42,8 @@ export async function proxy(req: NextRequest, ev: NextFetchEvent) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
+  // Static files anyone may fetch (public/): no IP gate, no session.
+  matcher: [
+    "/((?!_next/static|_next/image|favicon.ico|icon.svg|apple-touch-icon.png|manifest.webmanifest|icons/|robots.txt).*)",
+  ],
 };

@@ -8,6 +8,17 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Kairos", template: "%s · Kairos" },
   description: "Jobs, reports and site monitoring",
+  // Files in public/ (drawn by scripts/icons.ts); proxy.ts lets them through without a session,
+  // since browsers fetch the manifest and icons without cookies.
+  manifest: "/manifest.webmanifest",
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "48x48" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: { url: "/apple-touch-icon.png", sizes: "180x180" },
+  },
+  appleWebApp: { capable: true, title: "Kairos", statusBarStyle: "default" },
 };
 
 export const viewport: Viewport = {

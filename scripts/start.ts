@@ -1,15 +1,15 @@
 /**
  * `npm start`: everything on one machine. Uses DATABASE_URL, or starts the embedded Postgres
  * in the data folder; migrates; builds the web app when sources changed; then runs one web
- * process and one worker, and stops them (and Postgres) cleanly on Ctrl-C / SIGTERM.
+ * process and one worker (restarting either if it crashes), and stops them (and Postgres)
+ * cleanly on Ctrl-C / SIGTERM.
  */
-import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { EnvError, env } from "../server/lib/env";
 import { log } from "../server/lib/log";
 import { needsBuild, runBuild } from "./lib/build";
-import { spawnTs, stopChild } from "./lib/children";
+import { spawnTs, supervise } from "./lib/children";
 import { prepareDatabase } from "./lib/database";
 
 process.env.KAIROS_PROCESS ??= "kairos";
@@ -66,29 +66,23 @@ const childEnv = {
   AUTH_TRUST_HOST: "true",
   NODE_ENV: "production" as const,
 };
-const children: [string, ChildProcess][] = [
-  ["web", spawnTs("scripts/web.ts", { ...childEnv, KAIROS_PROCESS: "web" })],
-  ["worker", spawnTs("worker/main.ts", { ...childEnv, KAIROS_PROCESS: "worker" })],
+let stopping = false;
+// A crashed web or worker is restarted (with back-off); the others keep running meanwhile.
+const supervisor = { log: l, onGiveUp: (reason: string) => void shutdown(reason, 1) };
+const children = [
+  supervise("web", () => spawnTs("scripts/web.ts", { ...childEnv, KAIROS_PROCESS: "web" }), supervisor),
+  supervise("worker", () => spawnTs("worker/main.ts", { ...childEnv, KAIROS_PROCESS: "worker" }), supervisor),
 ];
 
-let stopping = false;
 async function shutdown(reason: string, code: number) {
   if (stopping) return;
   stopping = true;
   l.info({ reason }, "stopping Kairos");
   // Web first (no new work arrives), then the worker (finishes what it holds), then Postgres.
-  for (const [name, child] of children) await stopChild(child, name);
+  for (const child of children) await child.stop();
   await embedded?.stop();
   rmSync(pidFile, { force: true });
   process.exit(code);
-}
-for (const [name, child] of children) {
-  child.once("exit", (c, signal) => {
-    if (!stopping) {
-      l.error({ process: name, code: c, signal }, `${name} exited unexpectedly`);
-      void shutdown(`${name} exited`, 1);
-    }
-  });
 }
 process.on("SIGINT", () => void shutdown("SIGINT", 0));
 process.on("SIGTERM", () => void shutdown("SIGTERM", 0));

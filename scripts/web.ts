@@ -17,6 +17,9 @@ import { exitWithParent } from "./lib/children";
 
 process.env.KAIROS_PROCESS ??= "web";
 
+// One failed promise must not take every open request down (the launcher restarts real crashes).
+process.on("unhandledRejection", (err) => log("web").error({ err }, "unhandled rejection"));
+
 async function main() {
   let e: ReturnType<typeof env>;
   try {

@@ -100,6 +100,7 @@ export async function startWorker(opts: {
   });
 
   let beating = false;
+  let lastBeatOkAt = 0;
   const heartbeat = async () => {
     if (beating) return;
     beating = true;
@@ -109,6 +110,7 @@ export async function startWorker(opts: {
         activeRuns: engine.activeCount,
         scheduler: scheduler?.stats ?? null,
       });
+      lastBeatOkAt = Date.now();
     } catch (err) {
       l.warn({ err }, "heartbeat failed (will retry)");
     } finally {
@@ -124,7 +126,12 @@ export async function startWorker(opts: {
   // Jittered so many workers do not sweep in lockstep.
   const sweepEvery = () => 4_000 + Math.random() * 2_000;
   let sweepTimer = setTimeout(async function sweep() {
-    await sweepDeadWorkers(db).catch((err) => l.warn({ err }, "sweep failed"));
+    // Only a worker whose own heartbeat is current judges others: one that has just been cut
+    // off from the database would see every heartbeat (its own included) as old.
+    const currentFor = Math.max(e.WORKER_DEAD_AFTER_SECONDS / 2, e.WORKER_HEARTBEAT_SECONDS * 1.5) * 1000;
+    if (Date.now() - lastBeatOkAt < currentFor) {
+      await sweepDeadWorkers(db, { self: id }).catch((err) => l.warn({ err }, "sweep failed"));
+    }
     sweepTimer = setTimeout(sweep, sweepEvery());
   }, sweepEvery());
 

@@ -5,11 +5,16 @@
 
 import { exitWithParent } from "../scripts/lib/children";
 import { closeDb, databaseUrl } from "../server/db/client";
+import { jobUser } from "../server/lib/child-env";
 import { EnvError, env } from "../server/lib/env";
 import { log } from "../server/lib/log";
 import { startWorker } from "./index";
 
 process.env.KAIROS_PROCESS ??= "worker";
+
+// A promise nobody awaited must not end every run in flight: say so loudly and keep going
+// (tests fail on this line). A thrown exception leaves state unknown: exit, the launcher restarts.
+process.on("unhandledRejection", (err) => log("worker").error({ err }, "unhandled rejection"));
 
 async function main() {
   try {
@@ -38,6 +43,8 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   exitWithParent((reason) => void shutdown(reason));
   await starting;
+  // As root, the user jobs run as is made now (first start) rather than at the first command.
+  jobUser().catch((err) => log("worker").error({ err }, "jobs cannot run as KAIROS_RUN_AS"));
 }
 
 main().catch((err) => {

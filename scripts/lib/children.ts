@@ -6,7 +6,11 @@ import path from "node:path";
  * only the launcher, which then stops children in order) with an IPC channel (so a child
  * notices when the launcher dies and stops too).
  */
-export function spawnTs(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+export function spawnTs(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  opts: { pipeOutput?: boolean } = {},
+): ChildProcess {
   return spawn(
     process.execPath,
     [
@@ -18,7 +22,7 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
     {
       env,
       detached: true,
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      stdio: opts.pipeOutput ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "inherit", "inherit", "ipc"],
     },
   );
 }
@@ -38,4 +42,84 @@ export async function stopChild(child: ChildProcess, name: string, timeoutMs = 2
 /** Children call this: when the launcher's IPC channel closes, the launcher is gone. */
 export function exitWithParent(shutdown: (reason: string) => void) {
   if (process.send) process.on("disconnect", () => shutdown("launcher exited"));
+}
+
+export type SupervisorLog = {
+  info: (obj: object, msg: string) => void;
+  error: (obj: object, msg: string) => void;
+};
+
+export type Supervised = {
+  name: string;
+  /** The process running now (a new one after each restart). */
+  current: () => ChildProcess;
+  restarts: () => number;
+  /** Stops it for good (no restart). */
+  stop: () => Promise<void>;
+};
+
+/** Exit code of a process that found its configuration unusable: restarting cannot help. */
+export const EXIT_CONFIG = 78;
+
+/**
+ * Keeps one child running: when it exits on its own, logs why and starts it again after a
+ * back-off (1 s doubling to 30 s; back to 1 s once a child has stayed up for a minute), so one
+ * crash of the web or the worker does not stop the rest of Kairos. A child that exits with
+ * EXIT_CONFIG is not restarted: `onGiveUp` decides what happens then.
+ */
+export function supervise(
+  name: string,
+  start: () => ChildProcess,
+  opts: {
+    log: SupervisorLog;
+    onGiveUp: (reason: string) => void;
+    baseDelayMs?: number;
+    maxDelayMs?: number;
+    stableAfterMs?: number;
+  },
+): Supervised {
+  const base = opts.baseDelayMs ?? 1_000;
+  const max = opts.maxDelayMs ?? 30_000;
+  const stableAfter = opts.stableAfterMs ?? 60_000;
+  let delay = base;
+  let restarts = 0;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let child: ChildProcess;
+  const launch = () => {
+    const startedAt = Date.now();
+    child = start();
+    child.once("exit", (code, signal) => {
+      if (stopping) return;
+      if (code === EXIT_CONFIG) {
+        opts.log.error({ process: name, code }, `${name} cannot start with this configuration`);
+        opts.onGiveUp(`${name} exited with a configuration error`);
+        return;
+      }
+      if (Date.now() - startedAt >= stableAfter) delay = base;
+      opts.log.error(
+        { process: name, code, signal, restartInMs: delay, restarts },
+        `${name} exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); restarting it in ${delay / 1000} s`,
+      );
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (stopping) return;
+        restarts++;
+        launch();
+        opts.log.info({ process: name, pid: child.pid, restarts }, `${name} restarted`);
+      }, delay);
+      delay = Math.min(delay * 2, max);
+    });
+  };
+  launch();
+  return {
+    name,
+    current: () => child,
+    restarts: () => restarts,
+    stop: async () => {
+      stopping = true;
+      clearTimeout(timer);
+      await stopChild(child, name);
+    },
+  };
 }

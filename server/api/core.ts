@@ -13,6 +13,7 @@ import { env } from "../lib/env";
 import { DomainError, type DomainErrorCode } from "../lib/errors";
 import { type FieldErrors, fieldErrorsFromIssues } from "../lib/validation";
 import { requestAddress } from "../net/client-address";
+import { isCrossSite, RUN_MARKER_HEADER } from "../net/origin";
 import { authenticateToken } from "../tokens/tokens";
 
 export { requestAddress };
@@ -80,13 +81,73 @@ export async function authenticate(db: Db, req: Request): Promise<ApiActor> {
   }
   if (header) throw new ApiError(401, "the Authorization header must be: Bearer <token>");
   const loopbackRole = env().API_LOOPBACK_ROLE;
-  if (loopbackRole && ip && isLoopback(ip)) return { id: null, name: "loopback", role: loopbackRole, ip };
+  if (loopbackRole && ip && isLoopback(ip)) {
+    // The loopback role is for scripts on this machine, not for whatever reaches loopback on
+    // their behalf: a page in a local browser, or an http job that someone pointed at Kairos.
+    if (req.headers.has(RUN_MARKER_HEADER)) {
+      throw new ApiError(401, "requests made by Kairos http jobs need an API token (no loopback role)");
+    }
+    if (isCrossSite(req.headers, req.url)) {
+      throw new ApiError(403, "cross-site requests need an API token (no loopback role)");
+    }
+    return { id: null, name: "loopback", role: loopbackRole, ip };
+  }
   throw new ApiError(401, "an API token is required: send Authorization: Bearer <token>");
 }
 
 export function requirePermission(actor: ApiActor, permission: Permission) {
   if (!can(actor.role, permission)) {
     throw new ApiError(403, `the token's role (${actor.role}) may not do this (needs ${permission})`);
+  }
+}
+
+/** Request bodies the APIs accept: far more than any job definition needs. */
+export const API_MAX_BODY_BYTES = 1024 * 1024;
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+/**
+ * The body as text, refused past API_MAX_BODY_BYTES (413 naming the limit) without reading
+ * more than that.
+ */
+export async function readBodyText(req: Request): Promise<string> {
+  const tooLarge = () =>
+    new ApiError(413, `the body is larger than the limit of ${API_MAX_BODY_BYTES} bytes (1 MiB)`);
+  const declared = Number(req.headers.get("content-length") ?? "");
+  if (declared > API_MAX_BODY_BYTES) throw tooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > API_MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
+
+/**
+ * A JSON body, only under a JSON content type: a `text/plain` body is what a cross-site page
+ * can send without a CORS preflight, so it is refused (415) rather than read as JSON.
+ */
+export function parseJsonBody(type: string, text: string): unknown {
+  if (!JSON_TYPE.test(type.trim())) {
+    throw new ApiError(
+      415,
+      `send the body as JSON with Content-Type: application/json (got ${type.trim() ? type.split(";")[0] : "no Content-Type"})`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ApiError(400, `the body is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -100,21 +161,16 @@ export async function readParams(req: Request): Promise<Record<string, unknown>>
   for (const [k, v] of url.searchParams) out[k] = v;
   if (req.method === "GET" || req.method === "HEAD") return out;
   const type = req.headers.get("content-type") ?? "";
-  const text = await req.text();
+  const text = await readBodyText(req);
   if (!text.trim()) return out;
-  if (type.includes("application/x-www-form-urlencoded")) {
+  if (FORM_TYPE.test(type.trim())) {
     for (const [k, v] of new URLSearchParams(text)) out[k] = v;
     return out;
   }
-  if (type.includes("multipart/form-data")) {
+  if (/^multipart\/form-data/i.test(type.trim())) {
     throw new ApiError(415, "send the body as JSON or application/x-www-form-urlencoded");
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (e) {
-    throw new ApiError(400, `the body is not valid JSON: ${(e as Error).message}`);
-  }
+  const body = parseJsonBody(type, text);
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new ApiError(400, "the body must be a JSON object");
   }

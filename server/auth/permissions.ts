@@ -10,7 +10,8 @@ export const PERMISSIONS = {
   "jobs.read": ["admin", "operator", "viewer"],
   "jobs.write": ["admin", "operator"],
   "jobs.run": ["admin", "operator"],
-  "jobs.command": ["admin"],
+  /** Create, change or delete jobs that execute code or touch the host (server/jobs/host-access.ts). */
+  "jobs.host": ["admin"],
   "mail.read": ["admin", "operator", "viewer"],
   "mail.send": ["admin", "operator"],
   "users.manage": ["admin"],

@@ -14,9 +14,30 @@ import { log } from "../lib/log";
  * exit hooks that end the process on the first Ctrl-C, before the worker has finished with
  * the database. Here Postgres runs in its own process group and is stopped last.
  */
-export type EmbeddedServer = { url: string; port: number; dir: string; stop: () => Promise<void> };
+export type EmbeddedServer = {
+  /** Kairos' own connection: the database's owner, not a superuser. */
+  url: string;
+  /** The cluster's superuser, for tools that create databases (the test harness). */
+  superuserUrl: string;
+  port: number;
+  dir: string;
+  stop: () => Promise<void>;
+};
 
 type Credentials = { user: string; password: string };
+/**
+ * embedded-pg.json: `user` / `password` are the role Kairos connects as — the owner of its
+ * database, not a superuser (issue 7, Critical 2: a superuser connection turns any SQL into a
+ * shell through COPY … TO PROGRAM). `superuser` is kept beside it (mode 0600) for creating the
+ * database and roles. Files written before it existed have only `user`, then a superuser.
+ */
+type CredFile = Credentials & { superuser?: Credentials };
+
+const NEW_SUPERUSER = "postgres";
+const NEW_APP_ROLE = "kairos";
+/** Clusters made before the split: their superuser is already called kairos. */
+const UPGRADED_APP_ROLE = "kairos_owner";
+const newPassword = () => crypto.randomBytes(18).toString("base64url");
 
 const isRoot = () => process.getuid?.() === 0;
 
@@ -156,16 +177,18 @@ export async function startEmbeddedPostgres(opts: {
   const dir = await clusterDir(opts.dataDir);
   await fs.mkdir(opts.dataDir, { recursive: true });
   const credFile = path.join(opts.dataDir, "embedded-pg.json");
-  let creds: Credentials | undefined = JSON.parse(
+  let creds: CredFile | undefined = JSON.parse(
     (await fs.readFile(credFile, "utf8").catch(() => "null")) as string,
   );
 
   if (!existsSync(path.join(dir, "PG_VERSION"))) {
-    creds = { user: "kairos", password: crypto.randomBytes(18).toString("base64url") };
+    const superuser = { user: NEW_SUPERUSER, password: newPassword() };
     await fs.rm(dir, { recursive: true, force: true });
     await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
     const started = Date.now();
-    await runInitdb(dir, creds);
+    await runInitdb(dir, superuser);
+    // The app role is made once the server runs; until then the file names only the superuser.
+    creds = { ...superuser, superuser };
     await fs.writeFile(credFile, JSON.stringify(creds), { mode: 0o600 });
     l.info({ dir, ms: Date.now() - started }, "initialised embedded Postgres cluster");
   }
@@ -197,12 +220,34 @@ export async function startEmbeddedPostgres(opts: {
   l.info({ port, dir, ms: Date.now() - started }, "embedded Postgres started");
 
   const database = opts.database ?? "kairos";
-  const base = `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}`;
-  await ensureDatabase(`${base}/postgres`, database);
+  const at = (c: Credentials, db: string) =>
+    `postgres://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@127.0.0.1:${port}/${db}`;
+  const superuser = creds.superuser ?? { user: creds.user, password: creds.password };
+  let app: Credentials = { user: creds.user, password: creds.password };
+  if (!creds.superuser || creds.user === superuser.user) {
+    // A new cluster, or one from before the split: make the owner role, then hand it the data.
+    app = {
+      user: superuser.user === NEW_APP_ROLE ? UPGRADED_APP_ROLE : NEW_APP_ROLE,
+      password: newPassword(),
+    };
+    try {
+      await ensureOwnerRole(at(superuser, "postgres"), app, database);
+      await handOver(at(superuser, database), app.user);
+    } catch (e) {
+      child.kill("SIGINT");
+      throw e;
+    }
+    creds = { ...app, superuser };
+    await fs.writeFile(credFile, JSON.stringify(creds), { mode: 0o600 });
+    l.info({ role: app.user, database }, "Kairos connects to the embedded Postgres as a non-superuser owner");
+  } else {
+    await ensureOwnerRole(at(superuser, "postgres"), null, database, app.user);
+  }
 
   let stopped = false;
   return {
-    url: `${base}/${database}`,
+    url: at(app, database),
+    superuserUrl: at(superuser, "postgres"),
     port,
     dir,
     stop: async () => {
@@ -217,12 +262,84 @@ export async function startEmbeddedPostgres(opts: {
   };
 }
 
-async function ensureDatabase(adminUrl: string, name: string) {
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * Makes the role Kairos connects as (login, no superuser, no role or database creation) with
+ * `app.password` — or, with `app` null, only checks it exists — and the database it owns.
+ */
+async function ensureOwnerRole(
+  superUrl: string,
+  app: Credentials | null,
+  database: string,
+  appName?: string,
+) {
   const { default: postgres } = await import("postgres");
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const sql = postgres(superUrl, { max: 1, onnotice: () => {} });
+  const role = app?.user ?? appName ?? "";
   try {
-    const [row] = await sql`select 1 as x from pg_database where datname = ${name}`;
-    if (!row) await sql.unsafe(`create database "${name.replaceAll('"', '""')}"`);
+    const [exists] = await sql`select 1 as x from pg_roles where rolname = ${role}`;
+    if (app) {
+      // Passwords are not parameters in DDL: the literal is quoted by Postgres' own rules.
+      const [{ lit } = { lit: "" }] = await sql<
+        { lit: string }[]
+      >`select quote_literal(${app.password}) as lit`;
+      const attrs = `login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password ${lit}`;
+      await sql.unsafe(`${exists ? "alter" : "create"} role ${ident(role)} ${attrs}`);
+    } else if (!exists) {
+      throw new Error(
+        `the embedded Postgres has no role ${role}; remove embedded-pg.json's user to recreate it`,
+      );
+    }
+    const [db] = await sql<{ owner: string }[]>`
+      select pg_get_userbyid(datdba) as owner from pg_database where datname = ${database}`;
+    if (!db) await sql.unsafe(`create database ${ident(database)} owner ${ident(role)}`);
+    else if (db.owner !== role) await sql.unsafe(`alter database ${ident(database)} owner to ${ident(role)}`);
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * Gives `role` every schema, table, sequence, view, function and type of the database that a
+ * superuser made (clusters from before the split). REASSIGN OWNED cannot do it: the old owner
+ * is the bootstrap superuser, which owns the system catalogs too.
+ */
+async function handOver(superDbUrl: string, role: string) {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(superDbUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.begin(async (tx) => {
+      const user = (await tx<{ q: string }[]>`select quote_ident(${role}) as q`)[0]?.q;
+      await tx.unsafe(`
+        do $$
+        declare r record;
+        begin
+          for r in select quote_ident(nspname) as n from pg_namespace
+                   where nspname not like 'pg_%' and nspname <> 'information_schema' loop
+            execute format('alter schema %s owner to %s', r.n, '${user}');
+          end loop;
+          for r in select c.oid::regclass::text as n from pg_class c join pg_namespace s on s.oid = c.relnamespace
+                   where s.nspname not like 'pg_%' and s.nspname <> 'information_schema'
+                     and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
+                     -- a sequence owned by a column follows its table
+                     and not exists (select 1 from pg_depend d where d.objid = c.oid and d.classid = 'pg_class'::regclass
+                                     and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')) loop
+            execute format('alter table %s owner to %s', r.n, '${user}');
+          end loop;
+          for r in select p.oid::regprocedure::text as n from pg_proc p join pg_namespace s on s.oid = p.pronamespace
+                   where s.nspname not like 'pg_%' and s.nspname <> 'information_schema' loop
+            execute format('alter routine %s owner to %s', r.n, '${user}');
+          end loop;
+          for r in select t.oid::regtype::text as n from pg_type t join pg_namespace s on s.oid = t.typnamespace
+                   where s.nspname not like 'pg_%' and s.nspname <> 'information_schema'
+                     and t.typtype in ('e', 'd', 'c', 'r') and (t.typtype <> 'c' or t.typrelid = 0
+                       or (select relkind from pg_class where oid = t.typrelid) = 'c')
+                     and t.typelem = 0 loop
+            execute format('alter type %s owner to %s', r.n, '${user}');
+          end loop;
+        end $$`);
+    });
   } finally {
     await sql.end();
   }

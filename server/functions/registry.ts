@@ -4,6 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { childEnv } from "../lib/child-env";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
 import type { ExecContext, ExecResult } from "../runs/executor";
@@ -218,7 +219,7 @@ const execFileAsync = promisify(execFile);
  */
 async function syntaxErrorLine(file: string): Promise<number | null> {
   try {
-    await execFileAsync(process.execPath, ["--check", file], { timeout: 5_000 });
+    await execFileAsync(process.execPath, ["--check", file], { timeout: 5_000, env: childEnv() });
     return null;
   } catch (e) {
     const stderr = String((e as { stderr?: unknown }).stderr ?? "");

@@ -1,15 +1,14 @@
 import { and, count, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import { type Actor, audit } from "../audit";
-import { can } from "../auth/permissions";
 import { parseCron } from "../cron/cron";
 import type { Db, DbOrTx } from "../db/client";
 import { type JobRow, jobs, runs } from "../db/schema";
-import type { JobMode } from "../lib/enums";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { cancelActiveRuns } from "../runs/cancel";
 import { createRuns } from "../runs/create";
 import { getSetting, setSetting } from "../settings";
 import { formatCommandText, isTextMode, type ModeParams } from "./command-text";
+import { assertCanWriteJob } from "./host-access";
 import { type JobInput, type ListJobsInput, ZJobInput, ZListJobsInput } from "./schema";
 
 export const JOBS_CHANNEL = "kairos_jobs";
@@ -21,13 +20,6 @@ export type JobView = JobRow & {
   activeRuns: number;
   commandText: string;
 };
-
-/** Command jobs execute arbitrary programs on the worker: only admins may create or change them. */
-function assertCanWriteMode(actor: Actor, mode: JobMode) {
-  if (mode === "command" && actor.role && !can(actor.role, "jobs.command")) {
-    throw new DomainError("FORBIDDEN", "only admins may create or change command jobs", "mode");
-  }
-}
 
 export function nextFireAfter(job: Pick<JobRow, "cron" | "timezone">, after: Date): Date | null {
   return parseCron(job.cron, job.timezone).next(after);
@@ -80,7 +72,7 @@ export async function getJob(db: DbOrTx, id: number): Promise<JobView> {
 
 export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<JobView> {
   const v = ZJobInput.parse(input);
-  assertCanWriteMode(actor, v.mode);
+  assertCanWriteJob(actor, v);
   return db.transaction(async (tx) => {
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
@@ -112,11 +104,11 @@ export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<
 /** Replaces a job's definition. A changed schedule starts again from now. */
 export async function updateJob(db: Db, actor: Actor, id: number, input: JobInput): Promise<JobView> {
   const v = ZJobInput.parse(input);
-  assertCanWriteMode(actor, v.mode);
+  assertCanWriteJob(actor, v);
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("update");
     if (!before) throw notFound("job", id);
-    assertCanWriteMode(actor, before.mode);
+    assertCanWriteJob(actor, before);
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
     const scheduleChanged =
@@ -152,7 +144,7 @@ export async function deleteJob(db: Db, actor: Actor, id: number): Promise<void>
   await db.transaction(async (tx) => {
     const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("update");
     if (!before) throw notFound("job", id);
-    assertCanWriteMode(actor, before.mode);
+    assertCanWriteJob(actor, before);
     await cancelActiveRuns(tx, { jobIds: [id], reason: "job deleted" });
     await tx.delete(jobs).where(eq(jobs.id, id));
     await audit(tx, actor, "job.delete", "job", id, { before });

@@ -73,6 +73,24 @@ export const ZEnv = z.object({
   KAIROS_ADMIN_EMAIL: z.email().optional(),
   /** Folder of user functions (.js/.mjs) for func-mode jobs. Default: <data dir>/functions. */
   KAIROS_FUNCTIONS_DIR: z.string().min(1).optional(),
+  /**
+   * Folders the file built-ins (File, Backup, Cleanup) may touch, comma-separated. Default:
+   * <data dir>/files. Paths outside (after following links) are refused.
+   */
+  KAIROS_FILE_ROOTS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v.split(",").every((p) => p.trim().length > 0 && !p.includes("\0")),
+      "must be a comma-separated list of folders (no empty entries)",
+    ),
+  /** When Kairos runs as root, jobs' processes run as this user (created if missing). Never root. */
+  KAIROS_RUN_AS: z
+    .string()
+    .trim()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a user name (lower-case letters, digits, _ and -)")
+    .refine((v) => v !== "root", "jobs never run as root")
+    .default("kairos"),
   /** Output kept per run (stdout + stderr + HTTP bodies); the rest is counted, not stored. */
   RUN_OUTPUT_MAX_BYTES: z.coerce
     .number()
@@ -120,7 +138,13 @@ export const ZEnv = z.object({
   TRUSTED_PROXIES: rangeList,
 });
 
-export type Env = z.infer<typeof ZEnv> & { dataDir: string; functionsDir: string };
+export type Env = z.infer<typeof ZEnv> & {
+  dataDir: string;
+  functionsDir: string;
+  /** KAIROS_FILE_ROOTS as absolute paths (not yet resolved through links). */
+  fileRoots: string[];
+  defaultFileRoot: string;
+};
 
 export class EnvError extends Error {
   constructor(public readonly problems: string[]) {
@@ -148,9 +172,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(["KAIROS_ADMIN_USER / KAIROS_ADMIN_PASSWORD: set both or neither"]);
   }
   const dataDir = path.resolve(e.KAIROS_DATA_DIR);
+  const defaultFileRoot = path.join(dataDir, "files");
   return {
     ...e,
     dataDir,
+    defaultFileRoot,
+    fileRoots: e.KAIROS_FILE_ROOTS
+      ? e.KAIROS_FILE_ROOTS.split(",").map((p) => path.resolve(p.trim()))
+      : [defaultFileRoot],
     functionsDir: path.resolve(e.KAIROS_FUNCTIONS_DIR ?? path.join(dataDir, "functions")),
   };
 }

@@ -8,9 +8,11 @@ import { deadWorkers } from "./heartbeat";
 /**
  * Releases the queue jobs of workers that died: graphile-worker itself waits 4 hours before it
  * retries a job whose worker vanished. Any live worker may run this; the row lock makes one win.
+ * `self` is the sweeping worker: after losing the database for a while its own heartbeat looks
+ * old too, but it is alive and its runs are still going, so it never sweeps itself.
  */
-export async function sweepDeadWorkers(db: Db): Promise<string[]> {
-  const dead = await deadWorkers(db);
+export async function sweepDeadWorkers(db: Db, opts: { self?: string } = {}): Promise<string[]> {
+  const dead = (await deadWorkers(db)).filter((w) => w.id !== opts.self);
   const swept: string[] = [];
   for (const w of dead) {
     await db.transaction(async (tx) => {

@@ -51,6 +51,27 @@ describe("access without a session", () => {
     expect(await health.json()).toMatchObject({ status: "ok", db: { ok: true }, workers: { live: 1 } });
   });
 
+  it("serves the icons and the web app manifest without a session, linked from every page", async () => {
+    const files: [string, string][] = [
+      ["/manifest.webmanifest", "application/manifest+json"],
+      ["/favicon.ico", "image/"],
+      ["/icon.svg", "image/svg+xml"],
+      ["/apple-touch-icon.png", "image/png"],
+      ["/icons/icon-192.png", "image/png"],
+      ["/icons/icon-512.png", "image/png"],
+      ["/icons/maskable-512.png", "image/png"],
+    ];
+    for (const [url, type] of files) {
+      const res = await fetch(`${app.url}${url}`, { redirect: "manual" });
+      expect(res.status, url).toBe(200);
+      expect(res.headers.get("content-type"), url).toContain(type);
+    }
+    const html = await (await fetch(`${app.url}/login`)).text();
+    expect(html).toContain('<link rel="manifest" href="/manifest.webmanifest"');
+    expect(html).toMatch(/<link rel="apple-touch-icon" href="\/apple-touch-icon.png"/);
+    expect(html).toMatch(/<link rel="icon" href="\/icon.svg"/);
+  });
+
   it("answers 401 from the API instead of redirecting", async () => {
     const trpc = await fetch(`${app.url}/api/trpc/dashboard.summary`);
     expect(trpc.status).toBe(401);

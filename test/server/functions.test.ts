@@ -31,6 +31,8 @@ beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), "kairos-func-"));
   functionsDir = path.join(tmp, "functions");
   process.env.KAIROS_FUNCTIONS_DIR = functionsDir;
+  // The file built-ins reach only their roots (test/security/file-roots.test.ts checks the fence).
+  process.env.KAIROS_FILE_ROOTS = tmp;
   resetEnvCache();
 });
 

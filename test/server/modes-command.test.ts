@@ -1,5 +1,5 @@
 import { readFileSync, realpathSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,6 +56,8 @@ function alive(pid: number): boolean {
 let dir: string;
 beforeAll(async () => {
   dir = realpathSync(await mkdtemp(path.join(tmpdir(), "kairos-cmd-")));
+  // As root, commands run as KAIROS_RUN_AS, which must be able to enter the workdir.
+  await chmod(dir, 0o755);
   await writeFile(path.join(dir, "a.tmp"), "");
   await writeFile(path.join(dir, "b.tmp"), "");
 });
@@ -130,7 +132,7 @@ describe("command mode", () => {
     expect(r.result).toMatchObject({ ok: false, exitCode: null, error: "killed by SIGKILL" });
   });
 
-  it("passes params.env on top of the worker's environment", async () => {
+  it("passes params.env on top of a clean environment (PATH kept)", async () => {
     const r = await run({ command: "echo $CUSTOM_VAR", env: { CUSTOM_VAR: "from params" } });
     expect(r.result.ok).toBe(true);
     expect(r.stdout).toBe("from params\n");

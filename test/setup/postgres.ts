@@ -31,7 +31,8 @@ export default async function setup(project: TestProject) {
       preferredPort: await freePort(),
       database: "postgres",
     });
-    serverUrl = embedded.url;
+    // Kairos' own role may not create databases; the harness makes one per test file.
+    serverUrl = embedded.superuserUrl;
   }
   const template = `kairos_tmpl_${process.pid}_${Date.now().toString(36)}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });

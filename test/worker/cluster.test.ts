@@ -1,16 +1,17 @@
 import type { ChildProcess } from "node:child_process";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnTs, stopChild } from "../../scripts/lib/children";
 import { getDb } from "../../server/db/client";
 import { runJobNow } from "../../server/jobs/jobs";
 import { ADMIN, type HitServer, makeJob, runsOf, startHitServer, waitForFinishedRuns } from "../helpers/jobs";
+import { startNpmScript, stopNpmScript } from "../helpers/npm";
 import { waitFor } from "../helpers/wait";
 
-// Real worker processes, as `npm run worker` starts them, sharing this file's database.
+// Real worker processes started by the command README documents (`npm run worker`), sharing
+// this file's database.
 const workers: ChildProcess[] = [];
 function startWorkerProcess() {
-  const child = spawnTs("worker/main.ts", {
+  const child = startNpmScript("worker", {
     ...process.env,
     KAIROS_PROCESS: "worker",
     LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? "warn",
@@ -34,7 +35,7 @@ beforeAll(async () => {
   peer = await startHitServer();
 });
 afterAll(async () => {
-  for (const w of workers) await stopChild(w, "worker", 5_000);
+  await Promise.all(workers.map((w) => stopNpmScript(w, 10_000)));
   await peer?.close();
 });
 
@@ -87,9 +88,8 @@ describe("several worker processes on one database", () => {
       return r;
     });
     const killedAt = Date.now();
-    const victim = workers.find((w) => w.pid === holder.pid);
-    expect(victim).toBeDefined();
-    victim?.kill("SIGKILL");
+    // The heartbeat row names the worker's own pid (npm's child), which is the one to kill.
+    process.kill(holder.pid, "SIGKILL");
     const [first, retry] = await waitFor(
       "the lost run and its retry",
       async () => {
@@ -140,4 +140,15 @@ describe("several worker processes on one database", () => {
       250,
     );
   }, 60_000);
+
+  it("stops cleanly when its process group gets SIGTERM (Ctrl-C, systemd)", async () => {
+    await Promise.all(workers.map((w) => stopNpmScript(w, 20_000)));
+    // The live workers closed their heartbeat rows on the way out (the sweep closed the
+    // SIGKILLed one's).
+    const [r] = await getDb().execute<{ open: number; closed: number }>(sql`
+      select count(*) filter (where stopped_at is null)::int as open,
+             count(*) filter (where stopped_at is not null)::int as closed from workers`);
+    expect(r?.open).toBe(0);
+    expect(r?.closed).toBeGreaterThanOrEqual(2);
+  }, 30_000);
 });

@@ -8,6 +8,7 @@ import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Button, Card, Field, Input, Select, Textarea } from "@/app/_components/ui";
 import { formatCommandText, type ModeParams, parseCommandText } from "@/server/jobs/command-text";
+import { isHostJob } from "@/server/jobs/host-access";
 import { JOB_POLICIES, type JobPolicy, MISFIRE_POLICIES, type MisfirePolicy } from "@/server/lib/enums";
 import { HTTP_METHODS, SHELL_MODES } from "@/server/runs/modes/params";
 import { EMPTY_PARAMS, type JobFormValues, type Mode } from "./form-values";
@@ -162,7 +163,7 @@ export function JobForm({
             </Field>
           </div>
         </div>
-        {v.mode === "command" && !canCommand && (
+        {isHostJob(v.mode, v.params) && !canCommand && (
           <div className="mt-3">
             <Alert tone="amber">{tf("commandAdminOnly")}</Alert>
           </div>

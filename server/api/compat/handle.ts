@@ -69,7 +69,8 @@ export async function handleCompat(req: Request, path: string): Promise<Response
       actor = await authenticate(db, req);
       requirePermission(actor, route.permission);
     }
-    const params = coerce(await readParams(req), route.numeric ?? [], route.booleans ?? []);
+    const raw = coerce(await readParams(req), route.numeric ?? [], route.booleans ?? []);
+    const params = route.input ? route.input.parse(raw) : {};
     body = envelope(await route.handler({ db, actor, params, ip, method: req.method }));
   } catch (e) {
     const err = toApiError(e, compatFieldName);

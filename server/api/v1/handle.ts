@@ -2,9 +2,10 @@ import { getDb } from "../../db/client";
 import { log } from "../../lib/log";
 import {
   type ApiActor,
-  ApiError,
   authenticate,
   coerce,
+  parseJsonBody,
+  readBodyText,
   requestAddress,
   requirePermission,
   toApiError,
@@ -13,13 +14,9 @@ import { logRequest } from "../request-log";
 import { matchV1 } from "./routes";
 
 async function readBody(req: Request): Promise<unknown> {
-  const text = await req.text();
+  const text = await readBodyText(req);
   if (!text.trim()) return {};
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ApiError(400, `the body is not valid JSON: ${(e as Error).message}`);
-  }
+  return parseJsonBody(req.headers.get("content-type") ?? "", text);
 }
 
 /** One /api/v1 request; `path` is relative to /api/v1 (e.g. /jobs/3/run). */

@@ -3,7 +3,6 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import type { z } from "zod";
-import { env } from "../../lib/env";
 import type { ExecContext, ExecResult } from "../../runs/executor";
 
 /** A function shipped with Kairos (the seed's TimerJobs built-ins), called with string arguments. */
@@ -45,11 +44,6 @@ export function parseArgs<T extends z.ZodType>(schema: T, value: unknown): z.out
   // The argument's name is enough ("to", not "to.0").
   const where = issue?.path.length ? `${String(issue.path[0])}: ` : "";
   throw new Error(`${where}${issue?.message ?? "invalid arguments"}`);
-}
-
-/** Relative paths are taken from the data folder, not from wherever the worker was started. */
-export function resolveUserPath(p: string): string {
-  return path.resolve(env().dataDir, p);
 }
 
 /** "1 file", "2 files". */

@@ -3,17 +3,8 @@ import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
 import { formatGoTime } from "../go-time";
-import {
-  type Builtin,
-  formatBytes,
-  fsError,
-  parseArgs,
-  plural,
-  print,
-  resolveUserPath,
-  rest,
-  walk,
-} from "./common";
+import { type Builtin, formatBytes, fsError, parseArgs, plural, print, rest, walk } from "./common";
+import { absoluteUserPath, isInside, protectedFolders, resolveInRoots } from "./roots";
 
 const READ_CAP = 64 * 1024;
 const LIST_CAP = 1000;
@@ -60,12 +51,19 @@ const file: Builtin = {
   name: "File",
   params: ["op", "path", "content"],
   description:
-    "File operations: read | write | append | exists | delete | list | size (relative paths start in the data folder).",
+    "File operations: read | write | append | exists | delete | list | size, under KAIROS_FILE_ROOTS (relative paths start in the first).",
   descriptionZh:
-    "文件操作：read | write | append | exists | delete | list | size（相对路径从数据目录算起）。",
+    "文件操作：read | write | append | exists | delete | list | size，限于 KAIROS_FILE_ROOTS（相对路径从第一个目录算起）。",
   async run(args, ctx) {
     const { op, path: given } = parseArgs(ZFileArgs, { op: args[0], path: args[1] });
-    const p = resolveUserPath(given);
+    const p = await resolveInRoots(
+      given,
+      op === "write" || op === "append" || op === "delete" ? "write" : "read",
+      {
+        // exists and delete act on a link itself, not on what it points to.
+        followLast: op !== "exists" && op !== "delete",
+      },
+    );
     const signal = ctx.signal;
     signal.throwIfAborted();
     try {
@@ -152,11 +150,6 @@ async function freeName(base: string): Promise<string> {
   }
 }
 
-const isInside = (child: string, parent: string) => {
-  const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-};
-
 const ZBackupArgs = z.object({ src: ZPathArg, dst: ZPathArg });
 
 const backup: Builtin = {
@@ -166,8 +159,8 @@ const backup: Builtin = {
   descriptionZh: "将文件或目录（递归）复制到 dst/<名称>-<YYYYmmdd-HHMMSS>。",
   async run(args, ctx) {
     const a = parseArgs(ZBackupArgs, { src: args[0], dst: rest(args, 1) || undefined });
-    const src = resolveUserPath(a.src);
-    const dst = resolveUserPath(a.dst);
+    const src = await resolveInRoots(a.src, "read");
+    const dst = await resolveInRoots(a.dst, "write");
     const signal = ctx.signal;
     const st = await fs.lstat(src).catch((e) => {
       throw fsError(e, src);
@@ -223,19 +216,24 @@ const cleanup: Builtin = {
   descriptionZh: "删除目录下超过指定天数的普通文件（递归；不跟随链接，不删除目录）。",
   async run(args, ctx) {
     const a = parseArgs(ZCleanupArgs, { path: args[0], days: args[1] });
-    const root = resolveUserPath(a.path);
-    if (path.parse(root).root === root) throw new Error(`refusing to clean a file system root: ${root}`);
-    const st = await fs.lstat(root).catch((e) => {
-      throw fsError(e, root);
+    const given = absoluteUserPath(a.path);
+    if (path.parse(given).root === given) throw new Error(`refusing to clean a file system root: ${given}`);
+    const link = await fs.lstat(given).catch((e) => {
+      throw fsError(e, given);
     });
-    if (st.isSymbolicLink()) throw new Error(`is a symbolic link; give the real folder: ${root}`);
+    if (link.isSymbolicLink()) throw new Error(`is a symbolic link; give the real folder: ${given}`);
+    const root = await resolveInRoots(a.path, "write");
+    const st = await fs.lstat(root);
     if (!st.isDirectory()) throw new Error(`not a folder: ${root}`);
+    // A root may hold the functions folder: its files are never deleted from here.
+    const keep = await protectedFolders();
     const before = Date.now() - a.days * 86_400_000;
     let count = 0;
     let bytes = 0;
     const failed: string[] = [];
     for await (const e of walk(root, ctx.signal)) {
       if (!e.stats.isFile() || e.stats.mtimeMs >= before) continue;
+      if (keep.some((k) => isInside(e.path, k))) continue;
       try {
         await fs.unlink(e.path);
         count++;

@@ -1,7 +1,9 @@
 import fs from "node:fs/promises";
 import os from "node:os";
+import path from "node:path";
 import { z } from "zod";
-import { type Builtin, formatBytes, fsError, parseArgs, print, resolveUserPath } from "./common";
+import { env } from "../../lib/env";
+import { type Builtin, formatBytes, fsError, parseArgs, print } from "./common";
 
 const ITEMS = ["disk", "mem", "load", "cpu", "uptime"] as const;
 
@@ -49,7 +51,8 @@ function duration(seconds: number): string {
 async function read(name: (typeof ITEMS)[number], where: string, signal: AbortSignal): Promise<Reading> {
   switch (name) {
     case "disk": {
-      const p = where ? resolveUserPath(where) : "/";
+      // Only the file system's usage figures are read, so any path may be watched.
+      const p = where ? path.resolve(env().dataDir, where) : "/";
       signal.throwIfAborted();
       const s = await fs.statfs(p).catch((e) => {
         throw fsError(e, p);

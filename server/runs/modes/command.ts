@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
+import path from "node:path";
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
+import { childEnv, jobUser, type RunAs } from "../../lib/child-env";
 import type { ExecContext, ExecResult, Executor, RunOutput } from "../executor";
 import { needsShell, ShellSyntaxError, splitArgv } from "./command-shell";
 import type { CommandParams } from "./params";
@@ -35,9 +37,16 @@ export const runCommand: Executor<CommandParams> = async (params, ctx) => {
     const problem = await workdirProblem(params.workdir);
     if (problem) return { ok: false, error: problem };
   }
+  let runAs: RunAs | null;
+  try {
+    runAs = await jobUser();
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
   ctx.out.write("system", `$ ${params.command}${invocation.shell ? "  (shell)" : ""}\n`);
   if (params.workdir) ctx.out.write("system", `cwd: ${params.workdir}\n`);
-  return execute(invocation, params, ctx);
+  if (runAs) ctx.out.write("system", `user: ${runAs.name}\n`);
+  return execute(invocation, params, ctx, runAs);
 };
 
 function resolveInvocation(params: CommandParams): Invocation {
@@ -64,11 +73,17 @@ async function workdirProblem(dir: string): Promise<string | null> {
   }
 }
 
-async function execute(inv: Invocation, params: CommandParams, ctx: ExecContext): Promise<ExecResult> {
+async function execute(
+  inv: Invocation,
+  params: CommandParams,
+  ctx: ExecContext,
+  runAs: RunAs | null,
+): Promise<ExecResult> {
   const started = performance.now();
   const child = spawn(inv.file, inv.args, {
     cwd: params.workdir || undefined,
-    env: { ...process.env, ...params.env },
+    env: childEnv(params.env, runAs),
+    ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: the group id is its pid, and killing -pid reaches every descendant.
     detached: true,
@@ -80,7 +95,9 @@ async function execute(inv: Invocation, params: CommandParams, ctx: ExecContext)
   const streams = [pipeOutput(child.stdout, "stdout", ctx.out), pipeOutput(child.stderr, "stderr", ctx.out)];
   const spawnError = await spawned(child);
   const pid = child.pid;
-  if (spawnError || pid === undefined) return { ok: false, error: describeSpawnError(spawnError, inv.file) };
+  if (spawnError || pid === undefined) {
+    return { ok: false, error: await describeSpawnError(spawnError, inv.file, runAs, params.workdir) };
+  }
 
   let killedFor: string | null = null;
   const onAbort = () => {
@@ -112,9 +129,32 @@ function spawned(child: ChildProcess): Promise<Error | undefined> {
   });
 }
 
-function describeSpawnError(e: Error | undefined, file: string): string {
+/** Whether `file` exists as given or in a PATH folder (as Kairos sees them). */
+async function existsOnPath(file: string): Promise<boolean> {
+  const dirs = file.includes("/") ? [""] : (childEnv().PATH ?? "").split(":");
+  for (const d of dirs) {
+    const found = await stat(d ? path.join(d, file) : file).then(
+      () => true,
+      () => false,
+    );
+    if (found) return true;
+  }
+  return false;
+}
+
+async function describeSpawnError(
+  e: Error | undefined,
+  file: string,
+  runAs: RunAs | null,
+  workdir?: string,
+): Promise<string> {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (code === "ENOENT") return `command not found: ${file}`;
+  // A PATH folder the job's user may not enter turns "not found" into EACCES.
+  if (code === "EACCES" && runAs && !(await existsOnPath(file))) return `command not found: ${file}`;
+  if (code === "EACCES" && runAs) {
+    return `permission denied for user ${runAs.name} (KAIROS_RUN_AS): ${workdir ? `the workdir ${workdir} or ` : ""}${file}`;
+  }
   if (code === "EACCES") return `permission denied: ${file}`;
   return e?.message ?? `could not start ${file}`;
 }

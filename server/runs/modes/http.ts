@@ -3,6 +3,7 @@ import { pipeline, type Readable } from "node:stream";
 import zlib from "node:zlib";
 import type { Dispatcher } from "undici";
 import { appVersion } from "../../lib/app-info";
+import { RUN_MARKER_HEADER } from "../../net/origin";
 import type { ExecContext, Executor, RunOutput } from "../executor";
 import { formatBytes, readBody, writeBody } from "./http-body";
 import { createDispatcher, maskUrl, sharedDispatcher } from "./http-dispatcher";
@@ -42,7 +43,7 @@ export const runHttp: Executor<HttpParams> = async (params, ctx) => {
   }
   if (params.proxy) ctx.out.write("system", `via proxy ${maskUrl(params.proxy)}\n`);
 
-  const first = firstHop(params, ctx.out);
+  const first = firstHop(params, ctx.out, ctx.runId);
   const times = Math.max(1, params.times);
   try {
     for (let i = 1; i <= times; i++) {
@@ -60,8 +61,12 @@ export const runHttp: Executor<HttpParams> = async (params, ctx) => {
 };
 
 /** Headers, cookies and body as configured; says so when data cannot be sent. */
-function firstHop(params: HttpParams, out: RunOutput): Hop {
-  const headers: Header[] = params.headers.map(([name, value]) => [name, value]);
+function firstHop(params: HttpParams, out: RunOutput, runId: number): Hop {
+  const headers: Header[] = params.headers
+    .filter(([name]) => name.toLowerCase() !== RUN_MARKER_HEADER)
+    .map(([name, value]) => [name, value]);
+  // Marks the request as a job's: Kairos' own APIs never treat it as a loopback caller.
+  headers.push(["X-Kairos-Run", String(runId)]);
   if (params.cookies) {
     const at = headers.findIndex(([name]) => name.toLowerCase() === "cookie");
     const existing = headers[at];

@@ -14,7 +14,7 @@ export default async function NewJobPage() {
       <PageHeader title={t("new")} />
       <JobForm
         initial={newJobValues(displayTimeZone())}
-        canCommand={can(user.role, "jobs.command")}
+        canCommand={can(user.role, "jobs.host")}
         zones={Intl.supportedValuesOf("timeZone")}
       />
     </>

@@ -17,7 +17,7 @@ export default async function EditJobPage({ params }: { params: Promise<{ id: st
       <JobForm
         id={id}
         initial={formValuesOf(job)}
-        canCommand={can(user.role, "jobs.command")}
+        canCommand={can(user.role, "jobs.host")}
         zones={Intl.supportedValuesOf("timeZone")}
       />
     </>
