@@ -110,7 +110,7 @@ export const ZEnv = z.object({
    */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Of those, runs that execute a process (command mode) at once; the others wait for a place. */
-  WORKER_PROCESS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  WORKER_PROCESS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   /**
    * graphile-worker fetches up to this many queued tasks per query and hands them out locally
    * (fewer round trips at high throughput; 0 = fetch one at a time). Completions are batched.

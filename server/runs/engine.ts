@@ -58,7 +58,7 @@ export class RunEngine {
     private readonly listener: Sql,
     readonly workerId: string,
     private readonly outputCap: number,
-    processConcurrency = 16,
+    processConcurrency = 64,
   ) {
     this.store = new RunStore(db, workerId);
     this.processes = new Semaphore(processConcurrency);

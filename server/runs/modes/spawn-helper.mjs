@@ -16,45 +16,59 @@ const errorInfo = (e) => ({
   path: e.path,
 });
 
+// A burst of requests (every-second jobs fire together) is forked one per turn of the event loop,
+// so the processes that already ended are reported in between, not after the whole burst.
+const queue = [];
+const pump = () => {
+  const next = queue.shift();
+  if (next) start(next[0], next[1]);
+  if (queue.length) setImmediate(pump);
+};
+
 process.on("message", (m) => {
   const [op, id] = m;
   if (op === "spawn") {
-    const o = m[2];
-    let child;
-    try {
-      child = spawn(o.file, o.args, {
-        cwd: o.cwd,
-        env: o.env,
-        uid: o.uid,
-        gid: o.gid,
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true,
-      });
-    } catch (e) {
-      send(["error", id, errorInfo(e)]);
-      send(["close", id]);
-      return;
-    }
-    children.set(id, child);
-    child.once("spawn", () => send(["spawn", id, child.pid]));
-    child.on("error", (e) => send(["error", id, errorInfo(e)]));
-    for (const [fd, stream] of [
-      [1, child.stdout],
-      [2, child.stderr],
-    ]) {
-      stream.on("data", (chunk) => send(["data", id, fd, chunk], stream));
-      stream.on("end", () => send(["end", id, fd]));
-    }
-    child.once("exit", (code, signal) => send(["exit", id, code, signal]));
-    child.once("close", () => {
-      children.delete(id);
-      send(["close", id]);
-    });
+    queue.push([id, m[2]]);
+    if (queue.length === 1) setImmediate(pump);
   } else if (op === "drop") {
     const child = children.get(id);
     child?.stdout.destroy();
     child?.stderr.destroy();
   }
 });
+
+function start(id, o) {
+  let child;
+  try {
+    child = spawn(o.file, o.args, {
+      cwd: o.cwd,
+      env: o.env,
+      uid: o.uid,
+      gid: o.gid,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+  } catch (e) {
+    send(["error", id, errorInfo(e)]);
+    send(["close", id]);
+    return;
+  }
+  children.set(id, child);
+  child.once("spawn", () => send(["spawn", id, child.pid]));
+  child.on("error", (e) => send(["error", id, errorInfo(e)]));
+  for (const [fd, stream] of [
+    [1, child.stdout],
+    [2, child.stderr],
+  ]) {
+    stream.on("data", (chunk) => send(["data", id, fd, chunk], stream));
+    stream.on("end", () => send(["end", id, fd]));
+  }
+  child.once("exit", (code, signal) => send(["exit", id, code, signal]));
+  child.once("close", () => {
+    children.delete(id);
+    send(["close", id]);
+  });
+}
+
 // The worker is gone: so is the reason to be here.
 process.on("disconnect", () => process.exit(0));

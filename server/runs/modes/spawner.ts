@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { EventEmitter } from "node:events";
+import os from "node:os";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
@@ -49,7 +50,10 @@ class Spawner {
       stderr: this.stream(id),
     });
     this.entries.set(id, { proc, exited: false });
-    this.ensureHelper().send(["spawn", id, { file, args, ...o }]);
+    const helper = this.ensureHelper();
+    // The channel keeps this process alive while one of its processes runs, and only then.
+    if (this.entries.size === 1) helper.channel?.ref();
+    helper.send(["spawn", id, { file, args, ...o }]);
     return proc;
   }
 
@@ -75,7 +79,6 @@ class Spawner {
     helper.on("error", () => this.lost(helper));
     // The worker decides when it ends, not this child (it leaves when the channel closes).
     helper.unref();
-    helper.channel?.unref();
     this.helper = helper;
     return helper;
   }
@@ -106,6 +109,7 @@ class Spawner {
         break;
       case "close":
         this.entries.delete(m[1]);
+        if (!this.entries.size) this.helper?.channel?.unref();
         for (const s of [proc.stdout, proc.stderr]) if (!s.readableEnded) s.push(null);
         proc.emit("close");
         break;
@@ -124,9 +128,15 @@ class Spawner {
   }
 }
 
-const spawner = new Spawner();
+// One helper per core: a burst of fires (every-second jobs start together) forks in parallel.
+const spawners = Array.from(
+  { length: Math.max(1, Math.min(4, os.availableParallelism())) },
+  () => new Spawner(),
+);
+let turn = 0;
 
 /** Starts a process in its own process group with piped stdout and stderr. */
 export function startProcess(file: string, args: string[], o: StartOptions): StartedProcess {
-  return spawner.start(file, args, o);
+  turn = (turn + 1) % spawners.length;
+  return (spawners[turn] as Spawner).start(file, args, o);
 }
