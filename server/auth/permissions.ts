@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   "jobs.run": ["admin", "operator"],
   /** Create, change or delete jobs that execute code or touch the host (server/jobs/host-access.ts). */
   "jobs.host": ["admin"],
+  "reports.read": ["admin", "operator", "viewer"],
   "mail.read": ["admin", "operator", "viewer"],
   "mail.send": ["admin", "operator"],
   "users.manage": ["admin"],
