@@ -84,6 +84,8 @@ export const ZEnv = z.object({
       (v) => v === undefined || v.split(",").every((p) => p.trim().length > 0 && !p.includes("\0")),
       "must be a comma-separated list of folders (no empty entries)",
     ),
+  /** The Python that runs .py scripts of script jobs (default: python3 on the job's PATH). */
+  KAIROS_PYTHON: z.string().trim().min(1).optional(),
   /** When Kairos runs as root, jobs' processes run as this user (created if missing). Never root. */
   KAIROS_RUN_AS: z
     .string()
