@@ -13,7 +13,10 @@ type Leaves<T, P extends string = ""> = {
 
 export type ErrorKey = Leaves<Messages["errors"]>;
 export type Msg = { key: ErrorKey; params?: MsgParams };
-/** A parameter may itself be a message (a nested issue's text), rendered in the same language. */
+/**
+ * A parameter may itself be a message (a nested issue's text), rendered in the same language.
+ * No parameter is called `key`: on a zod issue the parameters sit beside the message's key.
+ */
 export type MsgParams = Record<string, string | number | Msg>;
 
 export function msg(key: ErrorKey, params?: MsgParams): Msg {

@@ -45,11 +45,11 @@ function splitKeys(text: string, mode: TextMode): Map<string, string> {
     if (!known.includes(key)) {
       throw new DomainError(
         "BAD_REQUEST",
-        msg("unknownCommandKey", { key: m[1] ?? "", mode, known: known.map((k) => `【${k}】`).join(" ") }),
+        msg("unknownCommandKey", { name: m[1] ?? "", mode, known: known.map((k) => `【${k}】`).join(" ") }),
         "command",
       );
     }
-    if (out.has(key)) throw new DomainError("BAD_REQUEST", msg("keyTwice", { key }), "command");
+    if (out.has(key)) throw new DomainError("BAD_REQUEST", msg("keyTwice", { name: key }), "command");
     const start = (m.index ?? 0) + m[0].length;
     const end = found[i + 1]?.index ?? text.length;
     // A value runs to the next key; the line break before that key is not part of it.
@@ -77,7 +77,7 @@ function pairs(value: string, sep: ":" | "=", what: string): [string, string][] 
 function int(value: string, key: string): number {
   const v = value.trim();
   if (!/^\d+$/.test(v))
-    throw new DomainError("BAD_REQUEST", msg("keyWholeNumber", { key, value: v }), "command");
+    throw new DomainError("BAD_REQUEST", msg("keyWholeNumber", { name: key, value: v }), "command");
   return Number(v);
 }
 
@@ -91,7 +91,7 @@ function validated<S extends z.ZodType>(
   const issue = r.error.issues[0];
   const field = String(issue?.path[0] ?? "");
   const detail = issue ? (issueMsg(issue) ?? issue.message) : msg("invalidFormat");
-  throw new DomainError("BAD_REQUEST", msg("keyInvalid", { key: keyOf(field), detail }), "command");
+  throw new DomainError("BAD_REQUEST", msg("keyInvalid", { name: keyOf(field), detail }), "command");
 }
 
 const HTTP_FIELD_KEY: Record<string, string> = { method: "mode", args: "arg" };
