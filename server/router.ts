@@ -5,6 +5,7 @@ import { jobsRouter } from "./jobs/router";
 import { mailRouter } from "./mail/router";
 import { reportsRouter } from "./reports/router";
 import { runsRouter } from "./runs/router";
+import { secretsRouter } from "./secrets/router";
 import { tokensRouter } from "./tokens/router";
 import { createCallerFactory, router } from "./trpc";
 
@@ -18,6 +19,7 @@ export const appRouter = router({
   reports: reportsRouter,
   tokens: tokensRouter,
   ipControl: ipControlRouter,
+  secrets: secretsRouter,
 });
 
 export type AppRouter = typeof appRouter;

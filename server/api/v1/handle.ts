@@ -8,6 +8,7 @@ import {
   parseJsonBody,
   readBodyBytes,
   readBodyText,
+  rejectUnstorable,
   requestAddress,
   requirePermission,
   toApiError,
@@ -65,6 +66,8 @@ export async function handleV1(req: Request, path: string): Promise<Response> {
       route.booleanQuery ?? [],
     );
     const body = route.body ? await readBody(req, route.multipart) : undefined;
+    rejectUnstorable({ ...query, ...(body && typeof body === "object" ? body : {}) });
+    for (const [k, v] of Object.entries(params)) rejectUnstorable({ [k]: v });
     const out = await route.handler({ db, actor, path: params, query, body, ip });
     const status = route.status ?? 200;
     res =

@@ -3,4 +3,5 @@ export * from "./auth";
 export * from "./jobs";
 export * from "./mail";
 export * from "./reports";
+export * from "./secrets";
 export * from "./system";
