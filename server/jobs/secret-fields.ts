@@ -70,7 +70,7 @@ export function maskParams(mode: JobMode, params: unknown): unknown {
       ...(hidesSomething(p.cookies) ? { cookies: SECRET_MASK } : {}),
     };
   }
-  if (mode === "command") {
+  if (mode === "command" || mode === "script") {
     const p = params as CommandParams;
     return {
       ...p,
@@ -130,7 +130,7 @@ export function unmaskParams(
       p.cookies === SECRET_MASK ? (b?.cookies ?? masked("params.cookies", "cookies")) : p.cookies;
     return { ...p, url, proxy, headers, cookies };
   }
-  if (mode === "command") {
+  if (mode === "command" || mode === "script") {
     const p = next as CommandParams;
     const b = (before ?? null) as CommandParams | null;
     const env = Object.fromEntries(
@@ -162,7 +162,7 @@ export function secretValuesOf(mode: JobMode, params: unknown): string[] {
       const pw = urlPassword(u);
       if (pw) out.push(pw);
     }
-  } else if (mode === "command") {
+  } else if (mode === "command" || mode === "script") {
     // Short env values (a region, "1") would blank ordinary words out of the output.
     out.push(...Object.values((params as CommandParams).env ?? {}).filter((v) => v.length >= 8));
   }
