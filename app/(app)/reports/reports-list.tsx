@@ -65,7 +65,6 @@ export function ReportsList() {
         </EmptyState>
       ) : list.data ? (
         <>
-          <p className="text-xs text-gray-500">{t("total", { count: list.data.total })}</p>
           <DataList
             rows={list.data.items}
             rowKey={(f) => f.id}
