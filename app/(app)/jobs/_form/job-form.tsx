@@ -121,7 +121,7 @@ export function JobForm({
           setText("");
         }}
       />
-      <ScheduleCard v={v} set={set} err={err} zones={zones} />
+      <ScheduleCard v={v} set={set} err={err} zones={zones} jobId={id} />
       <WhatCard
         v={v}
         err={err}

@@ -18,7 +18,8 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 /** Cron and zone, with what they mean in words and the next fires as you type. */
-export function ScheduleCard({ v, set, err, zones }: CardProps & { zones: string[] }) {
+/** jobId: an @every schedule counts from the job's creation, so its preview needs the job. */
+export function ScheduleCard({ v, set, err, zones, jobId }: CardProps & { zones: string[]; jobId?: number }) {
   const tf = useTranslations("jobs.form");
   const tc = useTranslations("common");
   const locale = useLocale();
@@ -26,7 +27,7 @@ export function ScheduleCard({ v, set, err, zones }: CardProps & { zones: string
   const cron = useDebounced(v.cron, 250);
   const zone = useDebounced(v.timezone, 250);
   const preview = useQuery({
-    ...trpc.jobs.previewCron.queryOptions({ cron, timezone: zone, count: 5 }),
+    ...trpc.jobs.previewCron.queryOptions({ cron, timezone: zone, count: 5, ...(jobId ? { jobId } : {}) }),
     enabled: cron.trim().length > 0,
   });
   const zoneOptions = useMemo(() => zones.map((z) => <option key={z} value={z} />), [zones]);
