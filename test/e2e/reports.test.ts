@@ -64,6 +64,10 @@ describe("script jobs and reports in the browser", () => {
     await page.screenshot({ path: screenshotPath("job-new-script-en-1280x800"), fullPage: true });
     await page.getByTestId("job-save").click();
     await page.waitForURL(/\/jobs\/\d+$/);
+    expect(await page.getByTestId("job-script").textContent()).toMatch(/^#\d+$/);
+    expect(await page.getByRole("link", { name: "Report files" }).getAttribute("href")).toMatch(
+      /^\/reports\?job=\d+$/,
+    );
   });
 
   it("runs it: the run page lists the report file and the mail carries it", async () => {
