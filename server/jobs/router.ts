@@ -87,11 +87,12 @@ export const jobsRouter = router({
   /** What a schedule means, as you type it: its text in both languages and its next fires. */
   previewCron: requirePermission("jobs.read")
     .input(ZCronPreviewInput)
-    .query(({ input }) => {
+    .query(async ({ ctx, input }) => {
       const timezone = input.timezone || displayTimeZone();
       if (!isValidTimeZone(timezone)) return { ok: false as const, error: `unknown time zone "${timezone}"` };
+      const anchor = input.jobId ? (await getJob(ctx.db, input.jobId).catch(() => null))?.createdAt : null;
       try {
-        const s = parseCron(input.cron, timezone);
+        const s = parseCron(input.cron, timezone, anchor);
         return {
           ok: true as const,
           timezone,

@@ -98,6 +98,11 @@ export const ZJobInput = ZJobFields.transform((v, ctx) => {
   return { ...rest, timezone, params: params as Record<string, unknown> };
 });
 export type JobInput = z.input<typeof ZJobInput>;
+
+/** A partial edit (PATCH): any of the fields; the merged job is checked as a whole by ZJobInput. */
+export const ZJobPatch = ZJobFields.partial().meta({
+  description: "only the fields given change; the others keep their stored values",
+});
 export type ValidJob = z.output<typeof ZJobInput>;
 
 export const ZJobId = z.object({ id: z.number().int().positive() });
@@ -116,4 +121,6 @@ export const ZCronPreviewInput = z.object({
   cron: z.string().max(200),
   timezone: z.string().max(100).optional(),
   count: z.number().int().min(1).max(20).default(5),
+  /** The job being edited: its `@every` schedule counts from its creation, not from now. */
+  jobId: z.number().int().positive().optional(),
 });

@@ -7,8 +7,10 @@ import { z } from "zod";
 import { audit } from "../../audit";
 import type { Permission } from "../../auth/permissions";
 import type { Db } from "../../db/client";
+import { retryingTransaction } from "../../db/retry";
 import { readFunctionCatalog, requestFunctionReload } from "../../functions/catalog";
 import { addIpRule, listIpRules, removeIpRuleById, ZIpRuleInput } from "../../ipcontrol/rules";
+import { applyJobPatch, type JobPatch, jobInputOf } from "../../jobs/input";
 import {
   cloneJob,
   createJob,
@@ -23,7 +25,7 @@ import {
   stopJob,
   updateJob,
 } from "../../jobs/jobs";
-import { ZJobInput, ZListJobsInput } from "../../jobs/schema";
+import { ZJobInput, ZJobPatch, ZListJobsInput } from "../../jobs/schema";
 import { jobForRole } from "../../jobs/secret-fields";
 import { ROLES, type Role, TOKEN_KINDS } from "../../lib/enums";
 import { cancelActiveRuns } from "../../runs/cancel";
@@ -43,7 +45,7 @@ export type V1Context = {
 };
 
 export type V1Route = {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   tag: "jobs" | "runs" | "scheduler" | "functions" | "tokens" | "ip" | "me";
   summary: string;
@@ -144,6 +146,24 @@ export const V1_ROUTES: V1Route[] = [
     response: ZJobOut,
     handler: async ({ db, actor, path, body }) =>
       job(await updateJob(db, actor, path.id ?? 0, body as z.input<typeof ZJobInput>), actor),
+  },
+  {
+    method: "PATCH",
+    path: "/jobs/{id}",
+    tag: "jobs",
+    summary: "Change some fields of a job (the others keep their stored values)",
+    summaryZh: "修改任务的部分字段",
+    permission: "jobs.write",
+    body: ZJobPatch,
+    response: ZJobOut,
+    handler: async ({ db, actor, path, body }) => {
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        throw new ApiError(400, "the body must be a JSON object of the fields to change");
+      }
+      const before = await getJob(db, path.id ?? 0);
+      const merged = applyJobPatch(jobInputOf(before), before.commandText, body as JobPatch);
+      return job(await updateJob(db, actor, before.id, merged), actor);
+    },
   },
   {
     method: "DELETE",
@@ -314,7 +334,7 @@ export const V1_ROUTES: V1Route[] = [
     handler: async ({ db, actor, path }) => {
       const id = path.id ?? 0;
       await getRun(db, id);
-      return db.transaction(async (tx) => {
+      return retryingTransaction(db, "stop a run", async (tx) => {
         const r = await cancelActiveRuns(tx, { runIds: [id], reason: `stopped by ${actor.name}` });
         await audit(tx, actor, "run.stop", "run", id, { after: r });
         return r;

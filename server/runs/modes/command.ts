@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -7,6 +6,7 @@ import { childEnv, jobUser, type RunAs } from "../../lib/child-env";
 import type { ExecContext, ExecResult, Executor, RunOutput } from "../executor";
 import { needsShell, ShellSyntaxError, splitArgv } from "./command-shell";
 import type { CommandParams } from "./params";
+import { type StartedProcess, startProcess } from "./spawner";
 
 export { needsShell } from "./command-shell";
 
@@ -80,13 +80,11 @@ async function execute(
   runAs: RunAs | null,
 ): Promise<ExecResult> {
   const started = performance.now();
-  const child = spawn(inv.file, inv.args, {
+  // Its own process group: the group id is its pid, and killing -pid reaches every descendant.
+  const child = startProcess(inv.file, inv.args, {
     cwd: params.workdir || undefined,
     env: childEnv(params.env, runAs),
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group: the group id is its pid, and killing -pid reaches every descendant.
-    detached: true,
   });
   const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const exited = new Promise<Exit>((resolve) =>
@@ -121,7 +119,7 @@ async function execute(
 }
 
 /** Resolves with the spawn error (ENOENT, EACCES…), or undefined once the process runs. */
-function spawned(child: ChildProcess): Promise<Error | undefined> {
+function spawned(child: StartedProcess): Promise<Error | undefined> {
   return new Promise((resolve) => {
     child.once("spawn", () => resolve(undefined));
     // Kept for the child's lifetime: an 'error' without a listener would crash the worker.
