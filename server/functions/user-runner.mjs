@@ -76,3 +76,6 @@ process.on("message", async (m) => {
   // One task per process: whatever the code left running (timers, sockets) ends with it.
   process.exit(0);
 });
+
+// The worker went away (shut down, killed): nobody is left to read the answer.
+process.on("disconnect", () => process.exit(0));
