@@ -89,6 +89,8 @@ export const ZEnv = z.object({
    * Unset: the built-in refuses. Never Kairos' own connection, never a superuser.
    */
   KAIROS_FUNC_DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
+  /** The Python that runs .py scripts of script jobs (default: python3 on the job's PATH). */
+  KAIROS_PYTHON: z.string().trim().min(1).optional(),
   /** When Kairos runs as root, jobs' processes run as this user (created if missing). Never root. */
   KAIROS_RUN_AS: z
     .string()

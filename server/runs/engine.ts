@@ -14,7 +14,13 @@ import { afterRun } from "./followups";
 import { runCommand } from "./modes/command";
 import { runFunc } from "./modes/func";
 import { runHttp } from "./modes/http";
-import { COMMAND_DEFAULT_TIMEOUT_SECONDS, type CommandParams } from "./modes/params";
+import {
+  COMMAND_DEFAULT_TIMEOUT_SECONDS,
+  type CommandParams,
+  SCRIPT_DEFAULT_TIMEOUT_SECONDS,
+  type ScriptParams,
+} from "./modes/params";
+import { runScript } from "./modes/script";
 import { RunOutputBuffer } from "./output";
 import { type RunOutcome, RunStore, type StartedRun } from "./store";
 
@@ -37,6 +43,7 @@ const EXECUTORS: Record<string, Executor<never>> = {
   http: runHttp as Executor<never>,
   command: runCommand as Executor<never>,
   func: runFunc as Executor<never>,
+  script: runScript as Executor<never>,
 };
 
 /** A job's own timeout wins; otherwise the mode's: the seed's 30 s for commands. */
@@ -44,6 +51,9 @@ export function timeoutMsFor(run: StartedRun): number | null {
   if (run.job.timeoutSeconds) return run.job.timeoutSeconds * 1000;
   if (run.job.mode === "command") {
     return ((run.job.params as CommandParams).timeout ?? COMMAND_DEFAULT_TIMEOUT_SECONDS) * 1000;
+  }
+  if (run.job.mode === "script") {
+    return ((run.job.params as ScriptParams).timeout ?? SCRIPT_DEFAULT_TIMEOUT_SECONDS) * 1000;
   }
   if (run.job.mode === "http") return 60_000;
   if (run.job.mode === "func") return 300_000;
