@@ -54,6 +54,23 @@ describe("a frozen database", () => {
     }
   }, 30_000);
 
+  it("with no rules ever read, the IP gate lets only health through while the database hangs", async () => {
+    resetIpGate();
+    cluster.freeze();
+    try {
+      const [page, ms] = await timed(ipGate("10.1.1.1", { isHealth: false }));
+      expect(page).toMatchObject({ allowed: false, unavailable: true });
+      expect(ms).toBeLessThan(IP_RULES_QUERY_TIMEOUT_MS + 1_000);
+      expect((await ipGate("10.1.1.1", { isHealth: true })).allowed).toBe(true);
+    } finally {
+      cluster.thaw();
+    }
+    await waitFor("the gate to read the rules again", async () => {
+      resetIpGate();
+      return (await ipGate("10.1.1.1", { isHealth: false })).allowed;
+    });
+  });
+
   it("a worker whose own heartbeat went stale never sweeps itself (its runs go on)", async () => {
     const w: KairosWorker = await startWorker({
       databaseUrl: process.env.DATABASE_URL as string,
