@@ -35,6 +35,10 @@ const runColumns = {
   cancelRequestedAt: runs.cancelRequestedAt,
   parentRunId: runs.parentRunId,
   result: runs.result,
+  host: runs.host,
+  pgid: runs.pgid,
+  orphanedAt: runs.orphanedAt,
+  processEndedAt: runs.processEndedAt,
 };
 
 export async function listRuns(db: DbOrTx, input: ListRunsInput) {

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { runJobNow } from "../../server/jobs/jobs";
+import { processesOfRun } from "../../server/runs/orphans";
 import { ADMIN, type HitServer, makeJob, runsOf, startHitServer, waitForFinishedRuns } from "../helpers/jobs";
 import { startNpmScript, stopNpmScript } from "../helpers/npm";
 import { waitFor } from "../helpers/wait";
@@ -101,6 +102,14 @@ describe("several worker processes on one database", () => {
     );
     const elapsed = Date.now() - killedAt;
     expect(first?.error).toMatch(/stopped heartbeating/);
+    // Its `sleep 20` outlived the worker; the worker that recovered the run (same host) ended
+    // the command's process group before queueing the retry, and said so.
+    expect(first?.error).toMatch(/its command \(process group \d+ on .+\) was still running and was ended/);
+    const [orphan] = await getDb().execute<{ pgid: number; ended: boolean }>(sql`
+      select pgid, process_ended_at <= (select enqueued_at from runs where parent_run_id = ${run.id}) as ended
+      from runs where id = ${run.id}`);
+    expect(orphan?.ended).toBe(true);
+    expect(await processesOfRun(Number(orphan?.pgid), run.id)).toEqual([]);
     expect(retry).toMatchObject({ trigger: "retry", attempt: 2, parentRunId: run.id });
     expect(retry?.workerId).not.toBe(holder.worker_id);
     expect(elapsed).toBeLessThan(30_000);

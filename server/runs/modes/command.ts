@@ -82,7 +82,8 @@ async function execute(
   const started = performance.now();
   const child = spawn(inv.file, inv.args, {
     cwd: params.workdir || undefined,
-    env: childEnv(params.env, runAs),
+    // KAIROS_RUN_ID last, so a job's own env cannot hide it: it marks the run's processes (orphans.ts).
+    env: { ...childEnv(params.env, runAs), KAIROS_RUN_ID: String(ctx.runId) },
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: the group id is its pid, and killing -pid reaches every descendant.
@@ -98,6 +99,7 @@ async function execute(
   if (spawnError || pid === undefined) {
     return { ok: false, error: await describeSpawnError(spawnError, inv.file, runAs, params.workdir) };
   }
+  ctx.onProcess?.(pid);
 
   let killedFor: string | null = null;
   const onAbort = () => {
