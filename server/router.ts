@@ -4,6 +4,7 @@ import { ipControlRouter } from "./ipcontrol/router";
 import { jobsRouter } from "./jobs/router";
 import { mailRouter } from "./mail/router";
 import { runsRouter } from "./runs/router";
+import { secretsRouter } from "./secrets/router";
 import { tokensRouter } from "./tokens/router";
 import { createCallerFactory, router } from "./trpc";
 
@@ -16,6 +17,7 @@ export const appRouter = router({
   runs: runsRouter,
   tokens: tokensRouter,
   ipControl: ipControlRouter,
+  secrets: secretsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,10 +7,12 @@ import { type JobRow, jobs, runs } from "../db/schema";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { cancelActiveRuns } from "../runs/cancel";
 import { createRuns } from "../runs/create";
+import { assertSecretsExist } from "../secrets/secrets";
 import { getSetting, setSetting } from "../settings";
 import { formatCommandText, isTextMode, type ModeParams } from "./command-text";
 import { assertCanWriteJob } from "./host-access";
 import { type JobInput, type ListJobsInput, ZJobInput, ZListJobsInput } from "./schema";
+import { unmaskParams } from "./secret-fields";
 
 export const JOBS_CHANNEL = "kairos_jobs";
 const PAUSED_KEY = "scheduler_paused";
@@ -78,7 +80,9 @@ export async function getJob(db: DbOrTx, id: number): Promise<JobView> {
 export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<JobView> {
   const v = ZJobInput.parse(input);
   assertCanWriteJob(actor, v);
+  v.params = unmaskParams(v.mode, v.params, null);
   return retryingTransaction(db, "create a job", async (tx) => {
+    await assertSecretsExist(tx, v.params, "params");
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
     let row: JobRow | undefined;
@@ -116,6 +120,9 @@ export async function updateJob(db: Db, actor: Actor, id: number, input: JobInpu
     const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("no key update");
     if (!before) throw notFound("job", id);
     assertCanWriteJob(actor, before);
+    // Secret values a non-admin saw masked come back as the mask: they keep what is stored.
+    v.params = unmaskParams(v.mode, v.params, before.mode === v.mode ? before.params : null);
+    await assertSecretsExist(tx, v.params, "params");
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
     const scheduleChanged =

@@ -9,10 +9,29 @@ import { z } from "zod";
 import { applyJobPatch, type JobPatch, jobInputOf } from "../../jobs/input";
 import type { JobView } from "../../jobs/jobs";
 import type { JobInput } from "../../jobs/schema";
-import { JOB_MODES, JOB_POLICIES } from "../../lib/enums";
+import { jobForRole } from "../../jobs/secret-fields";
+import { JOB_MODES, JOB_POLICIES, type Role } from "../../lib/enums";
 
-const required = (what: string) => (iss: { input: unknown }) =>
-  iss.input === undefined || iss.input === null ? "required" : `must be ${what}`;
+/**
+ * A field's messages. A schema-level error function answers for the field's checks too (zod 4),
+ * so the size checks get their own words here: an over-long name is "too long", not "must be text".
+ */
+const required =
+  (what: string) =>
+  (iss: { code?: string; input: unknown; origin?: string; maximum?: unknown; minimum?: unknown }) => {
+    if (iss.code === "too_big") {
+      return iss.origin === "string"
+        ? `too long: at most ${iss.maximum} characters`
+        : `must be at most ${iss.maximum}`;
+    }
+    if (iss.code === "too_small") {
+      return iss.origin === "string"
+        ? `too short: at least ${iss.minimum} characters`
+        : `must be at least ${iss.minimum}`;
+    }
+    if (iss.code && iss.code !== "invalid_type") return undefined;
+    return iss.input === undefined || iss.input === null ? "required" : `must be ${what}`;
+  };
 
 const TEXT_MODES = ["http", "command", "func"] as const;
 const ZMode = z
@@ -245,7 +264,9 @@ export const ZCompatJob = z
   .meta({ id: "TimerJobsJob" });
 export type CompatJob = z.output<typeof ZCompatJob>;
 
-export function compatJob(job: JobView): CompatJob {
+/** A job in TimerJobs' shape, as `role` may see it (secret values masked unless admin). */
+export function compatJob(view: JobView, role: Role | null | undefined): CompatJob {
+  const job = jobForRole(view, role);
   return {
     id: job.id,
     name: job.name,

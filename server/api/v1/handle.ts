@@ -6,6 +6,7 @@ import {
   coerce,
   parseJsonBody,
   readBodyText,
+  rejectUnstorable,
   requestAddress,
   requirePermission,
   toApiError,
@@ -37,6 +38,8 @@ export async function handleV1(req: Request, path: string): Promise<Response> {
       route.booleanQuery ?? [],
     );
     const body = route.body ? await readBody(req) : undefined;
+    rejectUnstorable({ ...query, ...(body && typeof body === "object" ? body : {}) });
+    for (const [k, v] of Object.entries(params)) rejectUnstorable({ [k]: v });
     const out = await route.handler({ db, actor, path: params, query, body, ip });
     const status = route.status ?? 200;
     res =

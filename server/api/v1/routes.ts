@@ -17,6 +17,7 @@ import {
   deleteJob,
   getJob,
   isSchedulerPaused,
+  type JobView,
   listJobs,
   restartJob,
   runJobNow,
@@ -25,7 +26,8 @@ import {
   updateJob,
 } from "../../jobs/jobs";
 import { ZJobInput, ZJobPatch, ZListJobsInput } from "../../jobs/schema";
-import { ROLES, TOKEN_KINDS } from "../../lib/enums";
+import { jobForRole } from "../../jobs/secret-fields";
+import { ROLES, type Role, TOKEN_KINDS } from "../../lib/enums";
 import { cancelActiveRuns } from "../../runs/cancel";
 import { readRunLog } from "../../runs/log";
 import { getRun, listRuns, ZListRunsInput } from "../../runs/runs";
@@ -63,7 +65,8 @@ export type V1Route = {
 
 const FINISHED = new Set(["succeeded", "failed", "timed_out", "cancelled", "skipped", "lost"]);
 
-const job = (v: unknown) => shape(ZJobOut, v);
+/** A job as `actor` may see it: secret values masked unless an admin asks. */
+const job = (v: JobView, actor: { role: Role }) => shape(ZJobOut, jobForRole(v, actor.role));
 const FINISHED_RUN_LOG_PAGE = 1000;
 
 export const ZV1TokenCreate = z.object({
@@ -104,9 +107,9 @@ export const V1_ROUTES: V1Route[] = [
     query: ZListJobsInput,
     numericQuery: ["page", "size"],
     response: pageOf(ZJobOut),
-    handler: async ({ db, query }) => {
+    handler: async ({ db, actor, query }) => {
       const r = await listJobs(db, ZListJobsInput.parse(query));
-      return { ...r, items: r.items.map(job) };
+      return { ...r, items: r.items.map((j) => job(j, actor)) };
     },
   },
   {
@@ -120,7 +123,7 @@ export const V1_ROUTES: V1Route[] = [
     status: 201,
     response: ZJobOut,
     handler: async ({ db, actor, body }) =>
-      job(await createJob(db, actor, body as z.input<typeof ZJobInput>)),
+      job(await createJob(db, actor, body as z.input<typeof ZJobInput>), actor),
   },
   {
     method: "GET",
@@ -130,7 +133,7 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "任务详情",
     permission: "jobs.read",
     response: ZJobOut,
-    handler: async ({ db, path }) => job(await getJob(db, path.id ?? 0)),
+    handler: async ({ db, actor, path }) => job(await getJob(db, path.id ?? 0), actor),
   },
   {
     method: "PUT",
@@ -142,7 +145,7 @@ export const V1_ROUTES: V1Route[] = [
     body: ZJobInput,
     response: ZJobOut,
     handler: async ({ db, actor, path, body }) =>
-      job(await updateJob(db, actor, path.id ?? 0, body as z.input<typeof ZJobInput>)),
+      job(await updateJob(db, actor, path.id ?? 0, body as z.input<typeof ZJobInput>), actor),
   },
   {
     method: "PATCH",
@@ -159,7 +162,7 @@ export const V1_ROUTES: V1Route[] = [
       }
       const before = await getJob(db, path.id ?? 0);
       const merged = applyJobPatch(jobInputOf(before), before.commandText, body as JobPatch);
-      return job(await updateJob(db, actor, before.id, merged));
+      return job(await updateJob(db, actor, before.id, merged), actor);
     },
   },
   {
@@ -195,7 +198,7 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "停止任务",
     permission: "jobs.run",
     response: ZJobOut,
-    handler: async ({ db, actor, path }) => job(await stopJob(db, actor, path.id ?? 0)),
+    handler: async ({ db, actor, path }) => job(await stopJob(db, actor, path.id ?? 0), actor),
   },
   {
     method: "POST",
@@ -205,7 +208,7 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "重新调度",
     permission: "jobs.run",
     response: ZJobOut,
-    handler: async ({ db, actor, path }) => job(await restartJob(db, actor, path.id ?? 0)),
+    handler: async ({ db, actor, path }) => job(await restartJob(db, actor, path.id ?? 0), actor),
   },
   {
     method: "POST",
@@ -216,7 +219,7 @@ export const V1_ROUTES: V1Route[] = [
     permission: "jobs.write",
     status: 201,
     response: ZJobOut,
-    handler: async ({ db, actor, path }) => job(await cloneJob(db, actor, path.id ?? 0)),
+    handler: async ({ db, actor, path }) => job(await cloneJob(db, actor, path.id ?? 0), actor),
   },
   {
     method: "GET",

@@ -2,4 +2,5 @@ export * from "./api";
 export * from "./auth";
 export * from "./jobs";
 export * from "./mail";
+export * from "./secrets";
 export * from "./system";

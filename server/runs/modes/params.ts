@@ -15,9 +15,24 @@ export const ZHttpParams = z.object({
     .pipe(z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(", ")}` }))
     .default("GET"),
   /** Header lines in order, as `Name: value` pairs (the seed separates them with |||). */
-  headers: z.array(z.tuple([z.string().min(1, "header name required"), z.string()])).default([]),
+  headers: z
+    .array(
+      z.tuple([
+        z
+          .string()
+          .min(1, "header name required")
+          // RFC 9110 token: anything else (a space, a colon, CR/LF) is refused at save time.
+          .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "not a valid header name"),
+        // A CR or LF would end the header and start another (header injection).
+        z.string().regex(/^[^\r\n\0]*$/, "a header value cannot contain line breaks"),
+      ]),
+    )
+    .default([]),
   data: z.string().optional(),
-  cookies: z.string().optional(),
+  cookies: z
+    .string()
+    .regex(/^[^\r\n\0]*$/, "cookies cannot contain line breaks")
+    .optional(),
   proxy: z
     .string()
     .regex(/^(https?|socks[45]?h?):\/\//, "must be an http://, https://, socks4:// or socks5:// URL")

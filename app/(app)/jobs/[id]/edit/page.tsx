@@ -4,8 +4,8 @@ import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { jobInputOf } from "@/server/jobs/input";
+import { JobForm } from "../../_form/job-form";
 import { formValuesOf } from "../../form-values";
-import { JobForm } from "../../job-form";
 
 export default async function EditJobPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePageUser("jobs.write");
