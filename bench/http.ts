@@ -206,7 +206,13 @@ const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t
 async function kairos(
   mode: Mode,
   n: number,
-): Promise<Figures & { createS: number; worker: { cpuS: number; peakMiB: number } }> {
+): Promise<
+  Figures & {
+    createS: number;
+    worker: { cpuS: number; peakMiB: number };
+    startLate: { p50: number; p99: number };
+  }
+> {
   const target = mode === "http" ? await startTarget() : undefined;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kairos-bench-http-"));
   chmodSync(dataDir, 0o755);
@@ -281,8 +287,9 @@ async function kairos(
     const figuresUsed = used();
     const worker = workerUsed();
     await api("/jobs/stopAll", {});
-    const runs = await sql<{ job: number; slot: number; ended: number | null }[]>`
+    const runs = await sql<{ job: number; slot: number; began: number; ended: number | null }[]>`
       select substring(j.name from 7)::int as job, (extract(epoch from r.scheduled_at) * 1000)::float8 as slot,
+             (extract(epoch from r.started_at) * 1000)::float8 as began,
              (extract(epoch from r.finished_at) * 1000)::float8 as ended
       from runs r join jobs j on j.id = r.job_id
       where r.started_at is not null`;
@@ -299,7 +306,11 @@ async function kairos(
       late = runs
         .filter((r) => r.ended !== null && r.slot >= from && r.slot < to && Number(r.ended) <= cutoff)
         .map((r) => Number(r.ended) - Number(r.slot));
-    return { ...figures(late, n * SECONDS, figuresUsed, load), createS, worker };
+    // Where the time goes: queue + wait for a place (start − slot) vs the execution itself.
+    const inWindow = runs.filter((r) => r.slot >= from && r.slot < to);
+    const starts = inWindow.map((r) => Number(r.began) - Number(r.slot)).sort((a, b) => a - b);
+    const startLate = { p50: round(percentile(starts, 50), 1), p99: round(percentile(starts, 99), 1) };
+    return { ...figures(late, n * SECONDS, figuresUsed, load), createS, worker, startLate };
   } finally {
     for (const [name, child] of children.reverse()) await stopChild(child, name);
     await sql.end();
@@ -385,7 +396,7 @@ for (const [mode, list] of [
     const k = await kairos(mode, n);
     rows.push([
       `${mode} ×${n} · Kairos (${k.createS} s to add)`,
-      `${show(k)} (worker alone: CPU ${k.worker.cpuS} s, ${k.worker.peakMiB} MiB)`,
+      `${show(k)} (worker alone: CPU ${k.worker.cpuS} s, ${k.worker.peakMiB} MiB; runs started p50 ${k.startLate.p50} / p99 ${k.startLate.p99} ms after their slot)`,
     ]);
     const a = WITH_APS ? await apscheduler(mode, n) : null;
     if (a) {

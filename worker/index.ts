@@ -40,7 +40,7 @@ export async function startWorker(opts: {
   const concurrency = opts.concurrency ?? e.WORKER_CONCURRENCY;
   await registerWorker(db, { id, host: os.hostname(), pid: process.pid, version: appVersion(), concurrency });
 
-  const engine = new RunEngine(db, getSql(), id, e.RUN_OUTPUT_MAX_BYTES);
+  const engine = new RunEngine(db, getSql(), id, e.RUN_OUTPUT_MAX_BYTES, e.WORKER_PROCESS_CONCURRENCY);
   await engine.start();
   const taskList = buildTaskList(engine);
   const stopWatchingFunctions = await startFunctionWatcher().catch((err: unknown) => {

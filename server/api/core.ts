@@ -114,11 +114,16 @@ const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
  * more than that.
  */
 export async function readBodyText(req: Request): Promise<string> {
+  return (await readBodyBytes(req)).toString("utf8");
+}
+
+/** The body's bytes, with the same limit as readBodyText (uploads). */
+export async function readBodyBytes(req: Request): Promise<Buffer> {
   const tooLarge = () =>
     new ApiError(413, `the body is larger than the limit of ${API_MAX_BODY_BYTES} bytes (1 MiB)`);
   const declared = Number(req.headers.get("content-length") ?? "");
   if (declared > API_MAX_BODY_BYTES) throw tooLarge();
-  if (!req.body) return "";
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -132,7 +137,7 @@ export async function readBodyText(req: Request): Promise<string> {
     }
     parts.push(value);
   }
-  return Buffer.concat(parts).toString("utf8");
+  return Buffer.concat(parts);
 }
 
 /**

@@ -14,6 +14,7 @@ export const PERMISSIONS = {
   "jobs.host": ["admin"],
   /** See secret values in job definitions (headers, cookies, passwords, env) and named secrets. */
   "jobs.secrets": ["admin"],
+  "reports.read": ["admin", "operator", "viewer"],
   "mail.read": ["admin", "operator", "viewer"],
   "mail.send": ["admin", "operator"],
   "users.manage": ["admin"],

@@ -89,6 +89,8 @@ export const ZEnv = z.object({
    * Unset: the built-in refuses. Never Kairos' own connection, never a superuser.
    */
   KAIROS_FUNC_DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
+  /** The Python that runs .py scripts of script jobs (default: python3 on the job's PATH). */
+  KAIROS_PYTHON: z.string().trim().min(1).optional(),
   /** When Kairos runs as root, jobs' processes run as this user (created if missing). Never root. */
   KAIROS_RUN_AS: z
     .string()
@@ -109,12 +111,18 @@ export const ZEnv = z.object({
   RUN_RETENTION_COUNT: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   /** A fire found later than this (worker down, scheduler paused) follows the job's misfire policy. */
   SCHEDULER_MISFIRE_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  /**
+   * Tasks (runs, mails) one worker holds at once. Most wait on the network (http and func runs,
+   * SMTP), so this is large: a burst of simultaneous fires starts together (issue 9).
+   */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** Of those, runs that execute a process (command mode) at once; the others wait for a place. */
+  WORKER_PROCESS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   /**
    * graphile-worker fetches up to this many queued tasks per query and hands them out locally
    * (fewer round trips at high throughput; 0 = fetch one at a time). Completions are batched.
    */
-  WORKER_LOCAL_QUEUE_SIZE: z.coerce.number().int().min(0).max(10_000).default(32),
+  WORKER_LOCAL_QUEUE_SIZE: z.coerce.number().int().min(0).max(10_000).default(256),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(60).default(5),
   WORKER_DEAD_AFTER_SECONDS: z.coerce.number().min(5).max(3600).default(15),
   /** Where the TimerJobs-compatible API is mounted: "" = /jobs/…, "/timerjobs" = /timerjobs/jobs/…. */

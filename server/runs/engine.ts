@@ -4,6 +4,7 @@ import type { Sql } from "postgres";
 import type { Db } from "../db/client";
 import { redactor, secretValuesOf, streamRedactor } from "../jobs/secret-fields";
 import { log } from "../lib/log";
+import { Semaphore } from "../lib/semaphore";
 import { enqueue } from "../queue/enqueue";
 import { resolveSecrets } from "../secrets/secrets";
 import { CANCEL_CHANNEL } from "./cancel";
@@ -13,7 +14,13 @@ import { afterRun } from "./followups";
 import { runCommand } from "./modes/command";
 import { runFunc } from "./modes/func";
 import { runHttp } from "./modes/http";
-import { COMMAND_DEFAULT_TIMEOUT_SECONDS, type CommandParams } from "./modes/params";
+import {
+  COMMAND_DEFAULT_TIMEOUT_SECONDS,
+  type CommandParams,
+  SCRIPT_DEFAULT_TIMEOUT_SECONDS,
+  type ScriptParams,
+} from "./modes/params";
+import { runScript } from "./modes/script";
 import { RunOutputBuffer } from "./output";
 import { type RunOutcome, RunStore, type StartedRun } from "./store";
 
@@ -29,10 +36,14 @@ export type RunEngineEvents = {
   "run:finished": [RunRef & { status: RunOutcome["status"] | "cancelled"; started: boolean }];
 };
 
+/** Modes whose run is a process: bounded by the worker's process places, not its task slots. */
+const PROCESS_MODES = new Set(["command", "script"]);
+
 const EXECUTORS: Record<string, Executor<never>> = {
   http: runHttp as Executor<never>,
   command: runCommand as Executor<never>,
   func: runFunc as Executor<never>,
+  script: runScript as Executor<never>,
 };
 
 /** A job's own timeout wins; otherwise the mode's: the seed's 30 s for commands. */
@@ -40,6 +51,9 @@ export function timeoutMsFor(run: StartedRun): number | null {
   if (run.job.timeoutSeconds) return run.job.timeoutSeconds * 1000;
   if (run.job.mode === "command") {
     return ((run.job.params as CommandParams).timeout ?? COMMAND_DEFAULT_TIMEOUT_SECONDS) * 1000;
+  }
+  if (run.job.mode === "script") {
+    return ((run.job.params as ScriptParams).timeout ?? SCRIPT_DEFAULT_TIMEOUT_SECONDS) * 1000;
   }
   if (run.job.mode === "http") return 60_000;
   if (run.job.mode === "func") return 300_000;
@@ -63,14 +77,17 @@ export class RunEngine {
   private unlisten: (() => Promise<void>) | undefined;
   private poll: NodeJS.Timeout | undefined;
   private readonly l = log("runs");
+  private readonly processes: Semaphore;
 
   constructor(
     private readonly db: Db,
     private readonly listener: Sql,
     readonly workerId: string,
     private readonly outputCap: number,
+    processConcurrency = 64,
   ) {
     this.store = new RunStore(db, workerId);
+    this.processes = new Semaphore(processConcurrency);
   }
 
   async start() {
@@ -149,6 +166,15 @@ export class RunEngine {
         return;
       }
     }
+    // Task slots are many (most runs wait on the network); processes get a bounded number of
+    // places. A run waiting for one is still queued: a stop request ends the wait.
+    const release = PROCESS_MODES.has(run.job.mode) ? await this.processes.acquire(ac.signal) : () => {};
+    if (!release) {
+      this.active.delete(run.id);
+      // Shutting down: fail the task so the queue hands the run to a worker that stays.
+      if (ac.signal.reason === "shutdown") throw new Error(`worker ${this.workerId} shut down`);
+      return;
+    }
     const startedAt = new Date();
     this.events.emit("run:started", { runId: run.id, jobId: run.job.id, startedAt });
     const timeoutMs = timeoutMsFor(run);
@@ -213,6 +239,7 @@ export class RunEngine {
     } catch (e) {
       result = { ok: false, error: e instanceof Error ? e.message : String(e) };
     } finally {
+      release();
       clearTimeout(timer);
       clearTimeout(markTimer);
       this.active.delete(run.id);

@@ -21,7 +21,9 @@ export type RunningApp = {
 export async function startApp(extraEnv: Record<string, string> = {}): Promise<RunningApp> {
   // Only the e2e project makes sure a production build exists and is current (vitest.config.ts).
   if (process.env.KAIROS_TEST_PROJECT && process.env.KAIROS_TEST_PROJECT !== "e2e")
-    throw new Error("startApp runs the production build: add this test file to E2E_FILES in vitest.config.ts");
+    throw new Error(
+      "startApp runs the production build: add this test file to E2E_FILES in vitest.config.ts",
+    );
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kairos-app-"));
   chmodSync(dataDir, 0o755);

@@ -9,7 +9,7 @@ import { useListParams } from "@/app/_components/list-params";
 import { Pager } from "@/app/_components/pager";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
-import { Alert, Button, Card, EmptyState, Field, Input, Select } from "@/app/_components/ui";
+import { Alert, Button, Card, EmptyState, Field, Input } from "@/app/_components/ui";
 import { OUTBOX_STATUSES, type OutboxStatus } from "@/server/lib/enums";
 import { MailStatusBadge } from "./status-badge";
 

@@ -28,6 +28,16 @@ import {
 import { ZJobInput, ZJobPatch, ZListJobsInput } from "../../jobs/schema";
 import { jobForRole } from "../../jobs/secret-fields";
 import { ROLES, type Role, TOKEN_KINDS } from "../../lib/enums";
+import { DomainError } from "../../lib/errors";
+import {
+  getScriptVersion,
+  type Interpreter,
+  listScripts,
+  listScriptVersions,
+  uploadScript,
+  ZListScriptsInput,
+  ZUploadScriptInput,
+} from "../../reports/scripts";
 import { cancelActiveRuns } from "../../runs/cancel";
 import { readRunLog } from "../../runs/log";
 import { getRun, listRuns, ZListRunsInput } from "../../runs/runs";
@@ -47,7 +57,7 @@ export type V1Context = {
 export type V1Route = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
-  tag: "jobs" | "runs" | "scheduler" | "functions" | "tokens" | "ip" | "me";
+  tag: "jobs" | "runs" | "scheduler" | "functions" | "tokens" | "ip" | "me" | "reports";
   summary: string;
   summaryZh: string;
   description?: string;
@@ -57,6 +67,8 @@ export type V1Route = {
   numericQuery?: readonly string[];
   booleanQuery?: readonly string[];
   body?: z.ZodType;
+  /** Also takes multipart/form-data (files arrive as `{ filename, bytes }`). */
+  multipart?: boolean;
   /** Success status (200 unless said). */
   status?: number;
   response?: z.ZodType;
@@ -413,6 +425,59 @@ export const V1_ROUTES: V1Route[] = [
     permission: "users.manage",
     response: ZTokenOut,
     handler: async ({ db, actor, path }) => shape(ZTokenOut, await revokeToken(db, actor, path.id ?? 0)),
+  },
+  // --- Scripts (uploading one is code execution: admins) ----------------------------------
+  {
+    method: "POST",
+    path: "/scripts",
+    tag: "reports",
+    summary: "Upload a script: a new version of its name (JSON { name, text } or multipart file)",
+    summaryZh: "上传脚本（新版本）",
+    description:
+      "JSON `{ name, text, interpreter? }`, or multipart/form-data with a `file` (and optional `name`, `interpreter`). The interpreter follows the extension (.py, .sh, .js/.mjs) unless given. Binary files and scripts over 256 KiB are refused. The same text as the newest version answers that version (200) instead of a copy.",
+    permission: "jobs.host",
+    body: ZUploadScriptInput,
+    multipart: true,
+    status: 201,
+    handler: async ({ db, actor, body }) => {
+      const b = (body ?? {}) as Record<string, unknown>;
+      const file = b.file as { filename?: string; bytes?: Buffer } | undefined;
+      if (file && typeof file === "object" && file.bytes) {
+        const name = typeof b.name === "string" && b.name.trim() ? b.name : (file.filename ?? "");
+        const interpreter = ZUploadScriptInput.shape.interpreter.parse(b.interpreter || undefined);
+        return uploadScript(db, actor, { name, content: file.bytes, interpreter });
+      }
+      if (b.file !== undefined) throw new DomainError("BAD_REQUEST", "send the script as a file", "file");
+      const v = ZUploadScriptInput.parse(body);
+      return uploadScript(db, actor, {
+        name: v.name,
+        content: v.text,
+        interpreter: v.interpreter as Interpreter,
+      });
+    },
+  },
+  {
+    method: "GET",
+    path: "/scripts",
+    tag: "reports",
+    summary: "Scripts with their newest version",
+    summaryZh: "脚本列表",
+    permission: "jobs.read",
+    query: ZListScriptsInput,
+    numericQuery: ["page", "size"],
+    handler: async ({ db, query }) => listScripts(db, ZListScriptsInput.parse(query)),
+  },
+  {
+    method: "GET",
+    path: "/scripts/{id}",
+    tag: "reports",
+    summary: "One script version with its text, and the other versions of its name",
+    summaryZh: "脚本版本详情",
+    permission: "jobs.write",
+    handler: async ({ db, path }) => {
+      const v = await getScriptVersion(db, path.id ?? 0);
+      return { ...v, versions: await listScriptVersions(db, v.name) };
+    },
   },
   // --- IP rules (admins) -------------------------------------------------------------------
   {

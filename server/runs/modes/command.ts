@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -7,6 +6,7 @@ import { childEnv, jobUser, type RunAs } from "../../lib/child-env";
 import type { ExecContext, ExecResult, Executor, RunOutput } from "../executor";
 import { needsShell, ShellSyntaxError, splitArgv } from "./command-shell";
 import type { CommandParams } from "./params";
+import { type StartedProcess, startProcess } from "./spawner";
 
 export { needsShell } from "./command-shell";
 
@@ -18,7 +18,7 @@ const KILL_GRACE_MS = 2000;
  */
 const DRAIN_GRACE_MS = 2000;
 
-type Invocation = { file: string; args: string[]; shell: boolean };
+export type Invocation = { file: string; args: string[]; shell: boolean };
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
 /**
@@ -46,7 +46,7 @@ export const runCommand: Executor<CommandParams> = async (params, ctx) => {
   ctx.out.write("system", `$ ${params.command}${invocation.shell ? "  (shell)" : ""}\n`);
   if (params.workdir) ctx.out.write("system", `cwd: ${params.workdir}\n`);
   if (runAs) ctx.out.write("system", `user: ${runAs.name}\n`);
-  return execute(invocation, params, ctx, runAs);
+  return runProcess(invocation, params, ctx, runAs);
 };
 
 function resolveInvocation(params: CommandParams): Invocation {
@@ -73,21 +73,23 @@ async function workdirProblem(dir: string): Promise<string | null> {
   }
 }
 
-async function execute(
+/**
+ * One process in its own group, its output streamed to the run, stopped (group-wide) on the
+ * run's signal. Shared by command and script modes.
+ */
+export async function runProcess(
   inv: Invocation,
-  params: CommandParams,
+  params: { workdir?: string; env: Record<string, string> },
   ctx: ExecContext,
   runAs: RunAs | null,
 ): Promise<ExecResult> {
   const started = performance.now();
-  const child = spawn(inv.file, inv.args, {
+  // Its own process group: the group id is its pid, and killing -pid reaches every descendant.
+  const child = startProcess(inv.file, inv.args, {
     cwd: params.workdir || undefined,
     // KAIROS_RUN_ID last, so a job's own env cannot hide it: it marks the run's processes (orphans.ts).
     env: { ...childEnv(params.env, runAs), KAIROS_RUN_ID: String(ctx.runId) },
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group: the group id is its pid, and killing -pid reaches every descendant.
-    detached: true,
   });
   const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const exited = new Promise<Exit>((resolve) =>
@@ -123,7 +125,7 @@ async function execute(
 }
 
 /** Resolves with the spawn error (ENOENT, EACCES…), or undefined once the process runs. */
-function spawned(child: ChildProcess): Promise<Error | undefined> {
+function spawned(child: StartedProcess): Promise<Error | undefined> {
   return new Promise((resolve) => {
     child.once("spawn", () => resolve(undefined));
     // Kept for the child's lifetime: an 'error' without a listener would crash the worker.

@@ -77,6 +77,7 @@ export const SYSTEM_ROUTES: CompatRoute[] = [
             "TIMERJOBS_COMPAT_MODE",
             "API_LOOPBACK_ROLE",
             "WORKER_CONCURRENCY",
+            "WORKER_PROCESS_CONCURRENCY",
             "DB_POOL_MAX",
             "LOG_LEVEL",
           ],
