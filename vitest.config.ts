@@ -30,7 +30,8 @@ const shared = {
     setupFiles: ["test/setup/database.ts"],
     pool: "forks" as const,
     testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // beforeAll hooks start servers and workers: room for STARTUP_MS (test/helpers/wait.ts).
+    hookTimeout: 240_000,
     teardownTimeout: 30_000,
   },
 };
