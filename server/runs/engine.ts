@@ -221,6 +221,19 @@ export class RunEngine {
             signal: ac.signal,
             timeoutMs,
             out,
+            // A command's process group is recorded at once (and the run marked running): if
+            // this worker dies, the group must be found and ended before a retry (orphans.ts).
+            onProcess: (pgid) => {
+              clearTimeout(markTimer);
+              marking = (marking ?? Promise.resolve())
+                .then(() => this.store.markRunning(run.id, startedAt, pgid))
+                .then((ok) => {
+                  if (!ok) ac.abort("cancel");
+                })
+                .catch((err: unknown) =>
+                  this.l.warn({ err, runId: run.id }, "could not record a run's process"),
+                );
+            },
           })
         : { ok: false, error: `${run.job.mode} jobs cannot run yet` };
     } catch (e) {
