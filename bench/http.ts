@@ -45,7 +45,8 @@ const sizes = (name: string, dflt: string) =>
 const HTTP_SIZES = sizes("http", "10,100,1000,5000");
 const COMMAND_SIZES = sizes("command", "10,100,500");
 const SECONDS = Number(flags.get("seconds") ?? 10);
-const WARMUP_S = 3;
+/** After the resume, every job's first (misfired) fire is caught up at once: let that settle. */
+const warmupS = (n: number) => 3 + Math.ceil(n / 1000);
 const GRACE_MS = 5_000;
 const WITH_APS = !flags.has("no-apscheduler");
 const PYTHON = process.env.BENCH_PYTHON ?? "/usr/bin/python3";
@@ -279,7 +280,7 @@ async function kairos(
     await api("/jobs/runAll", {});
     const used = meter(pids);
     const workerUsed = meter(() => [children[1]?.[1].pid ?? 0]);
-    const from = (Math.ceil(Date.now() / 1000) + WARMUP_S) * 1000;
+    const from = (Math.ceil(Date.now() / 1000) + warmupS(n)) * 1000;
     const to = from + SECONDS * 1000;
     const cutoff = to + GRACE_MS;
     await sleepUntil(cutoff);
@@ -348,7 +349,7 @@ async function apscheduler(mode: Mode, n: number): Promise<Figures & { missed: n
     });
     await started;
     const used = meter(() => [child.pid ?? 0]);
-    const from = (Math.ceil(Date.now() / 1000) + WARMUP_S) * 1000;
+    const from = (Math.ceil(Date.now() / 1000) + warmupS(n)) * 1000;
     const to = from + SECONDS * 1000;
     const cutoff = to + GRACE_MS;
     await sleepUntil(cutoff);
