@@ -7,7 +7,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { createAdmin, ip, migrate, reload, tokenCreate, tokenList, tokenRevoke } from "./admin";
 import { Api, exportJobs, importJobs, jobsAdd, jobsList, jobsLogs, jobsRun } from "./client";
 import { CliError, EXIT, usage } from "./output";
-import { ROOT, restart, startBackground, startForeground, status, stop } from "./server";
+import { CLI_QUIET_MARK, ROOT, restart, startBackground, startForeground, status, stop } from "./server";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -160,7 +160,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP[command]);
     return EXIT.OK;
   }
-  if (!v.verbose) process.env.LOG_LEVEL ??= "silent";
+  if (!v.verbose && process.env.LOG_LEVEL === undefined) {
+    // The CLI's own quietness: Kairos started from here gets the user's LOG_LEVEL back (server.ts).
+    process.env.LOG_LEVEL = "silent";
+    process.env[CLI_QUIET_MARK] = "1";
+  }
   const json = !!v.json;
   // Paths given on the command line are the caller's; everything else runs from the install folder
   // (scripts, the .next build, and a relative KAIROS_DATA_DIR are relative to it).

@@ -3,10 +3,25 @@ import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { resetEnvCache } from "../server/lib/env";
+import { resetLogger } from "../server/lib/log";
 import { alive, config, files, readPid } from "./local";
 import { CliError, EXIT, printJson, table } from "./output";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Set when LOG_LEVEL=silent is the CLI's own choice, not the user's. */
+export const CLI_QUIET_MARK = "KAIROS_CLI_QUIET";
+
+/** The environment Kairos runs with: the user's, without the CLI's own LOG_LEVEL=silent. */
+function kairosEnv(): NodeJS.ProcessEnv {
+  const out = { ...process.env };
+  if (out[CLI_QUIET_MARK]) {
+    delete out.LOG_LEVEL;
+    delete out[CLI_QUIET_MARK];
+  }
+  return out;
+}
 
 function nodeTs(entry: string, extra: string[] = []): string[] {
   return ["--import", path.join(ROOT, "scripts/lib/node-hooks.mjs"), path.join(ROOT, entry), ...extra];
@@ -44,6 +59,13 @@ export async function startForeground() {
   const r = running();
   if (r.app || r.daemon)
     throw new CliError(`Kairos is already running (pid ${r.daemon ?? r.app})`, EXIT.FAILED);
+  // This process becomes Kairos: its logs are Kairos' logs (systemd's journal), not the CLI's.
+  if (process.env[CLI_QUIET_MARK]) {
+    delete process.env.LOG_LEVEL;
+    delete process.env[CLI_QUIET_MARK];
+    resetEnvCache();
+    resetLogger();
+  }
   await import("../scripts/start");
 }
 
@@ -60,7 +82,7 @@ export async function startBackground(supervise: boolean, o: { json?: boolean; w
     cwd: process.cwd(),
     detached: true,
     stdio: ["ignore", out, out],
-    env: { ...process.env, LOG_PRETTY: process.env.LOG_PRETTY ?? "0" },
+    env: { ...kairosEnv(), LOG_PRETTY: process.env.LOG_PRETTY ?? "0" },
   });
   closeSync(out);
   let exited: number | null = null;

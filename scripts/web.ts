@@ -8,6 +8,7 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { ensureAuthSecret } from "../server/auth/secret";
+import { announceSetupCode } from "../server/auth/setup-code";
 import { closeDb, databaseUrl, getDb } from "../server/db/client";
 import { applyEnvIpSeeds } from "../server/ipcontrol/rules";
 import { EnvError, env } from "../server/lib/env";
@@ -36,6 +37,8 @@ async function main() {
   }
   process.env.AUTH_SECRET ??= await ensureAuthSecret(getDb());
   process.env.AUTH_TRUST_HOST ??= "true";
+  // Until the first admin exists, /setup from another machine needs this code (Jenkins-style).
+  await announceSetupCode(getDb(), l);
   // IP_WHITELIST / IP_BLACKLIST → the stored lists (only what changed in the env since last time).
   const seeded = await applyEnvIpSeeds(getDb(), e);
   if (seeded.added.length || seeded.removed.length) l.info(seeded, "IP lists updated from the environment");

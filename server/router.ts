@@ -3,7 +3,9 @@ import { dashboardRouter } from "./dashboard/router";
 import { ipControlRouter } from "./ipcontrol/router";
 import { jobsRouter } from "./jobs/router";
 import { mailRouter } from "./mail/router";
+import { reportsRouter } from "./reports/router";
 import { runsRouter } from "./runs/router";
+import { secretsRouter } from "./secrets/router";
 import { tokensRouter } from "./tokens/router";
 import { createCallerFactory, router } from "./trpc";
 
@@ -14,8 +16,10 @@ export const appRouter = router({
   mail: mailRouter,
   jobs: jobsRouter,
   runs: runsRouter,
+  reports: reportsRouter,
   tokens: tokensRouter,
   ipControl: ipControlRouter,
+  secrets: secretsRouter,
 });
 
 export type AppRouter = typeof appRouter;

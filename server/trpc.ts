@@ -12,8 +12,8 @@ import type { Actor } from "./audit";
 import { can, type Permission } from "./auth/permissions";
 import type { PublicUser } from "./auth/users";
 import { type Db, getDb } from "./db/client";
-import { DomainError } from "./lib/errors";
-import { type FieldErrors, fieldErrorsFromIssues } from "./lib/validation";
+import { badValue, DomainError } from "./lib/errors";
+import { type FieldErrors, fieldErrorsFromIssues, unstorableValue } from "./lib/validation";
 
 // 1. Context ---------------------------------------------------------------------------------
 export type Context = {
@@ -50,12 +50,15 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const fieldErrors = error.code === "INTERNAL_SERVER_ERROR" ? null : fieldErrorsOf(error.cause);
+    // A bug's message may quote SQL and its parameters (drizzle's "Failed query: …"): never sent.
     const message =
-      error.code === "BAD_REQUEST" && fieldErrors && !(error.cause instanceof DomainError)
-        ? Object.entries(fieldErrors)
-            .map(([k, v]) => `${k}: ${v.join(", ")}`)
-            .join("; ")
-        : shape.message;
+      error.code === "INTERNAL_SERVER_ERROR"
+        ? "internal error"
+        : error.code === "BAD_REQUEST" && fieldErrors && !(error.cause instanceof DomainError)
+          ? Object.entries(fieldErrors)
+              .map(([k, v]) => `${k}: ${v.join(", ")}`)
+              .join("; ")
+          : shape.message;
     return { ...shape, message, data: { ...shape.data, fieldErrors, stack: undefined } };
   },
 });
@@ -64,12 +67,21 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 // 3. Domain errors ---------------------------------------------------------------------------
-const domainErrors = t.middleware(async ({ next }) => {
+const domainErrors = t.middleware(async ({ next, getRawInput }) => {
+  // Values no column can hold (NUL in text, 20-digit numbers) are the caller's mistake: say
+  // which field, rather than let Postgres fail the statement.
+  const bad = unstorableValue(await getRawInput().catch(() => undefined));
+  if (bad) {
+    const cause = new DomainError("BAD_REQUEST", bad.message, bad.field);
+    throw new TRPCError({ code: "BAD_REQUEST", message: `${bad.field}: ${bad.message}`, cause });
+  }
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
   }
+  const refused = result.ok ? undefined : badValue(result.error.cause);
+  if (refused) throw new TRPCError({ code: "BAD_REQUEST", message: `invalid value: ${refused}` });
   return result;
 });
 

@@ -3,6 +3,7 @@ import { getDb } from "../server/db/client";
 import { env } from "../server/lib/env";
 import { deliverMail, MAIL_TASK } from "../server/mail/outbox";
 import type { TaskName } from "../server/queue/tasks";
+import { pruneReportFolders } from "../server/reports/archive";
 import { RUN_TASK } from "../server/runs/create";
 import type { RunEngine } from "../server/runs/engine";
 import { pruneRuns } from "../server/runs/retention";
@@ -24,6 +25,8 @@ export function buildTaskList(engine: RunEngine): TaskList {
     defineTask(PRUNE_TASK, async () => {
       const e = env();
       await pruneRuns(getDb(), { days: e.RUN_RETENTION_DAYS, count: e.RUN_RETENTION_COUNT });
+      // Report files are rows of their runs; their bytes on disk follow.
+      await pruneReportFolders(getDb());
     }),
   ]);
 }

@@ -10,8 +10,8 @@ import type { Db } from "../db/client";
 import { isLoopback } from "../lib/cidr";
 import type { Role } from "../lib/enums";
 import { env } from "../lib/env";
-import { DomainError, type DomainErrorCode } from "../lib/errors";
-import { type FieldErrors, fieldErrorsFromIssues } from "../lib/validation";
+import { badValue, DomainError, type DomainErrorCode } from "../lib/errors";
+import { type FieldErrors, fieldErrorsFromIssues, unstorableValue } from "../lib/validation";
 import { requestAddress } from "../net/client-address";
 import { isCrossSite, RUN_MARKER_HEADER } from "../net/origin";
 import { authenticateToken } from "../tokens/tokens";
@@ -66,6 +66,8 @@ export function toApiError(e: unknown, rename: (path: string) => string = (p) =>
       .join("; ");
     return new ApiError(400, message || "invalid input", fields);
   }
+  const refused = badValue(e);
+  if (refused) return new ApiError(400, `invalid value: ${refused}`);
   return new ApiError(500, "internal error");
 }
 
@@ -112,11 +114,16 @@ const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
  * more than that.
  */
 export async function readBodyText(req: Request): Promise<string> {
+  return (await readBodyBytes(req)).toString("utf8");
+}
+
+/** The body's bytes, with the same limit as readBodyText (uploads). */
+export async function readBodyBytes(req: Request): Promise<Buffer> {
   const tooLarge = () =>
     new ApiError(413, `the body is larger than the limit of ${API_MAX_BODY_BYTES} bytes (1 MiB)`);
   const declared = Number(req.headers.get("content-length") ?? "");
   if (declared > API_MAX_BODY_BYTES) throw tooLarge();
-  if (!req.body) return "";
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -130,7 +137,7 @@ export async function readBodyText(req: Request): Promise<string> {
     }
     parts.push(value);
   }
-  return Buffer.concat(parts).toString("utf8");
+  return Buffer.concat(parts);
 }
 
 /**
@@ -175,6 +182,15 @@ export async function readParams(req: Request): Promise<Record<string, unknown>>
     throw new ApiError(400, "the body must be a JSON object");
   }
   return { ...out, ...(body as Record<string, unknown>) };
+}
+
+/** Refuses (400, naming the field) values no column can hold: NUL in text, 20-digit numbers. */
+export function rejectUnstorable(params: unknown, rename: (path: string) => string = (p) => p) {
+  const bad = unstorableValue(params);
+  if (bad) {
+    const field = rename(bad.field);
+    throw new ApiError(400, `${field}: ${bad.message}`, { [field]: [bad.message] });
+  }
 }
 
 /** Strings from a query string or a form for the given keys → numbers / booleans when they look like one. */

@@ -84,6 +84,7 @@ const TAGS = [
   { name: "v1-tokens", description: "Kairos API: API tokens (admins)" },
   { name: "v1-ip", description: "Kairos API: IP rules (admins)" },
   { name: "v1-me", description: "Kairos API: the caller" },
+  { name: "v1-reports", description: "Kairos API: scripts and report files" },
 ];
 
 function properties(schema: Json): { name: string; schema: Json; required: boolean; description?: string }[] {
@@ -222,7 +223,24 @@ function v1Operation(route: V1Route, schemas: Schemas): Json {
       ? {
           requestBody: {
             required: true,
-            content: { "application/json": { schema: schemas.convert(route.body, "input") } },
+            content: {
+              "application/json": { schema: schemas.convert(route.body, "input") },
+              ...(route.multipart
+                ? {
+                    "multipart/form-data": {
+                      schema: {
+                        type: "object",
+                        properties: {
+                          file: { type: "string", format: "binary" },
+                          name: { type: "string" },
+                          interpreter: { type: "string", enum: ["python", "sh", "node"] },
+                        },
+                        required: ["file"],
+                      },
+                    },
+                  }
+                : {}),
+            },
           },
         }
       : {}),

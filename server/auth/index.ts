@@ -1,11 +1,18 @@
-import NextAuth, { type DefaultSession } from "next-auth";
+import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "../db/client";
 import type { Role } from "../db/schema";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
+import { requestAddress } from "../net/client-address";
+import { signInWithPassword } from "./login-limit";
 import { ZLoginInput } from "./schema";
-import { authenticate } from "./users";
+import { newSessionId, revokeSession } from "./sessions";
+
+/** Too many failed attempts: the login page says so (without saying whether the account exists). */
+export class LoginLocked extends CredentialsSignin {
+  code = "locked";
+}
 
 declare module "next-auth" {
   interface User {
@@ -14,8 +21,10 @@ declare module "next-auth" {
   }
   interface Session {
     user: { id: string; role: Role; username: string } & DefaultSession["user"];
-    /** When the session token was first issued (seconds), to void it after a password change. */
-    issuedAt?: number;
+    /** When the session was signed in or last re-issued on purpose (ms), to void it after a password change. */
+    issuedAtMs?: number;
+    /** Stable across cookie re-issues; signing out revokes it. */
+    sessionId?: string;
   }
 }
 
@@ -48,15 +57,16 @@ export const {
   providers: [
     Credentials({
       credentials: { login: {}, password: {} },
-      authorize: async (raw) => {
+      authorize: async (raw, request) => {
         const parsed = ZLoginInput.safeParse(raw);
         if (!parsed.success) return null;
-        const user = await authenticate(getDb(), parsed.data.login, parsed.data.password);
-        if (!user) {
-          log("auth").info({ login: parsed.data.login }, "sign-in refused");
+        const ip = requestAddress(request.headers);
+        const r = await signInWithPassword(getDb(), parsed.data, ip, log("auth"));
+        if (!r.ok) {
+          if (r.reason === "locked") throw new LoginLocked();
           return null;
         }
-        log("auth").info({ userId: user.id }, "signed in");
+        const user = r.user;
         return {
           id: String(user.id),
           name: user.name || user.username,
@@ -67,14 +77,26 @@ export const {
       },
     }),
   ],
+  events: {
+    signOut: async (message) => {
+      const token = "token" in message ? message.token : null;
+      if (typeof token?.sid === "string") {
+        const exp = typeof token.exp === "number" ? token.exp * 1000 : Date.now() + 90 * 86400_000;
+        await revokeSession(getDb(), token.sid, new Date(exp));
+        log("auth").info({ userId: token.sub }, "signed out (session revoked)");
+      }
+    },
+  },
   callbacks: {
     authorized: ({ auth: session, request }) => isPublicPath(request.nextUrl.pathname) || !!session?.user,
     jwt: ({ token, user, trigger }) => {
       // After a password change the current session is re-issued; older ones stay void.
-      if (trigger === "update") token.signedInAt = Math.floor(Date.now() / 1000);
+      if (trigger === "update") token.signedInAtMs = Date.now();
       if (user) {
-        // iat is refreshed on every session update; keep the first sign-in time separately.
-        token.signedInAt = Math.floor(Date.now() / 1000);
+        // iat is refreshed on every session update; keep the sign-in time separately, in ms
+        // (a password change 0.3 s after a sign-in must still void it).
+        token.signedInAtMs = Date.now();
+        token.sid = newSessionId();
         token.sub = user.id;
         token.role = user.role;
         token.username = user.username;
@@ -85,7 +107,8 @@ export const {
       session.user.id = token.sub ?? "";
       session.user.role = token.role as Role;
       session.user.username = String(token.username ?? "");
-      session.issuedAt = typeof token.signedInAt === "number" ? token.signedInAt : undefined;
+      session.issuedAtMs = typeof token.signedInAtMs === "number" ? token.signedInAtMs : undefined;
+      session.sessionId = typeof token.sid === "string" ? token.sid : undefined;
       return session;
     },
   },

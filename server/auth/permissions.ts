@@ -12,6 +12,9 @@ export const PERMISSIONS = {
   "jobs.run": ["admin", "operator"],
   /** Create, change or delete jobs that execute code or touch the host (server/jobs/host-access.ts). */
   "jobs.host": ["admin"],
+  /** See secret values in job definitions (headers, cookies, passwords, env) and named secrets. */
+  "jobs.secrets": ["admin"],
+  "reports.read": ["admin", "operator", "viewer"],
   "mail.read": ["admin", "operator", "viewer"],
   "mail.send": ["admin", "operator"],
   "users.manage": ["admin"],

@@ -1,6 +1,7 @@
 import { cache } from "react";
 import { getDb } from "../db/client";
 import { auth } from "./index";
+import { sessionStillValid } from "./sessions";
 import { getUser, type PublicUser } from "./users";
 
 /**
@@ -13,9 +14,11 @@ export const currentUser = cache(async (): Promise<PublicUser | null> => {
   const id = Number(session?.user?.id);
   if (!Number.isInteger(id) || id <= 0) return null;
   const user = await getUser(getDb(), id);
-  if (!user?.isActive) return null;
-  // A session signed in before the last password change / deactivation is void.
-  const issuedAt = session?.issuedAt;
-  if (!issuedAt || issuedAt * 1000 < user.sessionsValidAfter.getTime() - 1000) return null;
-  return user;
+  if (!user) return null;
+  // Signed out, or signed in before the last password change / deactivation: void.
+  const valid = await sessionStillValid(getDb(), user, {
+    sessionId: session?.sessionId,
+    issuedAtMs: session?.issuedAtMs,
+  });
+  return valid ? user : null;
 });

@@ -12,8 +12,21 @@
 // - Other schedules (`*`, `*/2` hours) follow real instants: wall times in a spring-forward gap
 //   do not exist and do not fire; a repeated wall time fires at both occurrences.
 
+//
+// `@yearly`…`@hourly` stand for their 5-field expressions; `@every <duration>` is a fixed
+// interval of real time counted from an anchor (the job's creation): see descriptors.ts.
+
 import { Cron } from "croner";
 import cronstrue from "cronstrue/i18n.js";
+import { translator } from "../i18n/messages";
+import {
+  everyParts,
+  expandDescriptor,
+  formatEvery,
+  isEvery,
+  parseEvery,
+  unknownDescriptor,
+} from "./descriptors";
 import { CronError, type ParsedFields, parseFields } from "./fields";
 import { isValidTimeZone, type ZoneClock, type ZoneSegment, zoneClock } from "./zone-offsets";
 
@@ -39,8 +52,16 @@ export type CronSchedule = {
 /** How far next() looks before giving up (a Feb 29 schedule fires at least every 8 years). */
 const HORIZON_MS = 5 * 366 * 86_400_000;
 
-/** Parses an expression for a time zone; throws CronError with a user-facing message. */
-export function parseCron(expression: string, timezone: string): CronSchedule {
+/**
+ * Parses an expression for a time zone; throws CronError with a user-facing message.
+ * `anchor` is where an `@every` schedule counts from (the job's creation); without one it
+ * counts from the instant next() is asked about (a preview of a job not yet created).
+ * Cron fields and the other descriptors ignore it.
+ */
+export function parseCron(expression: string, timezone: string, anchor?: Date | null): CronSchedule {
+  if (typeof expression === "string" && isEvery(expression.trim())) {
+    return everySchedule(expression, timezone, anchor ?? null);
+  }
   const key = `${timezone}\n${expression}`;
   const cached = scheduleCache.get(key);
   if (cached) return cached;
@@ -71,12 +92,25 @@ export function explainCronError(expression: string, timezone: string): string |
 const scheduleCache = new Map<string, Schedule>();
 const SCHEDULE_CACHE_LIMIT = 10_000;
 
-function createSchedule(expression: string, timezone: string): Schedule {
-  if (typeof expression !== "string") throw new CronError("The cron expression must be text");
-  const fields = parseFields(expression);
+function checkTimeZone(timezone: string) {
   if (!isValidTimeZone(timezone)) {
     throw new CronError(`Unknown time zone "${timezone}"; use an IANA name such as Europe/Berlin or UTC`);
   }
+}
+
+function createSchedule(expression: string, timezone: string): Schedule {
+  if (typeof expression !== "string") throw new CronError("The cron expression must be text");
+  const tidy = expression.trim().split(/\s+/).join(" ");
+  let fields: ParsedFields;
+  if (tidy.startsWith("@")) {
+    const stands = expandDescriptor(tidy);
+    if (!stands) throw unknownDescriptor(tidy);
+    // Shown as written; scheduled and described as the fields it stands for.
+    fields = { ...parseFields(stands), expression: tidy };
+  } else {
+    fields = parseFields(expression);
+  }
+  checkTimeZone(timezone);
   const matcher = new WallClockMatcher(fields);
   return new Schedule(fields, timezone, matcher, zoneClock(timezone));
 }
@@ -242,4 +276,69 @@ function earliest(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   if (b === null) return a;
   return Math.min(a, b);
+}
+
+/** Parsed intervals by expression: the scheduler asks for the same few every tick. */
+const everyCache = new Map<string, number>();
+
+function everySchedule(expression: string, timezone: string, anchor: Date | null): CronSchedule {
+  const tidy = expression.trim().split(/\s+/).join(" ");
+  let intervalMs = everyCache.get(tidy);
+  if (intervalMs === undefined) {
+    intervalMs = parseEvery(tidy);
+    if (everyCache.size >= SCHEDULE_CACHE_LIMIT) everyCache.clear();
+    everyCache.set(tidy, intervalMs);
+  }
+  checkTimeZone(timezone);
+  if (anchor && Number.isNaN(anchor.getTime())) throw new RangeError("@every needs a valid anchor");
+  return new EverySchedule(tidy, intervalMs, timezone, anchor);
+}
+
+/** `@every <duration>`: fires at anchor + k × interval, k ≥ 1, in real time (no zone, no DST). */
+class EverySchedule implements CronSchedule {
+  readonly normalized: string;
+  readonly hasSeconds: boolean;
+  readonly isFixedTime = false;
+  /** Whole second, as robfig/cron rounds. */
+  private readonly anchorMs: number | null;
+
+  constructor(
+    readonly expression: string,
+    private readonly intervalMs: number,
+    readonly timezone: string,
+    anchor: Date | null,
+  ) {
+    this.normalized = `@every ${formatEvery(intervalMs)}`;
+    this.hasSeconds = intervalMs % 60_000 !== 0;
+    this.anchorMs = anchor ? Math.floor(anchor.getTime() / 1000) * 1000 : null;
+  }
+
+  next(after: Date): Date | null {
+    const afterMs = after.getTime();
+    if (Number.isNaN(afterMs)) throw new RangeError("next() needs a valid date");
+    const anchor = this.anchorMs ?? Math.floor(afterMs / 1000) * 1000;
+    const k = Math.max(1, Math.floor((afterMs - anchor) / this.intervalMs) + 1);
+    return new Date(anchor + k * this.intervalMs);
+  }
+
+  nextN(after: Date, n: number): Date[] {
+    const fires: Date[] = [];
+    let cursor: Date | null = after;
+    while (fires.length < n && cursor) {
+      cursor = this.next(cursor);
+      if (cursor) fires.push(cursor);
+    }
+    return fires;
+  }
+
+  describe(locale: "en" | "zh-CN"): string {
+    const t = translator(locale);
+    const { hours, minutes, seconds } = everyParts(this.intervalMs);
+    const parts = [
+      hours ? t("cron.hours", { n: hours }) : "",
+      minutes ? t("cron.minutes", { n: minutes }) : "",
+      seconds ? t("cron.seconds", { n: seconds }) : "",
+    ].filter(Boolean);
+    return t("cron.every", { duration: parts.join(" ") });
+  }
 }

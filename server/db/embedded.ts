@@ -5,6 +5,7 @@ import { existsSync, constants as fsc } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { childEnv } from "../lib/child-env";
 import { log } from "../lib/log";
 
 /**
@@ -83,7 +84,7 @@ async function runInitdb(dir: string, creds: Credentials) {
           "--encoding=UTF8",
           "--locale=C.UTF-8",
         ],
-        { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C.UTF-8" }, ...(ids ?? {}) },
+        { stdio: ["ignore", "pipe", "pipe"], env: childEnv({ LC_ALL: "C.UTF-8" }), ...(ids ?? {}) },
       );
       child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
       child.stderr?.on("data", (c: Buffer) => (out += c.toString()));
@@ -202,7 +203,8 @@ export async function startEmbeddedPostgres(opts: {
   const child: ChildProcess = spawn(
     postgres,
     ["-D", dir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    { detached: true, stdio: ["ignore", "ignore", "pipe"], ...(ids ?? {}) },
+    // Postgres never needs Kairos' secrets (AUTH_SECRET, mail credentials) in its environment.
+    { detached: true, stdio: ["ignore", "ignore", "pipe"], env: childEnv(), ...(ids ?? {}) },
   );
   let stderr = "";
   await new Promise<void>((resolve, reject) => {

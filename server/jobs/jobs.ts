@@ -2,14 +2,17 @@ import { and, count, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle
 import { type Actor, audit } from "../audit";
 import { parseCron } from "../cron/cron";
 import type { Db, DbOrTx } from "../db/client";
+import { retryingTransaction } from "../db/retry";
 import { type JobRow, jobs, runs } from "../db/schema";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { cancelActiveRuns } from "../runs/cancel";
 import { createRuns } from "../runs/create";
+import { assertSecretsExist } from "../secrets/secrets";
 import { getSetting, setSetting } from "../settings";
 import { formatCommandText, isTextMode, type ModeParams } from "./command-text";
 import { assertCanWriteJob } from "./host-access";
 import { type JobInput, type ListJobsInput, ZJobInput, ZListJobsInput } from "./schema";
+import { unmaskParams } from "./secret-fields";
 
 export const JOBS_CHANNEL = "kairos_jobs";
 const PAUSED_KEY = "scheduler_paused";
@@ -21,8 +24,12 @@ export type JobView = JobRow & {
   commandText: string;
 };
 
-export function nextFireAfter(job: Pick<JobRow, "cron" | "timezone">, after: Date): Date | null {
-  return parseCron(job.cron, job.timezone).next(after);
+/** The job's first fire after `after` (`@every` counts from the job's creation). */
+export function nextFireAfter(
+  job: Pick<JobRow, "cron" | "timezone" | "createdAt">,
+  after: Date,
+): Date | null {
+  return parseCron(job.cron, job.timezone, job.createdAt).next(after);
 }
 
 /** Wakes every scheduler (they LISTEN) so a new or changed schedule is seen at once. */
@@ -73,7 +80,9 @@ export async function getJob(db: DbOrTx, id: number): Promise<JobView> {
 export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<JobView> {
   const v = ZJobInput.parse(input);
   assertCanWriteJob(actor, v);
-  return db.transaction(async (tx) => {
+  v.params = unmaskParams(v.mode, v.params, null);
+  return retryingTransaction(db, "create a job", async (tx) => {
+    await assertSecretsExist(tx, v.params, "params");
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
     let row: JobRow | undefined;
@@ -83,7 +92,9 @@ export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<
         .values({
           ...v,
           ownerId: actor.id,
-          nextFireAt: v.state === "waiting" ? nextFireAfter(v, now) : null,
+          // The instant `@every` counts from is the one stored.
+          createdAt: now,
+          nextFireAt: v.state === "waiting" ? nextFireAfter({ ...v, createdAt: now }, now) : null,
         })
         .returning();
     } catch (e) {
@@ -105,10 +116,13 @@ export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<
 export async function updateJob(db: Db, actor: Actor, id: number, input: JobInput): Promise<JobView> {
   const v = ZJobInput.parse(input);
   assertCanWriteJob(actor, v);
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("update");
+  return retryingTransaction(db, "update a job", async (tx) => {
+    const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("no key update");
     if (!before) throw notFound("job", id);
     assertCanWriteJob(actor, before);
+    // Secret values a non-admin saw masked come back as the mask: they keep what is stored.
+    v.params = unmaskParams(v.mode, v.params, before.mode === v.mode ? before.params : null);
+    await assertSecretsExist(tx, v.params, "params");
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
     const scheduleChanged =
@@ -120,7 +134,11 @@ export async function updateJob(db: Db, actor: Actor, id: number, input: JobInpu
         .set({
           ...v,
           ...(scheduleChanged
-            ? { nextFireAt: v.state === "waiting" ? nextFireAfter(v, now) : null, lastFireAt: null }
+            ? {
+                nextFireAt:
+                  v.state === "waiting" ? nextFireAfter({ ...v, createdAt: before.createdAt }, now) : null,
+                lastFireAt: null,
+              }
             : {}),
         })
         .where(eq(jobs.id, id))
@@ -141,11 +159,13 @@ export async function updateJob(db: Db, actor: Actor, id: number, input: JobInpu
 }
 
 export async function deleteJob(db: Db, actor: Actor, id: number): Promise<void> {
-  await db.transaction(async (tx) => {
+  await retryingTransaction(db, "delete a job", async (tx) => {
     const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("update");
     if (!before) throw notFound("job", id);
     assertCanWriteJob(actor, before);
     await cancelActiveRuns(tx, { jobIds: [id], reason: "job deleted" });
+    // The cascade deletes every run of the job: lock them in id order first (locks.ts).
+    await tx.execute(sql`select id from runs where job_id = ${id} order by id for update`);
     await tx.delete(jobs).where(eq(jobs.id, id));
     await audit(tx, actor, "job.delete", "job", id, { before });
   });
@@ -153,7 +173,7 @@ export async function deleteJob(db: Db, actor: Actor, id: number): Promise<void>
 
 /** TimerJobs /jobs/stop: stop scheduling this job and cancel its active runs. */
 export async function stopJob(db: Db, actor: Actor, id: number): Promise<JobView> {
-  return db.transaction(async (tx) => {
+  return retryingTransaction(db, "stop a job", async (tx) => {
     const [row] = await tx
       .update(jobs)
       .set({ state: "stopped", nextFireAt: null })
@@ -168,8 +188,8 @@ export async function stopJob(db: Db, actor: Actor, id: number): Promise<JobView
 
 /** TimerJobs /jobs/restart: schedule the job again (waiting), counting from now. */
 export async function restartJob(db: Db, actor: Actor, id: number): Promise<JobView> {
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("update");
+  return retryingTransaction(db, "restart a job", async (tx) => {
+    const [before] = await tx.select().from(jobs).where(eq(jobs.id, id)).for("no key update");
     if (!before) throw notFound("job", id);
     const runCount = before.maxRunCount > 0 && before.runCount >= before.maxRunCount ? 0 : before.runCount;
     const [row] = await tx
@@ -186,7 +206,7 @@ export async function restartJob(db: Db, actor: Actor, id: number): Promise<JobV
 
 /** Run once now, whatever the schedule (TimerJobs /jobs/run). Serial jobs still queue. */
 export async function runJobNow(db: Db, actor: Actor, id: number, trigger: "manual" | "api" = "manual") {
-  return db.transaction(async (tx) => {
+  return retryingTransaction(db, "run a job now", async (tx) => {
     const [job] = await tx.select().from(jobs).where(eq(jobs.id, id));
     if (!job) throw notFound("job", id);
     const [run] = await createRuns(tx, [
@@ -278,19 +298,22 @@ export async function recentDurations(db: DbOrTx, jobIds: number[], perJob = 20)
  * caught up.
  */
 export async function recomputeNextFires(db: Db, actor: Actor) {
-  return db.transaction(async (tx) => {
+  return retryingTransaction(db, "recompute next fires", async (tx) => {
     const rows = await tx.execute<{
       id: string;
       cron: string;
       timezone: string;
       next_fire_at: string | null;
-    }>(sql`select id, cron, timezone, next_fire_at from jobs where state = 'waiting' order by id for update`);
+      created_at: string;
+    }>(
+      sql`select id, cron, timezone, next_fire_at, created_at from jobs where state = 'waiting' order by id for update`,
+    );
     const now = new Date();
     const changed: { id: number; before: string | null; after: string | null }[] = [];
     for (const r of rows) {
       let next: Date | null = null;
       try {
-        next = nextFireAfter({ cron: r.cron, timezone: r.timezone }, now);
+        next = nextFireAfter({ cron: r.cron, timezone: r.timezone, createdAt: new Date(r.created_at) }, now);
       } catch {
         next = null;
       }
@@ -313,7 +336,7 @@ export async function recomputeNextFires(db: Db, actor: Actor) {
 
 /** TimerJobs /jobs/stopAll and /jobs/runAll: a global pause that keeps each job's own state. */
 export async function setSchedulerPaused(db: Db, actor: Actor, paused: boolean) {
-  await db.transaction(async (tx) => {
+  await retryingTransaction(db, "pause the scheduler", async (tx) => {
     await setSetting(tx, PAUSED_KEY, paused);
     await wakeSchedulers(tx);
     await audit(tx, actor, paused ? "scheduler.pause" : "scheduler.resume", "scheduler", null);

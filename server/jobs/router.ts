@@ -19,6 +19,7 @@ import {
   updateJob,
 } from "./jobs";
 import { ZCronPreviewInput, ZJobId, ZJobInput, ZListJobsInput } from "./schema";
+import { jobForRole } from "./secret-fields";
 
 export const jobsRouter = router({
   list: requirePermission("jobs.read")
@@ -29,17 +30,27 @@ export const jobsRouter = router({
         ctx.db,
         page.items.map((j) => j.id),
       );
-      return { ...page, items: page.items.map((j) => ({ ...j, durations: durations.get(j.id) ?? [] })) };
+      return {
+        ...page,
+        items: page.items.map((j) => ({
+          ...jobForRole(j, ctx.actor.role),
+          durations: durations.get(j.id) ?? [],
+        })),
+      };
     }),
   get: requirePermission("jobs.read")
     .input(ZJobId)
-    .query(({ ctx, input }) => getJob(ctx.db, input.id)),
+    .query(async ({ ctx, input }) => jobForRole(await getJob(ctx.db, input.id), ctx.actor.role)),
   create: requirePermission("jobs.write")
     .input(ZJobInput)
-    .mutation(({ ctx, input }) => createJob(ctx.db, ctx.actor, input)),
+    .mutation(async ({ ctx, input }) =>
+      jobForRole(await createJob(ctx.db, ctx.actor, input), ctx.actor.role),
+    ),
   update: requirePermission("jobs.write")
     .input(z.object({ id: z.number().int().positive(), job: ZJobInput }))
-    .mutation(({ ctx, input }) => updateJob(ctx.db, ctx.actor, input.id, input.job)),
+    .mutation(async ({ ctx, input }) =>
+      jobForRole(await updateJob(ctx.db, ctx.actor, input.id, input.job), ctx.actor.role),
+    ),
   delete: requirePermission("jobs.write")
     .input(ZJobId)
     .mutation(async ({ ctx, input }) => {
@@ -48,16 +59,22 @@ export const jobsRouter = router({
     }),
   clone: requirePermission("jobs.write")
     .input(ZJobId)
-    .mutation(({ ctx, input }) => cloneJob(ctx.db, ctx.actor, input.id)),
+    .mutation(async ({ ctx, input }) =>
+      jobForRole(await cloneJob(ctx.db, ctx.actor, input.id), ctx.actor.role),
+    ),
   runNow: requirePermission("jobs.run")
     .input(ZJobId)
     .mutation(({ ctx, input }) => runJobNow(ctx.db, ctx.actor, input.id)),
   stop: requirePermission("jobs.run")
     .input(ZJobId)
-    .mutation(({ ctx, input }) => stopJob(ctx.db, ctx.actor, input.id)),
+    .mutation(async ({ ctx, input }) =>
+      jobForRole(await stopJob(ctx.db, ctx.actor, input.id), ctx.actor.role),
+    ),
   restart: requirePermission("jobs.run")
     .input(ZJobId)
-    .mutation(({ ctx, input }) => restartJob(ctx.db, ctx.actor, input.id)),
+    .mutation(async ({ ctx, input }) =>
+      jobForRole(await restartJob(ctx.db, ctx.actor, input.id), ctx.actor.role),
+    ),
   scheduler: requirePermission("jobs.read")
     .input(z.void())
     .query(async ({ ctx }) => ({ paused: await isSchedulerPaused(ctx.db) })),
@@ -70,11 +87,12 @@ export const jobsRouter = router({
   /** What a schedule means, as you type it: its text in both languages and its next fires. */
   previewCron: requirePermission("jobs.read")
     .input(ZCronPreviewInput)
-    .query(({ input }) => {
+    .query(async ({ ctx, input }) => {
       const timezone = input.timezone || displayTimeZone();
       if (!isValidTimeZone(timezone)) return { ok: false as const, error: `unknown time zone "${timezone}"` };
+      const anchor = input.jobId ? (await getJob(ctx.db, input.jobId).catch(() => null))?.createdAt : null;
       try {
-        const s = parseCron(input.cron, timezone);
+        const s = parseCron(input.cron, timezone, anchor);
         return {
           ok: true as const,
           timezone,

@@ -84,6 +84,13 @@ export const ZEnv = z.object({
       (v) => v === undefined || v.split(",").every((p) => p.trim().length > 0 && !p.includes("\0")),
       "must be a comma-separated list of folders (no empty entries)",
     ),
+  /**
+   * The Database built-in's own connection (ideally a read-only role on the database to query).
+   * Unset: the built-in refuses. Never Kairos' own connection, never a superuser.
+   */
+  KAIROS_FUNC_DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
+  /** The Python that runs .py scripts of script jobs (default: python3 on the job's PATH). */
+  KAIROS_PYTHON: z.string().trim().min(1).optional(),
   /** When Kairos runs as root, jobs' processes run as this user (created if missing). Never root. */
   KAIROS_RUN_AS: z
     .string()

@@ -25,3 +25,16 @@ export function uniqueViolation(e: unknown): string | undefined {
   if (err?.cause) return uniqueViolation(err.cause);
   return undefined;
 }
+
+/**
+ * Postgres refusing a value (SQLSTATE class 22, data exception: a date out of range, text it
+ * cannot encode, a number too big for its column): the caller's input, not a bug. Returns
+ * Postgres' own message, which names the value but never the statement.
+ */
+export function badValue(e: unknown): string | undefined {
+  const err = e as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  if (typeof err?.code === "string" && /^22[0-9A-Z]{3}$/.test(err.code) && typeof err.message === "string") {
+    return err.message;
+  }
+  return err?.cause ? badValue(err.cause) : undefined;
+}

@@ -32,6 +32,13 @@ export function logger(): Logger {
 }
 
 const children = new Map<string, Logger>();
+
+/** For a process that changes LOG_LEVEL after logging started (the CLI becoming the launcher). */
+export function resetLogger() {
+  root = undefined;
+  children.clear();
+}
+
 export function log(component: string): Logger {
   let child = children.get(component);
   if (!child) {

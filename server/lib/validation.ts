@@ -15,3 +15,38 @@ export function fieldErrorsFromIssues(issues: readonly Issue[]): FieldErrors {
   }
   return out;
 }
+
+/**
+ * A value no column can hold, found before it reaches Postgres (which would answer with a
+ * 500-worthy error): a NUL character in text, or a number past the exactly representable
+ * integers (a 20-digit id). Returns the field path and the message, or null.
+ */
+export function unstorableValue(
+  value: unknown,
+  path: string[] = [],
+): { field: string; message: string } | null {
+  const field = () => path.join(".") || "_form";
+  if (typeof value === "string") {
+    return value.includes("\u0000") ? { field: field(), message: "must not contain NUL characters" } : null;
+  }
+  if (typeof value === "number") {
+    return Number.isFinite(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER
+      ? { field: field(), message: "is too large" }
+      : null;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const bad = unstorableValue(v, [...path, String(i)]);
+      if (bad) return bad;
+    }
+    return null;
+  }
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes("\u0000")) return { field: field(), message: "must not contain NUL characters" };
+      const bad = unstorableValue(v, [...path, k]);
+      if (bad) return bad;
+    }
+  }
+  return null;
+}

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
+import { lockJobs, lockJobsOfRuns, lockRuns } from "./locks";
 
 export const CANCEL_CHANNEL = "kairos_cancel";
 
@@ -15,9 +16,21 @@ export async function cancelActiveRuns(
   const jobIds = target.jobIds ?? [];
   const runIds = target.runIds ?? [];
   if (!jobIds.length && !runIds.length) return { cancelled: [], signalled: [] };
-  const match = sql`(job_id = any(${sql.param(jobIds)}::bigint[]) or id = any(${sql.param(runIds)}::bigint[]))`;
+  // The global lock order (locks.ts): the jobs, then their active runs, each by ascending id.
+  await lockJobs(db, jobIds);
+  await lockJobsOfRuns(db, runIds);
+  const active = await lockRuns(
+    db,
+    sql`status in ('queued', 'running')
+        and (job_id = any(${sql.param(jobIds)}::bigint[]) or id = any(${sql.param(runIds)}::bigint[]))`,
+  );
+  if (!active.length) return { cancelled: [], signalled: [] };
+  const match = sql`id = any(${sql.param(active.map((r) => r.id))}::bigint[])`;
+  // The statement's clock, not the transaction's: a run created by a transaction that began
+  // after this one (and committed before this statement) would otherwise end before it began.
   const cancelled = await db.execute<{ id: string }>(sql`
-    update runs set status = 'cancelled', finished_at = now(), cancel_requested_at = now(), error = ${target.reason}
+    update runs set status = 'cancelled', finished_at = greatest(clock_timestamp(), enqueued_at),
+      cancel_requested_at = clock_timestamp(), error = ${target.reason}
     where status = 'queued' and ${match}
     returning id`);
   if (cancelled.length) {

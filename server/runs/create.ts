@@ -3,6 +3,7 @@ import type { DbOrTx } from "../db/client";
 import type { JobPolicy, RunTrigger } from "../lib/enums";
 import { runExecutePayloadSql, type TaskName } from "../queue/tasks";
 import { cancelActiveRuns } from "./cancel";
+import { lockJobs } from "./locks";
 
 export const RUN_TASK = "run_execute" satisfies TaskName;
 /**
@@ -40,8 +41,19 @@ const isFire = (t: RunTrigger) => t === "schedule" || t === "catch_up" || t === 
  *   replace — active runs are cancelled first.
  * A cron slot yields one run even if two schedulers race for it (unique index, ON CONFLICT).
  */
-export async function createRuns(db: DbOrTx, specs: RunSpec[]): Promise<CreatedRun[]> {
+export async function createRuns(
+  db: DbOrTx,
+  specs: RunSpec[],
+  o: { jobsLocked?: boolean } = {},
+): Promise<CreatedRun[]> {
   if (!specs.length) return [];
+  // The global lock order (locks.ts): the jobs first (the scheduler's claim holds them already),
+  // then whatever runs the policies touch.
+  if (!o.jobsLocked)
+    await lockJobs(
+      db,
+      specs.map((s) => s.jobId),
+    );
   const skipJobs = [
     ...new Set(specs.filter((s) => s.policy === "skip" && isFire(s.trigger)).map((s) => s.jobId)),
   ];

@@ -1,9 +1,12 @@
+import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
+import { redactor, secretValuesOf, streamRedactor } from "../jobs/secret-fields";
 import { log } from "../lib/log";
 import { Semaphore } from "../lib/semaphore";
 import { enqueue } from "../queue/enqueue";
+import { resolveSecrets } from "../secrets/secrets";
 import { CANCEL_CHANNEL } from "./cancel";
 import { PREDISPATCH_MS, RUN_TASK, RUN_TASK_ATTEMPTS, runJobKey, serialQueue } from "./create";
 import type { ExecResult, Executor } from "./executor";
@@ -11,9 +14,27 @@ import { afterRun } from "./followups";
 import { runCommand } from "./modes/command";
 import { runFunc } from "./modes/func";
 import { runHttp } from "./modes/http";
-import { COMMAND_DEFAULT_TIMEOUT_SECONDS, type CommandParams } from "./modes/params";
+import {
+  COMMAND_DEFAULT_TIMEOUT_SECONDS,
+  type CommandParams,
+  SCRIPT_DEFAULT_TIMEOUT_SECONDS,
+  type ScriptParams,
+} from "./modes/params";
+import { runScript } from "./modes/script";
 import { RunOutputBuffer } from "./output";
 import { type RunOutcome, RunStore, type StartedRun } from "./store";
+
+type RunRef = { runId: number; jobId: number };
+/**
+ * What the engine did, as it happens: tests (and anything else in the process) await these
+ * instead of polling the runs table. "run:finished" comes after the follow-ups (retry, chain,
+ * notification) are queued; `started: false` is a run stopped while it waited for its slot.
+ */
+export type RunEngineEvents = {
+  "run:held": [RunRef & { slot: Date }];
+  "run:started": [RunRef & { startedAt: Date }];
+  "run:finished": [RunRef & { status: RunOutcome["status"] | "cancelled"; started: boolean }];
+};
 
 /** Modes whose run is a process: bounded by the worker's process places, not its task slots. */
 const PROCESS_MODES = new Set(["command", "script"]);
@@ -22,6 +43,7 @@ const EXECUTORS: Record<string, Executor<never>> = {
   http: runHttp as Executor<never>,
   command: runCommand as Executor<never>,
   func: runFunc as Executor<never>,
+  script: runScript as Executor<never>,
 };
 
 /** A job's own timeout wins; otherwise the mode's: the seed's 30 s for commands. */
@@ -29,6 +51,9 @@ export function timeoutMsFor(run: StartedRun): number | null {
   if (run.job.timeoutSeconds) return run.job.timeoutSeconds * 1000;
   if (run.job.mode === "command") {
     return ((run.job.params as CommandParams).timeout ?? COMMAND_DEFAULT_TIMEOUT_SECONDS) * 1000;
+  }
+  if (run.job.mode === "script") {
+    return ((run.job.params as ScriptParams).timeout ?? SCRIPT_DEFAULT_TIMEOUT_SECONDS) * 1000;
   }
   if (run.job.mode === "http") return 60_000;
   if (run.job.mode === "func") return 300_000;
@@ -48,6 +73,7 @@ const MAX_EARLY_WAIT_MS = 2_000;
  */
 export class RunEngine {
   readonly store: RunStore;
+  readonly events = new EventEmitter<RunEngineEvents>();
   private readonly active = new Map<number, AbortController>();
   private unlisten: (() => Promise<void>) | undefined;
   private poll: NodeJS.Timeout | undefined;
@@ -115,6 +141,7 @@ export class RunEngine {
       return;
     }
     if (early > 0 && (run.trigger === "schedule" || run.trigger === "catch_up")) {
+      this.events.emit("run:held", { runId: run.id, jobId: run.job.id, slot: run.scheduledAt });
       // Timers may fire a millisecond before the wall clock says so: wait until it does.
       while (!ac.signal.aborted && Date.now() < run.scheduledAt.getTime()) {
         await new Promise<void>((resolve) => {
@@ -131,6 +158,12 @@ export class RunEngine {
       }
       if (ac.signal.aborted) {
         this.active.delete(run.id);
+        this.events.emit("run:finished", {
+          runId: run.id,
+          jobId: run.job.id,
+          status: "cancelled",
+          started: false,
+        });
         return;
       }
     }
@@ -144,6 +177,7 @@ export class RunEngine {
       return;
     }
     const startedAt = new Date();
+    this.events.emit("run:started", { runId: run.id, jobId: run.job.id, startedAt });
     const timeoutMs = timeoutMsFor(run);
     const timer = timeoutMs ? setTimeout(() => ac.abort("timeout"), timeoutMs) : undefined;
     // Most runs end within milliseconds: their record is written once, at the end. A run still
@@ -158,12 +192,31 @@ export class RunEngine {
         })
         .catch((err: unknown) => this.l.warn({ err, runId: run.id }, "could not mark a run running"));
     }, MARK_RUNNING_AFTER_MS);
-    const out = new RunOutputBuffer(run.id, this.outputCap, (chunks) => this.store.append(chunks));
+    const buffer = new RunOutputBuffer(run.id, this.outputCap, (chunks) => this.store.append(chunks));
+    // Secret values never reach the stored output (a viewer reads it): named secrets used by
+    // this run and the definition's own secret fields are replaced as they are written.
+    type Stream = Parameters<RunOutputBuffer["write"]>[0];
+    let redact = (text: string) => text;
+    let streams = streamRedactor<Stream>([]);
+    const out = {
+      write: (stream: Stream, text: string) => {
+        const safe = streams.write(stream, text);
+        if (safe) buffer.write(stream, safe);
+      },
+      close: () => {
+        for (const [stream, text] of streams.flush()) buffer.write(stream, text);
+        return buffer.close();
+      },
+    };
     let result: ExecResult;
     try {
       const executor = EXECUTORS[run.job.mode];
+      const resolved = await resolveSecrets(this.db, run.job.params);
+      const values = [...resolved.values, ...secretValuesOf(run.job.mode, resolved.params)];
+      redact = redactor(values);
+      streams = streamRedactor<Stream>(values);
       result = executor
-        ? await executor(run.job.params as never, {
+        ? await executor(resolved.params as never, {
             runId: run.id,
             jobId: run.job.id,
             signal: ac.signal,
@@ -214,7 +267,7 @@ export class RunEngine {
               ? null
               : result.ok
                 ? null
-                : (result.error ?? "failed"),
+                : redact(result.error ?? "failed"),
       result: jsonSafe(result.result),
       outputBytes: written.bytes,
       outputTruncated: written.truncated,
@@ -223,6 +276,12 @@ export class RunEngine {
       this.store.finish(outcome),
     );
     if (recorded) await afterRun(this.db, run, outcome);
+    this.events.emit("run:finished", {
+      runId: run.id,
+      jobId: run.job.id,
+      status: outcome.status,
+      started: true,
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { createElement } from "react";
 import { FailedRun } from "../../emails/failed-run";
 import type { Db } from "../db/client";
+import { retryingTransaction } from "../db/retry";
 import { isLocale } from "../i18n/locale";
 import { translator } from "../i18n/messages";
 import { displayTimeZone } from "../i18n/zone";
@@ -60,7 +61,7 @@ export async function afterRun(db: Db, run: StartedRun, outcome: Pick<RunOutcome
         });
       }
     }
-    if (specs.length) await createRuns(db, specs);
+    if (specs.length) await retryingTransaction(db, "queue follow-up runs", (tx) => createRuns(tx, specs));
     if (bad && !retrying && run.job.notifyEmails.length) await notifyFailure(db, run, outcome);
   } catch (err) {
     l.error({ err }, "follow-up of a run failed");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { audit } from "../audit";
+import { retryingTransaction } from "../db/retry";
 import { requirePermission, router } from "../trpc";
 import { cancelActiveRuns } from "./cancel";
 import { readRunLog, ZRunLogInput } from "./log";
@@ -46,7 +47,7 @@ export const runsRouter = router({
   stop: requirePermission("jobs.run")
     .input(ZId)
     .mutation(async ({ ctx, input }) => {
-      return ctx.db.transaction(async (tx) => {
+      return retryingTransaction(ctx.db, "stop a run", async (tx) => {
         const r = await cancelActiveRuns(tx, { runIds: [input.id], reason: `stopped by ${ctx.actor.name}` });
         await audit(tx, ctx.actor, "run.stop", "run", input.id, { after: r });
         return r;

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { Batcher } from "../lib/batcher";
 import type { JobMode, JobPolicy, RunStatus, RunTrigger } from "../lib/enums";
+import { retryOnConflict } from "../lib/serialization";
+import { lockJobsOfRuns, lockRuns } from "./locks";
 import type { LogChunk } from "./output";
 
 /** A run as its worker starts it: the run and the job definition it executes. */
@@ -103,12 +105,20 @@ export class RunStore {
   }
 
   private async markMany(items: { id: number; startedAt: Date }[]): Promise<boolean[]> {
-    const rows = await this.db.execute<{ id: string }>(sql`
-      update runs r set status = 'running', started_at = x.started_at, worker_id = ${this.workerId}
-      from jsonb_to_recordset(${JSON.stringify(items.map((i) => ({ id: i.id, started_at: i.startedAt.toISOString() })))}::jsonb)
-        as x(id bigint, started_at timestamptz)
-      where r.id = x.id and r.status = 'queued'
-      returning r.id`);
+    // Runs only, locked in id order first (the global order, locks.ts).
+    const rows = await retryOnConflict("mark runs started", () =>
+      this.db.execute<{ id: string }>(sql`
+        with x as (
+          select * from jsonb_to_recordset(${JSON.stringify(items.map((i) => ({ id: i.id, started_at: i.startedAt.toISOString() })))}::jsonb)
+            as x(id bigint, started_at timestamptz)
+        ), locked as materialized (
+          select id from runs where id in (select id from x) and status = 'queued' order by id for no key update
+        )
+        update runs r set status = 'running', started_at = x.started_at, worker_id = ${this.workerId}
+        from x, locked l
+        where r.id = x.id and r.id = l.id and r.status = 'queued'
+        returning r.id`),
+    );
     const ok = new Set(rows.map((r) => Number(r.id)));
     return items.map((i) => ok.has(i.id));
   }
@@ -150,8 +160,13 @@ export class RunStore {
       output_bytes: Math.min(o.outputBytes, 2_147_483_647),
       output_truncated: o.outputTruncated,
     }));
-    return this.db.transaction(async (tx) => {
-      const done = await tx.execute<{ id: string; job_id: string }>(sql`
+    const ids = outcomes.map((o) => o.id);
+    return retryOnConflict("record run ends", () =>
+      this.db.transaction(async (tx) => {
+        // The global lock order (locks.ts): the runs' jobs, then the runs, each by ascending id.
+        await lockJobsOfRuns(tx, ids);
+        await lockRuns(tx, sql`id = any(${sql.param(ids)}::bigint[]) and status in ('queued', 'running')`);
+        const done = await tx.execute<{ id: string; job_id: string }>(sql`
         with u as (
           select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
             id bigint, started_at timestamptz, finished_at timestamptz, status run_status, exit_code int,
@@ -163,14 +178,8 @@ export class RunStore {
                result = u.result, output_bytes = u.output_bytes, output_truncated = u.output_truncated
         from u where r.id = u.id and r.status in ('queued', 'running')
         returning r.id, r.job_id`);
-      const jobIds = [...new Set(done.map((r) => Number(r.job_id)))].sort((a, b) => a - b);
-      if (jobIds.length) {
-        // Job rows are locked in id order: two batches touching the same jobs then queue
-        // behind each other instead of deadlocking.
-        await tx.execute(
-          sql`select id from jobs where id = any(${sql.param(jobIds)}::bigint[]) order by id for update`,
-        );
-        await tx.execute(sql`
+        if (done.length) {
+          await tx.execute(sql`
           update jobs j set last_run_id = x.id, last_run_status = x.status, last_run_at = x.finished_at
           from (
             select distinct on (job_id) id, job_id, status, finished_at from runs
@@ -178,10 +187,11 @@ export class RunStore {
             order by job_id, id desc
           ) x
           where j.id = x.job_id and (j.last_run_id is null or j.last_run_id <= x.id)`);
-      }
-      const ok = new Set(done.map((r) => Number(r.id)));
-      return outcomes.map((o) => ok.has(o.id));
-    });
+        }
+        const ok = new Set(done.map((r) => Number(r.id)));
+        return outcomes.map((o) => ok.has(o.id));
+      }),
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { type CronSchedule, parseCron } from "../cron/cron";
 import type { Db } from "../db/client";
 import type { JobPolicy, MisfirePolicy } from "../lib/enums";
+import { retryOnConflict } from "../lib/serialization";
 import { createRuns, PREDISPATCH_MS, type RunSpec } from "../runs/create";
 
 type DueJob = {
@@ -14,6 +15,7 @@ type DueJob = {
   misfire_policy: MisfirePolicy;
   catch_up_limit: number;
   next_ms: number;
+  created_ms: number;
 };
 
 export type FireResult = {
@@ -44,75 +46,81 @@ export async function fireDueJobs(
   o: { batchSize: number; graceMs: number; lookaheadMs?: number },
 ): Promise<FireResult> {
   const horizon = new Date(now.getTime() + (o.lookaheadMs ?? 0));
-  const result = await db.transaction(async (tx) => {
-    const due = await tx.execute<DueJob>(sql`
+  // SKIP LOCKED never waits for a job; what the claim then locks (runs of replace jobs) follows
+  // the global order (server/runs/locks.ts).
+  const result = await retryOnConflict("claim due jobs", () =>
+    db.transaction(async (tx) => {
+      const due = await tx.execute<DueJob>(sql`
       select id, cron, timezone, policy, max_run_count, run_count, misfire_policy, catch_up_limit,
-             (extract(epoch from next_fire_at) * 1000)::float8 as next_ms
+             (extract(epoch from next_fire_at) * 1000)::float8 as next_ms,
+             (extract(epoch from created_at) * 1000)::float8 as created_ms
       from jobs
       where state = 'waiting'
         and next_fire_at <= case when policy in ('skip', 'replace') then ${now.toISOString()}::timestamptz
                                  else ${horizon.toISOString()}::timestamptz end
       order by next_fire_at
       limit ${o.batchSize}
-      for update skip locked`);
-    const specs: RunSpec[] = [];
-    const updates: { id: number; next: string | null; last: string; count: number; stop: boolean }[] = [];
-    const latenessMs: number[] = [];
-    const ahead = new Map<number, number>();
-    for (const job of due) {
-      const id = Number(job.id);
-      // parseCron keeps parsed schedules, so this is a lookup, not a parse.
-      const s = parseCron(job.cron, job.timezone);
-      const slot = new Date(Number(job.next_ms));
-      const late = now.getTime() - slot.getTime();
-      let fires: { at: Date; trigger: "schedule" | "catch_up" }[];
-      let next: Date | null;
-      if (late <= o.graceMs) {
-        fires = [{ at: slot, trigger: "schedule" }];
-        next = s.next(slot);
-      } else {
-        fires = missedFires(s, slot, now, job.misfire_policy, job.catch_up_limit);
-        next = s.next(now);
-      }
-      const remaining =
-        job.max_run_count > 0 ? Math.max(0, job.max_run_count - job.run_count) : Number.POSITIVE_INFINITY;
-      fires = fires.slice(0, remaining);
-      const count = job.run_count + fires.length;
-      const stop = job.max_run_count > 0 && count >= job.max_run_count;
-      for (const f of fires) {
-        // Queued to become available a little before the slot: the worker fetches and loads it
-        // early, then starts it on its own clock at the slot (see RunEngine.execute).
-        const availableAt = f.at.getTime() - PREDISPATCH_MS;
-        const early = availableAt > now.getTime();
-        specs.push({
-          jobId: id,
-          policy: job.policy,
-          trigger: f.trigger,
-          scheduledAt: f.at,
-          ...(early ? { runAt: new Date(availableAt) } : {}),
+      for no key update skip locked`);
+      const specs: RunSpec[] = [];
+      const updates: { id: number; next: string | null; last: string; count: number; stop: boolean }[] = [];
+      const latenessMs: number[] = [];
+      const ahead = new Map<number, number>();
+      for (const job of due) {
+        const id = Number(job.id);
+        // parseCron keeps parsed schedules, so this is a lookup, not a parse. `@every` counts
+        // from the job's creation.
+        const s = parseCron(job.cron, job.timezone, new Date(Number(job.created_ms)));
+        const slot = new Date(Number(job.next_ms));
+        const late = now.getTime() - slot.getTime();
+        let fires: { at: Date; trigger: "schedule" | "catch_up" }[];
+        let next: Date | null;
+        if (late <= o.graceMs) {
+          fires = [{ at: slot, trigger: "schedule" }];
+          next = s.next(slot);
+        } else {
+          fires = missedFires(s, slot, now, job.misfire_policy, job.catch_up_limit);
+          next = s.next(now);
+        }
+        const remaining =
+          job.max_run_count > 0 ? Math.max(0, job.max_run_count - job.run_count) : Number.POSITIVE_INFINITY;
+        fires = fires.slice(0, remaining);
+        const count = job.run_count + fires.length;
+        const stop = job.max_run_count > 0 && count >= job.max_run_count;
+        for (const f of fires) {
+          // Queued to become available a little before the slot: the worker fetches and loads it
+          // early, then starts it on its own clock at the slot (see RunEngine.execute).
+          const availableAt = f.at.getTime() - PREDISPATCH_MS;
+          const early = availableAt > now.getTime();
+          specs.push({
+            jobId: id,
+            policy: job.policy,
+            trigger: f.trigger,
+            scheduledAt: f.at,
+            ...(early ? { runAt: new Date(availableAt) } : {}),
+          });
+          if (early) ahead.set(availableAt, (ahead.get(availableAt) ?? 0) + 1);
+          else if (f.at <= now) latenessMs.push(now.getTime() - f.at.getTime());
+        }
+        updates.push({
+          id,
+          next: stop || !next ? null : next.toISOString(),
+          last: (fires.at(-1)?.at ?? slot).toISOString(),
+          count,
+          stop,
         });
-        if (early) ahead.set(availableAt, (ahead.get(availableAt) ?? 0) + 1);
-        else if (f.at <= now) latenessMs.push(now.getTime() - f.at.getTime());
       }
-      updates.push({
-        id,
-        next: stop || !next ? null : next.toISOString(),
-        last: (fires.at(-1)?.at ?? slot).toISOString(),
-        count,
-        stop,
-      });
-    }
-    const created = await createRuns(tx, specs);
-    if (updates.length) {
-      await tx.execute(sql`
+      const created = await createRuns(tx, specs, { jobsLocked: true });
+      if (updates.length) {
+        await tx.execute(sql`
         update jobs j set next_fire_at = u.next, last_fire_at = u.last, run_count = u.count,
                state = case when u.stop then 'stopped'::job_state else j.state end
         from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
           as u(id bigint, next timestamptz, last timestamptz, count int, stop boolean)
         where j.id = u.id`);
-    }
-    return { claimed: due.length, created: created.length, latenessMs, ahead };
-  });
+      }
+      return { claimed: due.length, created: created.length, latenessMs, ahead };
+    }),
+  );
   // Outside the claim's transaction, which is committed (and its queue NOTIFY sent) sooner.
   // The next moment something becomes claimable: its slot minus the lookahead (skip/replace: its slot).
   const [min] = await db.execute<{ ms: number | null }>(sql`

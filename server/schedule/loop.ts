@@ -1,9 +1,10 @@
+import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
 import { isSchedulerPaused, JOBS_CHANNEL } from "../jobs/jobs";
 import { log } from "../lib/log";
-import { fireDueJobs } from "./fire";
+import { type FireResult, fireDueJobs } from "./fire";
 
 /** How far the database's clock is ahead of this process's (ms), from one round trip's midpoint. */
 async function measureDbClock(db: Db): Promise<number> {
@@ -35,6 +36,12 @@ export type SchedulerStats = {
   paused: boolean;
 };
 
+/** Each step of the loop, for whoever waits on the schedule (tests await these, never sleep). */
+export type SchedulerEvents = {
+  tick: [{ at: Date; result: FireResult }];
+  paused: [{ at: Date }];
+};
+
 /**
  * The scheduler loop one worker runs. It sleeps exactly until the earliest next fire (capped),
  * wakes early when a job changes (LISTEN kairos_jobs), and fires what is due. Several workers
@@ -58,14 +65,21 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
     lagP99: null,
     paused: false,
   };
+  const events = new EventEmitter<SchedulerEvents>();
   let stopped = false;
   let wake: (() => void) | undefined;
+  // A job change announced while a tick runs (no sleep to cut short) must not be lost: the
+  // next sleep then returns at once and the loop looks again.
+  let changed = false;
   let timer: NodeJS.Timeout | undefined;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       // stop() may come while a tick is running (no sleep to cut short yet): never start one then.
-      if (stopped) return resolve();
+      if (stopped || changed) {
+        changed = false;
+        return resolve();
+      }
       wake = () => {
         clearTimeout(timer);
         wake = undefined;
@@ -103,7 +117,10 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
   };
 
   const listening = listener
-    .listen(JOBS_CHANNEL, () => wake?.())
+    .listen(JOBS_CHANNEL, () => {
+      if (wake) wake();
+      else changed = true;
+    })
     .catch((err) => {
       l.error({ err }, "cannot LISTEN for job changes; falling back to timed wake-ups");
       return undefined;
@@ -115,6 +132,7 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
       try {
         stats.paused = await isSchedulerPaused(db);
         if (stats.paused) {
+          events.emit("paused", { at: new Date() });
           await sleep(maxSleepMs);
           continue;
         }
@@ -122,7 +140,8 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
           dbClockAheadMs = await measureDbClock(db).catch(() => dbClockAheadMs);
           clockCheckedAt = Date.now();
         }
-        const r = await fireDueJobs(db, new Date(), { batchSize, graceMs, lookaheadMs });
+        const at = new Date();
+        const r = await fireDueJobs(db, at, { batchSize, graceMs, lookaheadMs });
         for (const [slot, count] of r.ahead) scheduleNudge(slot, count);
         stats.ticks++;
         stats.fires += r.created;
@@ -134,6 +153,7 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
           stats.lagP50 = sorted[Math.floor(sorted.length * 0.5)] ?? null;
           stats.lagP99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? null;
         }
+        events.emit("tick", { at, result: r });
         if (r.claimed === batchSize) continue;
         const wait = r.nextDueAt ? r.nextDueAt.getTime() - Date.now() : maxSleepMs;
         // Due but claimed by another scheduler (row locked): look again very soon.
@@ -148,6 +168,7 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
 
   return {
     stats,
+    events,
     stop: async () => {
       stopped = true;
       for (const t of nudges.values()) clearTimeout(t);

@@ -19,6 +19,11 @@ export type RunningApp = {
  * `npm start` runs them, against this test file's database.
  */
 export async function startApp(extraEnv: Record<string, string> = {}): Promise<RunningApp> {
+  // Only the e2e project makes sure a production build exists and is current (vitest.config.ts).
+  if (process.env.KAIROS_TEST_PROJECT && process.env.KAIROS_TEST_PROJECT !== "e2e")
+    throw new Error(
+      "startApp runs the production build: add this test file to E2E_FILES in vitest.config.ts",
+    );
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "kairos-app-"));
   chmodSync(dataDir, 0o755);

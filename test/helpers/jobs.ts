@@ -4,6 +4,8 @@ import { getDb } from "../../server/db/client";
 import { jobs, runs } from "../../server/db/schema";
 import { createJob } from "../../server/jobs/jobs";
 import type { JobInput } from "../../server/jobs/schema";
+import type { KairosWorker } from "../../worker/index";
+import { untilWorker } from "./events";
 import { waitFor } from "./wait";
 
 export const ADMIN = { id: null, name: "test-admin", role: "admin" as const };
@@ -31,17 +33,17 @@ export async function jobRow(jobId: number) {
 
 const FINISHED = new Set(["succeeded", "failed", "timed_out", "cancelled", "skipped", "lost"]);
 
-/** Waits until the job has at least `count` runs, all finished; returns them. */
-export function waitForFinishedRuns(jobId: number, count: number, timeoutMs = 20_000) {
-  return waitFor(
-    `${count} finished runs of job ${jobId}`,
-    async () => {
-      const rs = await runsOf(jobId);
-      return rs.length >= count && rs.slice(0, count).every((r) => FINISHED.has(r.status)) ? rs : null;
-    },
-    timeoutMs,
-    50,
-  );
+/**
+ * Waits until the job has at least `count` runs, all finished; returns them. Given the worker
+ * of this process, it looks again on each of its events instead of polling.
+ */
+export function waitForFinishedRuns(jobId: number, count: number, timeoutMs = 20_000, worker?: KairosWorker) {
+  const what = `${count} finished runs of job ${jobId}`;
+  const check = async () => {
+    const rs = await runsOf(jobId);
+    return rs.length >= count && rs.slice(0, count).every((r) => FINISHED.has(r.status)) ? rs : null;
+  };
+  return worker ? untilWorker(worker, what, check, timeoutMs) : waitFor(what, check, timeoutMs, 50);
 }
 
 export type HitServer = {

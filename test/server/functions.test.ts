@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { jobs, outbox, runs } from "../../server/db/schema";
 import { BUILTINS, setSmsProvider } from "../../server/functions/builtins";
+import { closeFuncDb } from "../../server/functions/builtins/database";
 import { formatGoTime } from "../../server/functions/go-time";
 import {
   describeFromSource,
@@ -22,10 +23,12 @@ import type { LogStream } from "../../server/lib/enums";
 import { resetEnvCache } from "../../server/lib/env";
 import type { ExecContext } from "../../server/runs/executor";
 import { runFunc } from "../../server/runs/modes/func";
+import { makeReaderRole } from "../helpers/reader-role";
 import { waitFor } from "../helpers/wait";
 
 let tmp: string;
 let functionsDir: string;
+let reader: Awaited<ReturnType<typeof makeReaderRole>>;
 
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), "kairos-func-"));
@@ -33,10 +36,15 @@ beforeAll(async () => {
   process.env.KAIROS_FUNCTIONS_DIR = functionsDir;
   // The file built-ins reach only their roots (test/security/file-roots.test.ts checks the fence).
   process.env.KAIROS_FILE_ROOTS = tmp;
+  // The Database built-in has its own connection (test/security/func-database.test.ts).
+  reader = await makeReaderRole(["users"]);
+  process.env.KAIROS_FUNC_DATABASE_URL = reader.url;
   resetEnvCache();
 });
 
 afterAll(async () => {
+  await closeFuncDb();
+  await reader.drop();
   await fs.rm(tmp, { recursive: true, force: true });
 });
 

@@ -8,6 +8,7 @@ import { cancelActiveRuns } from "../../server/runs/cancel";
 import { createRuns } from "../../server/runs/create";
 import { pruneRuns } from "../../server/runs/retention";
 import { type KairosWorker, startWorker } from "../../worker/index";
+import { nextEvent, untilWorker } from "../helpers/events";
 import {
   ADMIN,
   type HitServer,
@@ -33,6 +34,10 @@ afterAll(async () => {
   await peer?.close();
 });
 
+/** Finished runs of a job, looked for on each of the worker's events (no polling). */
+const finished = (jobId: number, count: number, timeoutMs?: number) =>
+  waitForFinishedRuns(jobId, count, timeoutMs, worker);
+
 const log = async (runId: number) =>
   (await getDb().select().from(runLogs).where(eq(runLogs.runId, runId)).orderBy(runLogs.seq))
     .map((c) => c.data)
@@ -46,7 +51,7 @@ describe("the engine, end to end with a real worker", () => {
       command: `【url】${peer.url}/tick`,
       maxRunCount: 3,
     });
-    const rs = await waitForFinishedRuns(job.id, 3);
+    const rs = await finished(job.id, 3);
     expect(rs.map((r) => r.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
     expect(rs.map((r) => r.trigger)).toEqual(["schedule", "schedule", "schedule"]);
     // Consecutive cron slots, each exactly on a second.
@@ -71,7 +76,7 @@ describe("the engine, end to end with a real worker", () => {
   it("records a failing http run with its status, and a command's exit code and output", async () => {
     const bad = await makeJob({ mode: "http", command: `【url】${peer.url}/x?status=503` });
     await runJobNow(getDb(), ADMIN, bad.id);
-    const [r] = await waitForFinishedRuns(bad.id, 1);
+    const [r] = await finished(bad.id, 1);
     expect(r).toMatchObject({ status: "failed", httpStatus: 503, trigger: "manual" });
     expect(r?.error).toMatch(/503/);
 
@@ -80,7 +85,7 @@ describe("the engine, end to end with a real worker", () => {
       command: "【command】echo 标准输出; echo oops >&2; exit 3",
     });
     await runJobNow(getDb(), ADMIN, cmd.id);
-    const [c] = await waitForFinishedRuns(cmd.id, 1);
+    const [c] = await finished(cmd.id, 1);
     expect(c).toMatchObject({ status: "failed", exitCode: 3, error: "exit code 3" });
     const out = await log(c?.id ?? 0);
     expect(out).toContain("标准输出");
@@ -90,7 +95,7 @@ describe("the engine, end to end with a real worker", () => {
   it("runs a func job and stores its result", async () => {
     const job = await makeJob({ mode: "func", command: "【name】Math\n【arg】*,6,7" });
     await runJobNow(getDb(), ADMIN, job.id);
-    const [r] = await waitForFinishedRuns(job.id, 1);
+    const [r] = await finished(job.id, 1);
     expect(r?.status).toBe("succeeded");
     expect(await log(r?.id ?? 0)).toContain("42");
   });
@@ -101,7 +106,7 @@ describe("the engine, end to end with a real worker", () => {
       command: "【command】head -c 20000 /dev/zero | tr '\\0' x",
     });
     await runJobNow(getDb(), ADMIN, job.id);
-    const [r] = await waitForFinishedRuns(job.id, 1);
+    const [r] = await finished(job.id, 1);
     expect(r).toMatchObject({ status: "succeeded", outputTruncated: true, outputBytes: expect.any(Number) });
     expect(r?.outputBytes).toBeGreaterThanOrEqual(20000);
     const out = await log(r?.id ?? 0);
@@ -112,7 +117,7 @@ describe("the engine, end to end with a real worker", () => {
   it("times a command out, killing it", async () => {
     const job = await makeJob({ mode: "command", command: "【command】sleep 30\n【timeout】1" });
     await runJobNow(getDb(), ADMIN, job.id);
-    const [r] = await waitForFinishedRuns(job.id, 1, 10_000);
+    const [r] = await finished(job.id, 1, 10_000);
     expect(r).toMatchObject({ status: "timed_out", error: "timed out after 1 s" });
     expect((r?.finishedAt?.getTime() ?? 0) - (r?.startedAt?.getTime() ?? 0)).toBeLessThan(5_000);
   });
@@ -129,7 +134,7 @@ describe("the engine, end to end with a real worker", () => {
     });
     const asked = Date.now();
     await getDb().transaction((tx) => cancelActiveRuns(tx, { runIds: [run.id], reason: "stopped by test" }));
-    const [r] = await waitForFinishedRuns(job.id, 1, 10_000);
+    const [r] = await finished(job.id, 1, 10_000);
     expect(r?.status).toBe("cancelled");
     expect((r?.finishedAt?.getTime() ?? 0) - asked).toBeLessThan(3_000);
     for (const pid of pids) {
@@ -151,7 +156,14 @@ describe("the engine, end to end with a real worker", () => {
 
   it("starts a fire handed over early at its exact slot, and not at all if stopped before it", async () => {
     const job = await makeJob({ mode: "http", command: `【url】${peer.url}/early` });
-    const slot = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000);
+    // Both slots within the engine's 2 s early-wait bound, so it holds them rather than hand them back.
+    const slot = new Date(Date.now() + 1000);
+    // A worker holds a fire handed over early until its slot (or hands it back when it came too early).
+    const secondHeld = nextEvent(
+      worker.engine.events,
+      "run:held",
+      (e) => e.jobId === job.id && e.slot.getTime() === slot.getTime() + 500,
+    );
     const [kept, stopped] = await getDb().transaction((tx) =>
       createRuns(tx, [
         { jobId: job.id, policy: "parallel", trigger: "schedule", scheduledAt: slot, runAt: new Date() },
@@ -159,23 +171,25 @@ describe("the engine, end to end with a real worker", () => {
           jobId: job.id,
           policy: "parallel",
           trigger: "schedule",
-          scheduledAt: new Date(slot.getTime() + 1000),
+          scheduledAt: new Date(slot.getTime() + 500),
           runAt: new Date(),
         },
       ]),
     );
-    // Both are now held by the worker, waiting for their slots; stop the second one.
-    await new Promise((r) => setTimeout(r, 300));
+    // The second one is held by the worker, waiting for its slot: stop it.
+    await secondHeld;
+    const dropped = nextEvent(worker.engine.events, "run:finished", (e) => e.runId === stopped?.id);
     await getDb().transaction((tx) =>
       cancelActiveRuns(tx, { runIds: [stopped?.id ?? 0], reason: "stopped early" }),
     );
-    const rs = await waitForFinishedRuns(job.id, 2, 10_000);
+    const rs = await finished(job.id, 2, 10_000);
     const first = rs.find((r) => r.id === kept?.id);
     const second = rs.find((r) => r.id === stopped?.id);
     expect(first?.status).toBe("succeeded");
     expect(first?.startedAt?.getTime()).toBeGreaterThanOrEqual(slot.getTime());
     expect(second).toMatchObject({ status: "cancelled", startedAt: null });
-    await new Promise((r) => setTimeout(r, 1200));
+    // The worker let go of it without starting it.
+    expect((await dropped)[0]).toMatchObject({ status: "cancelled", started: false });
     expect(peer.hits.filter((h) => h.path === "/early")).toHaveLength(1);
   });
 
@@ -190,7 +204,7 @@ describe("the engine, end to end with a real worker", () => {
       onFailureStart: [onFail.id],
     });
     await runJobNow(getDb(), ADMIN, job.id);
-    const rs = await waitForFinishedRuns(job.id, 3, 20_000);
+    const rs = await finished(job.id, 3, 20_000);
     expect(rs.map((r) => [r.attempt, r.trigger, r.status])).toEqual([
       [1, "manual", "failed"],
       [2, "retry", "failed"],
@@ -204,9 +218,9 @@ describe("the engine, end to end with a real worker", () => {
     expect((rs[2]?.startedAt?.getTime() ?? 0) - (rs[1]?.finishedAt?.getTime() ?? 0)).toBeGreaterThanOrEqual(
       1900,
     );
-    const [chained] = await waitForFinishedRuns(onFail.id, 1);
+    const [chained] = await finished(onFail.id, 1);
     expect(chained).toMatchObject({ trigger: "chain", status: "succeeded", parentRunId: rs[2]?.id });
-    const mails = await waitFor("the failure mail", async () => {
+    const mails = await untilWorker(worker, "the failure mail", async () => {
       const m = await getDb().select().from(outbox).where(eq(outbox.kind, "job-failure"));
       return m.length ? m : null;
     });
@@ -225,7 +239,7 @@ describe("the engine, end to end with a real worker", () => {
       onSuccessStart: [next.id],
     });
     await runJobNow(getDb(), ADMIN, first.id);
-    const [r] = await waitForFinishedRuns(next.id, 1);
+    const [r] = await finished(next.id, 1);
     expect(r?.trigger).toBe("chain");
   });
 });
@@ -254,7 +268,7 @@ describe("concurrency policies, observed with slow runs", () => {
       maxRunCount: 3,
       policy: "parallel",
     });
-    const rs = await waitForFinishedRuns(job.id, 3);
+    const rs = await finished(job.id, 3);
     expect(rs.every((r) => r.status === "succeeded")).toBe(true);
     expect(overlaps(rs)).toBe(true);
   });
@@ -267,7 +281,7 @@ describe("concurrency policies, observed with slow runs", () => {
       maxRunCount: 3,
       policy: "serial",
     });
-    const rs = await waitForFinishedRuns(job.id, 3, 20_000);
+    const rs = await finished(job.id, 3, 20_000);
     expect(rs.every((r) => r.status === "succeeded")).toBe(true);
     expect(overlaps(rs)).toBe(false);
   });
@@ -280,7 +294,7 @@ describe("concurrency policies, observed with slow runs", () => {
       maxRunCount: 4,
       policy: "skip",
     });
-    const rs = await waitForFinishedRuns(job.id, 4, 20_000);
+    const rs = await finished(job.id, 4, 20_000);
     const statuses = rs.map((r) => r.status);
     expect(statuses).toContain("skipped");
     expect(statuses).toContain("succeeded");
@@ -296,7 +310,7 @@ describe("concurrency policies, observed with slow runs", () => {
       maxRunCount: 3,
       policy: "replace",
     });
-    const rs = await waitForFinishedRuns(job.id, 3, 20_000);
+    const rs = await finished(job.id, 3, 20_000);
     expect(rs.slice(0, 2).map((r) => r.status)).toEqual(["cancelled", "cancelled"]);
     expect(rs[2]?.status).toBe("succeeded");
   });
@@ -320,7 +334,7 @@ describe("schedule control", () => {
       update jobs set state = 'waiting', next_fire_at = date_trunc('second', now()) - interval '60 seconds'
       where id in (${skip.id}, ${once.id}, ${catchUp.id})`);
     await db.execute(sql`select pg_notify('kairos_jobs', '')`);
-    await waitFor("the misfired jobs to be rescheduled", async () => {
+    await untilWorker(worker, "the misfired jobs to be rescheduled", async () => {
       const rows = await Promise.all([jobRow(skip.id), jobRow(once.id), jobRow(catchUp.id)]);
       return rows.every((r) => r?.nextFireAt && r.nextFireAt.getTime() > Date.now() - 2_000);
     });
@@ -343,13 +357,19 @@ describe("schedule control", () => {
 
   it("pauses and resumes every schedule, keeping each job's state", async () => {
     const db = getDb();
+    const scheduler = worker.scheduler?.events;
+    if (!scheduler) throw new Error("this test needs the worker's scheduler");
     await setSchedulerPaused(db, ADMIN, true);
     const job = await makeJob({ mode: "func", command: "【name】Test", cron: "* * * * * *" });
-    await new Promise((r) => setTimeout(r, 2_500));
+    // A slot already due (inside the grace), then a wake-up: the paused loop looks and fires nothing.
+    await db.execute(sql`update jobs set next_fire_at = now() - interval '1 second' where id = ${job.id}`);
+    const looked = nextEvent(scheduler, "paused");
+    await db.execute(sql`select pg_notify('kairos_jobs', '')`);
+    await looked;
     expect(await runsOf(job.id)).toHaveLength(0);
     expect((await jobRow(job.id))?.state).toBe("waiting");
     await setSchedulerPaused(db, ADMIN, false);
-    await waitForFinishedRuns(job.id, 1, 10_000);
+    await finished(job.id, 1, 10_000);
     await stopJob(db, ADMIN, job.id);
   });
 
@@ -357,7 +377,7 @@ describe("schedule control", () => {
     const db = getDb();
     const job = await makeJob({ mode: "func", command: "【name】Test", retentionCount: 2 });
     for (let i = 0; i < 4; i++) await runJobNow(db, ADMIN, job.id);
-    const rs = await waitForFinishedRuns(job.id, 4);
+    const rs = await finished(job.id, 4);
     await pruneRuns(db, { days: 30, count: 1000 });
     const left = await runsOf(job.id);
     expect(left.map((r) => r.id)).toEqual(rs.slice(2).map((r) => r.id));

@@ -6,6 +6,7 @@ const TABS = [
   { href: "/admin/users", key: "users" },
   { href: "/admin/tokens", key: "tokens" },
   { href: "/admin/ip", key: "ipControl" },
+  { href: "/admin/secrets", key: "secrets" },
 ] as const;
 
 export async function AdminTabs({ active }: { active: (typeof TABS)[number]["key"] }) {

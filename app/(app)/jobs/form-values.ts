@@ -1,30 +1,16 @@
 import type { ModeParams } from "@/server/jobs/command-text";
-import type { JobView } from "@/server/jobs/jobs";
-import type { JobPolicy, MisfirePolicy } from "@/server/lib/enums";
+import type { StoredJobInput } from "@/server/jobs/input";
 
 export type Mode = "http" | "command" | "func";
 
-/** What the form edits: the job, with list-like fields as the text a person types. */
-export type JobFormValues = {
-  name: string;
-  description: string;
-  cron: string;
-  timezone: string;
+/**
+ * What the form edits: every field of the job (those it shows and those it does not, such as
+ * the retention overrides, which an edit must keep), with the mode narrowed to the form's.
+ */
+export type JobFormValues = Omit<StoredJobInput, "mode" | "params" | "state"> & {
   mode: Mode;
   params: ModeParams[Mode];
   state: "waiting" | "stopped";
-  policy: JobPolicy;
-  runOnSave: boolean;
-  maxRunCount: number;
-  timeoutSeconds: number | null;
-  retries: number;
-  retryBackoffSeconds: number;
-  misfirePolicy: MisfirePolicy;
-  catchUpLimit: number;
-  onSuccessStart: number[];
-  onFailureStart: number[];
-  notifyEmails: string[];
-  tags: string[];
 };
 
 export const EMPTY_PARAMS: { [M in Mode]: ModeParams[M] } = {
@@ -33,29 +19,16 @@ export const EMPTY_PARAMS: { [M in Mode]: ModeParams[M] } = {
   func: { name: "", args: [] },
 };
 
-/** A stored job → what the edit form starts from. */
-export function formValuesOf(job: JobView): JobFormValues {
+/** A stored job (through the jobs domain's one mapping) → what the edit form starts from. */
+export function formValuesOf(job: StoredJobInput): JobFormValues {
   const mode = job.mode === "http" || job.mode === "command" || job.mode === "func" ? job.mode : "http";
   return {
-    name: job.name,
-    description: job.description,
-    cron: job.cron,
-    timezone: job.timezone,
+    ...job,
     mode,
     params: (job.params ?? EMPTY_PARAMS[mode]) as JobFormValues["params"],
     state: job.state,
-    policy: job.policy,
+    // Saving an edit runs the job only when the person ticks the box this time.
     runOnSave: false,
-    maxRunCount: job.maxRunCount,
-    timeoutSeconds: job.timeoutSeconds,
-    retries: job.retries,
-    retryBackoffSeconds: job.retryBackoffSeconds,
-    misfirePolicy: job.misfirePolicy,
-    catchUpLimit: job.catchUpLimit,
-    onSuccessStart: job.onSuccessStart,
-    onFailureStart: job.onFailureStart,
-    notifyEmails: job.notifyEmails,
-    tags: job.tags,
   };
 }
 
@@ -80,5 +53,7 @@ export function newJobValues(timezone: string): JobFormValues {
     onFailureStart: [],
     notifyEmails: [],
     tags: [],
+    retentionDays: null,
+    retentionCount: null,
   };
 }

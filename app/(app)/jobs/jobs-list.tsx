@@ -2,15 +2,15 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { DataList } from "@/app/_components/data-list";
+import { FilterBar } from "@/app/_components/filter-bar";
 import { useListParams } from "@/app/_components/list-params";
 import { Pager } from "@/app/_components/pager";
 import { JobStateBadge, RunStatusBadge } from "@/app/_components/run-status";
 import { Sparkline } from "@/app/_components/sparkline";
 import { DateTime, RelativeTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
-import { Alert, Badge, Button, EmptyState, Input, Select } from "@/app/_components/ui";
+import { Alert, Badge, Button, EmptyState } from "@/app/_components/ui";
 import { JOB_MODES, type JobMode } from "@/server/lib/enums";
 
 const SIZE = 25;
@@ -22,7 +22,6 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { values, page, set } = useListParams(["q", "state", "mode", "tag"] as const);
-  const [q, setQ] = useState(values.q);
   const state = (STATES as readonly string[]).includes(values.state)
     ? (values.state as (typeof STATES)[number])
     : undefined;
@@ -54,66 +53,39 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
           </div>
         </Alert>
       )}
-      <div className="flex flex-col gap-2 lg:flex-row lg:items-center lg:justify-between">
-        <form
-          className="grid grid-cols-2 gap-2 sm:flex sm:flex-row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            set({ q });
-          }}
-        >
-          <Input
-            type="search"
-            aria-label={tc("search")}
-            placeholder={t("searchPlaceholder")}
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-            className="col-span-2 sm:max-w-xs"
-          />
-          <Select
-            aria-label={t("state")}
-            value={state ?? ""}
-            onChange={(e) => set({ state: e.target.value })}
-            className="sm:max-w-40"
-          >
-            <option value="">
-              {t("state")}: {tc("all")}
-            </option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`stateName.${s}`)}
-              </option>
-            ))}
-          </Select>
-          <Select
-            aria-label={t("mode")}
-            value={mode ?? ""}
-            onChange={(e) => set({ mode: e.target.value })}
-            className="sm:max-w-40"
-          >
-            <option value="">
-              {t("mode")}: {tc("all")}
-            </option>
-            {(["http", "command", "func"] as const).map((m) => (
-              <option key={m} value={m}>
-                {t(`modeName.${m}`)}
-              </option>
-            ))}
-          </Select>
-          <Button type="submit" variant="secondary">
-            {tc("search")}
-          </Button>
-        </form>
-        {canWrite && !scheduler.data?.paused && (
-          <Button
-            variant="secondary"
-            onClick={() => pause.mutate({ paused: true })}
-            disabled={pause.isPending}
-          >
-            {t("pauseAll")}
-          </Button>
-        )}
-      </div>
+      <FilterBar
+        values={{ ...values, state: state ?? "", mode: mode ?? "" }}
+        onChange={set}
+        filters={[
+          { kind: "search", key: "q", label: tc("search"), placeholder: t("searchPlaceholder") },
+          {
+            kind: "select",
+            key: "state",
+            label: t("state"),
+            options: STATES.map((s) => ({ value: s, label: t(`stateName.${s}`) })),
+          },
+          {
+            kind: "select",
+            key: "mode",
+            label: t("mode"),
+            options: (["http", "command", "func"] as const).map((m) => ({
+              value: m,
+              label: t(`modeName.${m}`),
+            })),
+          },
+        ]}
+        actions={
+          canWrite && !scheduler.data?.paused ? (
+            <Button
+              variant="secondary"
+              onClick={() => pause.mutate({ paused: true })}
+              disabled={pause.isPending}
+            >
+              {t("pauseAll")}
+            </Button>
+          ) : null
+        }
+      />
       {values.tag && (
         <div className="text-sm">
           {t("tags")}: <Badge tone="indigo">{values.tag}</Badge>{" "}

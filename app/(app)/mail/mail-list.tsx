@@ -3,12 +3,13 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { DataList } from "@/app/_components/data-list";
+import { FilterBar } from "@/app/_components/filter-bar";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { useListParams } from "@/app/_components/list-params";
 import { Pager } from "@/app/_components/pager";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
-import { Alert, Button, Card, EmptyState, Field, Input, Select } from "@/app/_components/ui";
+import { Alert, Button, Card, EmptyState, Field, Input } from "@/app/_components/ui";
 import { OUTBOX_STATUSES, type OutboxStatus } from "@/server/lib/enums";
 import { MailStatusBadge } from "./status-badge";
 
@@ -30,7 +31,6 @@ export function MailList({
   const status = (OUTBOX_STATUSES as readonly string[]).includes(values.status)
     ? (values.status as OutboxStatus)
     : undefined;
-  const [q, setQ] = useState(values.q);
   const list = useQuery({
     ...trpc.mail.list.queryOptions(
       { page, size: SIZE, status, q: values.q || undefined },
@@ -44,38 +44,19 @@ export function MailList({
     <div className="space-y-4">
       {transport === "none" && <Alert tone="amber">{t("keptNotice")}</Alert>}
       {canSend && <SendTest defaultTo={defaultTo} />}
-      <form
-        className="flex flex-col gap-2 sm:flex-row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          set({ q });
-        }}
-      >
-        <Input
-          aria-label={tc("search")}
-          placeholder={t("searchPlaceholder")}
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          className="sm:max-w-xs"
-          type="search"
-        />
-        <Select
-          aria-label={t("status")}
-          value={status ?? ""}
-          onChange={(e) => set({ status: e.target.value })}
-          className="sm:max-w-48"
-        >
-          <option value="">{tc("all")}</option>
-          {OUTBOX_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`statusName.${s}`)}
-            </option>
-          ))}
-        </Select>
-        <Button type="submit" variant="secondary">
-          {tc("search")}
-        </Button>
-      </form>
+      <FilterBar
+        values={{ status: status ?? "", q: values.q }}
+        onChange={set}
+        filters={[
+          { kind: "search", key: "q", label: tc("search"), placeholder: t("searchPlaceholder") },
+          {
+            kind: "select",
+            key: "status",
+            label: t("status"),
+            options: OUTBOX_STATUSES.map((s) => ({ value: s, label: t(`statusName.${s}`) })),
+          },
+        ]}
+      />
       {list.error && <Alert>{tc("error", { message: list.error.message })}</Alert>}
       {list.data && list.data.items.length === 0 ? (
         <EmptyState title={filtered ? t("emptyFiltered") : t("title")}>

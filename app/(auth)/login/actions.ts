@@ -1,10 +1,14 @@
 "use server";
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/server/auth";
 import { ZLoginInput } from "@/server/auth/schema";
 import { fieldErrorsFromIssues } from "@/server/lib/validation";
 
-export type LoginState = { error?: "invalid"; fieldErrors?: Record<string, string[]>; login?: string };
+export type LoginState = {
+  error?: "invalid" | "locked";
+  fieldErrors?: Record<string, string[]>;
+  login?: string;
+};
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 function safeCallback(raw: FormDataEntryValue | null): string {
@@ -22,7 +26,9 @@ export async function loginAction(_prev: LoginState, form: FormData): Promise<Lo
     await signIn("credentials", { ...parsed.data, redirectTo: safeCallback(form.get("callbackUrl")) });
   } catch (e) {
     // A successful sign-in throws Next's redirect; only Auth.js errors mean "refused".
-    if (e instanceof AuthError) return { error: "invalid", login };
+    if (e instanceof AuthError) {
+      return { error: e instanceof CredentialsSignin && e.code === "locked" ? "locked" : "invalid", login };
+    }
     throw e;
   }
   return {};

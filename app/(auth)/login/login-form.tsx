@@ -10,7 +10,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   return (
     <form action={action} className="space-y-4" noValidate>
       <h1 className="text-lg font-semibold">{t("title")}</h1>
-      {state.error && <Alert>{t("invalid")}</Alert>}
+      {state.error && <Alert>{t(state.error)}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <Field label={t("login")} htmlFor="login" errors={state.fieldErrors?.login}>
         <Input

@@ -1,13 +1,14 @@
 "use server";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { signIn } from "@/server/auth";
 import { ZSetupInput } from "@/server/auth/schema";
-import { createFirstAdmin } from "@/server/auth/users";
+import { setupFirstAdmin } from "@/server/auth/setup-code";
 import { getDb } from "@/server/db/client";
 import { DomainError } from "@/server/lib/errors";
 import { fieldErrorsFromIssues } from "@/server/lib/validation";
-import { clientIp } from "@/server/trpc";
+import { requestAddress } from "@/server/net/client-address";
 
 export type SetupState = {
   fieldErrors?: Record<string, string[]>;
@@ -25,9 +26,17 @@ export async function setupAction(_prev: SetupState, form: FormData): Promise<Se
     return { fieldErrors: fieldErrorsFromIssues(parsed.error.issues), values };
   }
   try {
-    await createFirstAdmin(getDb(), parsed.data, clientIp(await headers()));
+    await setupFirstAdmin(
+      getDb(),
+      parsed.data,
+      requestAddress(await headers()),
+      String(form.get("code") ?? ""),
+    );
   } catch (e) {
     if (e instanceof DomainError && e.code === "PRECONDITION_FAILED") redirect("/login");
+    if (e instanceof DomainError && e.field === "code") {
+      return { fieldErrors: { code: [(await getTranslations("setup"))("codeWrong")] }, values };
+    }
     if (e instanceof DomainError) {
       return e.field ? { fieldErrors: { [e.field]: [e.message] }, values } : { error: e.message, values };
     }

@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { Alert, Button, Field, Input } from "@/app/_components/ui";
 import { type SetupState, setupAction } from "./actions";
 
-export function SetupForm() {
+export function SetupForm({ needsCode }: { needsCode: boolean }) {
   const t = useTranslations("setup");
   const [state, action, pending] = useActionState<SetupState, FormData>(setupAction, {});
   const err = state.fieldErrors ?? {};
@@ -13,6 +13,11 @@ export function SetupForm() {
       <h1 className="text-lg font-semibold">{t("title")}</h1>
       <p className="text-sm text-gray-600 dark:text-gray-400">{t("intro")}</p>
       {state.error && <Alert>{state.error}</Alert>}
+      {needsCode && (
+        <Field label={t("code")} htmlFor="code" hint={t("codeHint")} errors={err.code}>
+          <Input id="code" name="code" autoComplete="off" autoCapitalize="characters" invalid={!!err.code} />
+        </Field>
+      )}
       <Field label={t("username")} htmlFor="username" errors={err.username}>
         <Input
           id="username"

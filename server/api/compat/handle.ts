@@ -7,6 +7,7 @@ import {
   authenticate,
   coerce,
   readParams,
+  rejectUnstorable,
   requestAddress,
   requirePermission,
   toApiError,
@@ -70,6 +71,7 @@ export async function handleCompat(req: Request, path: string): Promise<Response
       requirePermission(actor, route.permission);
     }
     const raw = coerce(await readParams(req), route.numeric ?? [], route.booleans ?? []);
+    rejectUnstorable(raw, compatFieldName);
     const params = route.input ? route.input.parse(raw) : {};
     body = envelope(await route.handler({ db, actor, params, ip, method: req.method }));
   } catch (e) {

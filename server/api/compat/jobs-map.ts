@@ -6,12 +6,32 @@
  *   cron_expr ↔ cron, desc ↔ description, command ↔ the 【key】value text of the mode's params.
  */
 import { z } from "zod";
+import { applyJobPatch, type JobPatch, jobInputOf } from "../../jobs/input";
 import type { JobView } from "../../jobs/jobs";
 import type { JobInput } from "../../jobs/schema";
-import { JOB_MODES, JOB_POLICIES } from "../../lib/enums";
+import { jobForRole } from "../../jobs/secret-fields";
+import { JOB_MODES, JOB_POLICIES, type Role } from "../../lib/enums";
 
-const required = (what: string) => (iss: { input: unknown }) =>
-  iss.input === undefined || iss.input === null ? "required" : `must be ${what}`;
+/**
+ * A field's messages. A schema-level error function answers for the field's checks too (zod 4),
+ * so the size checks get their own words here: an over-long name is "too long", not "must be text".
+ */
+const required =
+  (what: string) =>
+  (iss: { code?: string; input: unknown; origin?: string; maximum?: unknown; minimum?: unknown }) => {
+    if (iss.code === "too_big") {
+      return iss.origin === "string"
+        ? `too long: at most ${iss.maximum} characters`
+        : `must be at most ${iss.maximum}`;
+    }
+    if (iss.code === "too_small") {
+      return iss.origin === "string"
+        ? `too short: at least ${iss.minimum} characters`
+        : `must be at least ${iss.minimum}`;
+    }
+    if (iss.code && iss.code !== "invalid_type") return undefined;
+    return iss.input === undefined || iss.input === null ? "required" : `must be ${what}`;
+  };
 
 const TEXT_MODES = ["http", "command", "func"] as const;
 const ZMode = z
@@ -42,7 +62,11 @@ const compatFields = {
     .trim()
     .min(1, "required")
     .max(200)
-    .meta({ description: "5 fields (min hour dom mon dow) or 6 (seconds first)", example: "0 */5 * * * *" }),
+    .meta({
+      description:
+        "5 fields (min hour dom mon dow), 6 (seconds first), @daily-style descriptors or @every <duration>",
+      example: "0 */5 * * * *",
+    }),
   mode: ZMode,
   command: z
     .string({ error: required("text") })
@@ -165,62 +189,27 @@ export function jobInputFromCompat(v: CompatJobAdd): JobInput {
   };
 }
 
-/** The stored job as the domain's input, so an edit can change a few fields and keep the rest. */
-export function jobInputOf(job: JobView): JobInput {
-  return {
-    name: job.name,
-    description: job.description,
-    cron: job.cron,
-    timezone: job.timezone,
-    mode: job.mode,
-    params: job.params as Record<string, unknown>,
-    state: job.state,
-    policy: job.policy,
-    runOnSave: job.runOnSave,
-    maxRunCount: job.maxRunCount,
-    timeoutSeconds: job.timeoutSeconds,
-    retries: job.retries,
-    retryBackoffSeconds: job.retryBackoffSeconds,
-    misfirePolicy: job.misfirePolicy,
-    catchUpLimit: job.catchUpLimit,
-    onSuccessStart: job.onSuccessStart,
-    onFailureStart: job.onFailureStart,
-    notifyEmails: job.notifyEmails,
-    tags: job.tags,
-    retentionDays: job.retentionDays,
-    retentionCount: job.retentionCount,
-  };
-}
-
 /** A TimerJobs edit: the given fields over the stored job (allow_mode 2 runs it once on this save). */
 export function jobInputFromCompatEdit(job: JobView, v: CompatJobEdit): JobInput {
-  const base = jobInputOf(job);
-  const out: JobInput = { ...base };
-  if (v.name !== undefined) out.name = v.name;
-  if (v.desc !== undefined) out.description = v.desc;
-  if (v.cron_expr !== undefined) out.cron = v.cron_expr;
-  if (v.timezone !== undefined) out.timezone = v.timezone;
-  if (v.mode !== undefined) out.mode = v.mode;
-  if (v.params !== undefined) {
-    out.params = v.params;
-    out.command = undefined;
-  } else if (v.command !== undefined) {
-    out.params = undefined;
-    out.command = v.command;
-  } else if (v.mode !== undefined && v.mode !== job.mode) {
-    // New mode, old parameters: re-read the stored text in the new mode (and say so if it fails).
-    out.params = undefined;
-    out.command = job.commandText;
-  }
-  if (v.state !== undefined) out.state = v.state === 2 ? "stopped" : "waiting";
-  out.policy = policyFrom(v, base.policy);
-  if (v.allow_mode !== undefined) out.runOnSave = v.allow_mode === 2;
-  if (v.max_run_count !== undefined) out.maxRunCount = v.max_run_count;
-  if (v.timeout_seconds !== undefined) out.timeoutSeconds = v.timeout_seconds;
-  if (v.retries !== undefined) out.retries = v.retries;
-  if (v.notify_emails !== undefined) out.notifyEmails = v.notify_emails;
-  if (v.tags !== undefined) out.tags = v.tags;
-  return out;
+  const stored = jobInputOf(job);
+  const patch: JobPatch = {
+    name: v.name,
+    description: v.desc,
+    cron: v.cron_expr,
+    timezone: v.timezone,
+    mode: v.mode,
+    params: v.params,
+    command: v.command,
+    state: v.state === undefined ? undefined : v.state === 2 ? "stopped" : "waiting",
+    policy: policyFrom(v, stored.policy),
+    runOnSave: v.allow_mode === undefined ? undefined : v.allow_mode === 2,
+    maxRunCount: v.max_run_count,
+    timeoutSeconds: v.timeout_seconds,
+    retries: v.retries,
+    notifyEmails: v.notify_emails,
+    tags: v.tags,
+  };
+  return applyJobPatch(stored, job.commandText, patch);
 }
 
 /** Domain field paths → TimerJobs names, so error messages name what the caller sent. */
@@ -275,7 +264,9 @@ export const ZCompatJob = z
   .meta({ id: "TimerJobsJob" });
 export type CompatJob = z.output<typeof ZCompatJob>;
 
-export function compatJob(job: JobView): CompatJob {
+/** A job in TimerJobs' shape, as `role` may see it (secret values masked unless admin). */
+export function compatJob(view: JobView, role: Role | null | undefined): CompatJob {
+  const job = jobForRole(view, role);
   return {
     id: job.id,
     name: job.name,

@@ -2,10 +2,13 @@ import { getDb } from "../../db/client";
 import { log } from "../../lib/log";
 import {
   type ApiActor,
+  ApiError,
   authenticate,
   coerce,
   parseJsonBody,
+  readBodyBytes,
   readBodyText,
+  rejectUnstorable,
   requestAddress,
   requirePermission,
   toApiError,
@@ -13,7 +16,33 @@ import {
 import { logRequest } from "../request-log";
 import { matchV1 } from "./routes";
 
-async function readBody(req: Request): Promise<unknown> {
+const MULTIPART = /^multipart\/form-data\s*;/i;
+
+/**
+ * A multipart body (file uploads) as a plain object: text fields as strings, files as
+ * `{ filename, bytes }`. Only routes that say so take one; the others stay JSON-only.
+ */
+async function readMultipart(req: Request): Promise<Record<string, unknown>> {
+  const type = req.headers.get("content-type") ?? "";
+  const bytes = await readBodyBytes(req);
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(bytes), { headers: { "content-type": type } }).formData();
+  } catch {
+    throw new ApiError(400, "the multipart body could not be read");
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    out[key] =
+      typeof value === "string"
+        ? value
+        : { filename: value.name, bytes: Buffer.from(await value.arrayBuffer()) };
+  }
+  return out;
+}
+
+async function readBody(req: Request, multipart = false): Promise<unknown> {
+  if (multipart && MULTIPART.test(req.headers.get("content-type") ?? "")) return readMultipart(req);
   const text = await readBodyText(req);
   if (!text.trim()) return {};
   return parseJsonBody(req.headers.get("content-type") ?? "", text);
@@ -36,7 +65,9 @@ export async function handleV1(req: Request, path: string): Promise<Response> {
       route.numericQuery ?? [],
       route.booleanQuery ?? [],
     );
-    const body = route.body ? await readBody(req) : undefined;
+    const body = route.body ? await readBody(req, route.multipart) : undefined;
+    rejectUnstorable({ ...query, ...(body && typeof body === "object" ? body : {}) });
+    for (const [k, v] of Object.entries(params)) rejectUnstorable({ [k]: v });
     const out = await route.handler({ db, actor, path: params, query, body, ip });
     const status = route.status ?? 200;
     res =

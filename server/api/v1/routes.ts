@@ -7,14 +7,17 @@ import { z } from "zod";
 import { audit } from "../../audit";
 import type { Permission } from "../../auth/permissions";
 import type { Db } from "../../db/client";
+import { retryingTransaction } from "../../db/retry";
 import { readFunctionCatalog, requestFunctionReload } from "../../functions/catalog";
 import { addIpRule, listIpRules, removeIpRuleById, ZIpRuleInput } from "../../ipcontrol/rules";
+import { applyJobPatch, type JobPatch, jobInputOf } from "../../jobs/input";
 import {
   cloneJob,
   createJob,
   deleteJob,
   getJob,
   isSchedulerPaused,
+  type JobView,
   listJobs,
   restartJob,
   runJobNow,
@@ -22,8 +25,19 @@ import {
   stopJob,
   updateJob,
 } from "../../jobs/jobs";
-import { ZJobInput, ZListJobsInput } from "../../jobs/schema";
-import { ROLES, TOKEN_KINDS } from "../../lib/enums";
+import { ZJobInput, ZJobPatch, ZListJobsInput } from "../../jobs/schema";
+import { jobForRole } from "../../jobs/secret-fields";
+import { ROLES, type Role, TOKEN_KINDS } from "../../lib/enums";
+import { DomainError } from "../../lib/errors";
+import {
+  getScriptVersion,
+  type Interpreter,
+  listScripts,
+  listScriptVersions,
+  uploadScript,
+  ZListScriptsInput,
+  ZUploadScriptInput,
+} from "../../reports/scripts";
 import { cancelActiveRuns } from "../../runs/cancel";
 import { readRunLog } from "../../runs/log";
 import { getRun, listRuns, ZListRunsInput } from "../../runs/runs";
@@ -41,9 +55,9 @@ export type V1Context = {
 };
 
 export type V1Route = {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
-  tag: "jobs" | "runs" | "scheduler" | "functions" | "tokens" | "ip" | "me";
+  tag: "jobs" | "runs" | "scheduler" | "functions" | "tokens" | "ip" | "me" | "reports";
   summary: string;
   summaryZh: string;
   description?: string;
@@ -53,6 +67,8 @@ export type V1Route = {
   numericQuery?: readonly string[];
   booleanQuery?: readonly string[];
   body?: z.ZodType;
+  /** Also takes multipart/form-data (files arrive as `{ filename, bytes }`). */
+  multipart?: boolean;
   /** Success status (200 unless said). */
   status?: number;
   response?: z.ZodType;
@@ -61,7 +77,8 @@ export type V1Route = {
 
 const FINISHED = new Set(["succeeded", "failed", "timed_out", "cancelled", "skipped", "lost"]);
 
-const job = (v: unknown) => shape(ZJobOut, v);
+/** A job as `actor` may see it: secret values masked unless an admin asks. */
+const job = (v: JobView, actor: { role: Role }) => shape(ZJobOut, jobForRole(v, actor.role));
 const FINISHED_RUN_LOG_PAGE = 1000;
 
 export const ZV1TokenCreate = z.object({
@@ -102,9 +119,9 @@ export const V1_ROUTES: V1Route[] = [
     query: ZListJobsInput,
     numericQuery: ["page", "size"],
     response: pageOf(ZJobOut),
-    handler: async ({ db, query }) => {
+    handler: async ({ db, actor, query }) => {
       const r = await listJobs(db, ZListJobsInput.parse(query));
-      return { ...r, items: r.items.map(job) };
+      return { ...r, items: r.items.map((j) => job(j, actor)) };
     },
   },
   {
@@ -118,7 +135,7 @@ export const V1_ROUTES: V1Route[] = [
     status: 201,
     response: ZJobOut,
     handler: async ({ db, actor, body }) =>
-      job(await createJob(db, actor, body as z.input<typeof ZJobInput>)),
+      job(await createJob(db, actor, body as z.input<typeof ZJobInput>), actor),
   },
   {
     method: "GET",
@@ -128,7 +145,7 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "任务详情",
     permission: "jobs.read",
     response: ZJobOut,
-    handler: async ({ db, path }) => job(await getJob(db, path.id ?? 0)),
+    handler: async ({ db, actor, path }) => job(await getJob(db, path.id ?? 0), actor),
   },
   {
     method: "PUT",
@@ -140,7 +157,25 @@ export const V1_ROUTES: V1Route[] = [
     body: ZJobInput,
     response: ZJobOut,
     handler: async ({ db, actor, path, body }) =>
-      job(await updateJob(db, actor, path.id ?? 0, body as z.input<typeof ZJobInput>)),
+      job(await updateJob(db, actor, path.id ?? 0, body as z.input<typeof ZJobInput>), actor),
+  },
+  {
+    method: "PATCH",
+    path: "/jobs/{id}",
+    tag: "jobs",
+    summary: "Change some fields of a job (the others keep their stored values)",
+    summaryZh: "修改任务的部分字段",
+    permission: "jobs.write",
+    body: ZJobPatch,
+    response: ZJobOut,
+    handler: async ({ db, actor, path, body }) => {
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        throw new ApiError(400, "the body must be a JSON object of the fields to change");
+      }
+      const before = await getJob(db, path.id ?? 0);
+      const merged = applyJobPatch(jobInputOf(before), before.commandText, body as JobPatch);
+      return job(await updateJob(db, actor, before.id, merged), actor);
+    },
   },
   {
     method: "DELETE",
@@ -175,7 +210,7 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "停止任务",
     permission: "jobs.run",
     response: ZJobOut,
-    handler: async ({ db, actor, path }) => job(await stopJob(db, actor, path.id ?? 0)),
+    handler: async ({ db, actor, path }) => job(await stopJob(db, actor, path.id ?? 0), actor),
   },
   {
     method: "POST",
@@ -185,7 +220,7 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "重新调度",
     permission: "jobs.run",
     response: ZJobOut,
-    handler: async ({ db, actor, path }) => job(await restartJob(db, actor, path.id ?? 0)),
+    handler: async ({ db, actor, path }) => job(await restartJob(db, actor, path.id ?? 0), actor),
   },
   {
     method: "POST",
@@ -196,7 +231,7 @@ export const V1_ROUTES: V1Route[] = [
     permission: "jobs.write",
     status: 201,
     response: ZJobOut,
-    handler: async ({ db, actor, path }) => job(await cloneJob(db, actor, path.id ?? 0)),
+    handler: async ({ db, actor, path }) => job(await cloneJob(db, actor, path.id ?? 0), actor),
   },
   {
     method: "GET",
@@ -311,7 +346,7 @@ export const V1_ROUTES: V1Route[] = [
     handler: async ({ db, actor, path }) => {
       const id = path.id ?? 0;
       await getRun(db, id);
-      return db.transaction(async (tx) => {
+      return retryingTransaction(db, "stop a run", async (tx) => {
         const r = await cancelActiveRuns(tx, { runIds: [id], reason: `stopped by ${actor.name}` });
         await audit(tx, actor, "run.stop", "run", id, { after: r });
         return r;
@@ -390,6 +425,59 @@ export const V1_ROUTES: V1Route[] = [
     permission: "users.manage",
     response: ZTokenOut,
     handler: async ({ db, actor, path }) => shape(ZTokenOut, await revokeToken(db, actor, path.id ?? 0)),
+  },
+  // --- Scripts (uploading one is code execution: admins) ----------------------------------
+  {
+    method: "POST",
+    path: "/scripts",
+    tag: "reports",
+    summary: "Upload a script: a new version of its name (JSON { name, text } or multipart file)",
+    summaryZh: "上传脚本（新版本）",
+    description:
+      "JSON `{ name, text, interpreter? }`, or multipart/form-data with a `file` (and optional `name`, `interpreter`). The interpreter follows the extension (.py, .sh, .js/.mjs) unless given. Binary files and scripts over 256 KiB are refused. The same text as the newest version answers that version (200) instead of a copy.",
+    permission: "jobs.host",
+    body: ZUploadScriptInput,
+    multipart: true,
+    status: 201,
+    handler: async ({ db, actor, body }) => {
+      const b = (body ?? {}) as Record<string, unknown>;
+      const file = b.file as { filename?: string; bytes?: Buffer } | undefined;
+      if (file && typeof file === "object" && file.bytes) {
+        const name = typeof b.name === "string" && b.name.trim() ? b.name : (file.filename ?? "");
+        const interpreter = ZUploadScriptInput.shape.interpreter.parse(b.interpreter || undefined);
+        return uploadScript(db, actor, { name, content: file.bytes, interpreter });
+      }
+      if (b.file !== undefined) throw new DomainError("BAD_REQUEST", "send the script as a file", "file");
+      const v = ZUploadScriptInput.parse(body);
+      return uploadScript(db, actor, {
+        name: v.name,
+        content: v.text,
+        interpreter: v.interpreter as Interpreter,
+      });
+    },
+  },
+  {
+    method: "GET",
+    path: "/scripts",
+    tag: "reports",
+    summary: "Scripts with their newest version",
+    summaryZh: "脚本列表",
+    permission: "jobs.read",
+    query: ZListScriptsInput,
+    numericQuery: ["page", "size"],
+    handler: async ({ db, query }) => listScripts(db, ZListScriptsInput.parse(query)),
+  },
+  {
+    method: "GET",
+    path: "/scripts/{id}",
+    tag: "reports",
+    summary: "One script version with its text, and the other versions of its name",
+    summaryZh: "脚本版本详情",
+    permission: "jobs.write",
+    handler: async ({ db, path }) => {
+      const v = await getScriptVersion(db, path.id ?? 0);
+      return { ...v, versions: await listScriptVersions(db, v.name) };
+    },
   },
   // --- IP rules (admins) -------------------------------------------------------------------
   {

@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  uniqueIndex,
+  varchar,
+} from "drizzle-orm/pg-core";
 import { ROLES } from "../../lib/enums";
 import { createdAt, id, instant, updatedAt } from "./columns";
 
@@ -31,3 +41,23 @@ export const users = pgTable(
 );
 
 export type User = typeof users.$inferSelect;
+
+/**
+ * Failed sign-in counters (rate-limiter-flexible's Postgres store, its own column layout):
+ * one row per account and per client address, `expire` in epoch milliseconds.
+ */
+export const loginLimits = pgTable("login_limits", {
+  key: varchar("key", { length: 255 }).primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: bigint("expire", { mode: "number" }),
+});
+
+/** Sessions ended by signing out, refused until they would have expired anyway. */
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    id: text("id").primaryKey(),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
+);

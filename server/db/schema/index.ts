@@ -2,4 +2,6 @@ export * from "./api";
 export * from "./auth";
 export * from "./jobs";
 export * from "./mail";
+export * from "./reports";
+export * from "./secrets";
 export * from "./system";

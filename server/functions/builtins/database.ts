@@ -1,9 +1,11 @@
 import { and, desc, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
+import postgres, { type Sql } from "postgres";
 import { z } from "zod";
-import { getDb, getSql } from "../../db/client";
+import { getDb } from "../../db/client";
 import { jobs, runs } from "../../db/schema";
 import { displayTimeZone } from "../../i18n/zone";
 import { RUN_STATUSES, type RunStatus } from "../../lib/enums";
+import { env } from "../../lib/env";
 import { formatLocal } from "../../lib/local-time";
 import { displayWidth } from "../../lib/text-width";
 import { type Builtin, parseArgs, print, rest } from "./common";
@@ -67,11 +69,57 @@ const ZDatabaseArgs = z.object({
 
 type PgColumn = { name: string; type: number };
 
+const g = globalThis as typeof globalThis & { __kairosFuncDb?: { url: string; sql: Sql } };
+
+/** user@host:port of a connection URL, the part that says whose rights a query runs with. */
+function whoAt(url: string): string {
+  const u = new URL(url);
+  return `${decodeURIComponent(u.username)}@${u.hostname}:${u.port || "5432"}`;
+}
+
+/**
+ * The Database built-in's own pool on KAIROS_FUNC_DATABASE_URL (issue 7, Critical 2): never
+ * Kairos' connection, whose role owns every session secret and password hash.
+ */
+function funcSql(): Sql {
+  const url = env().KAIROS_FUNC_DATABASE_URL;
+  if (!url) {
+    throw new Error(
+      "KAIROS_FUNC_DATABASE_URL is not set: an admin must give the Database function its own connection (a read-only role), never Kairos' own",
+    );
+  }
+  const own = env().DATABASE_URL ?? process.env.DATABASE_URL;
+  if (own && whoAt(own) === whoAt(url)) {
+    throw new Error(
+      "KAIROS_FUNC_DATABASE_URL uses Kairos' own database role; give it a role of its own (read-only)",
+    );
+  }
+  if (g.__kairosFuncDb?.url !== url) {
+    void g.__kairosFuncDb?.sql.end({ timeout: 1 });
+    const sql = postgres(url, {
+      max: 2,
+      idle_timeout: 30,
+      connect_timeout: 10,
+      onnotice: () => {},
+      connection: { application_name: "kairos-func" },
+    });
+    g.__kairosFuncDb = { url, sql };
+  }
+  return g.__kairosFuncDb.sql;
+}
+
+/** Closes the built-in's pool (worker shutdown, tests). */
+export async function closeFuncDb() {
+  const h = g.__kairosFuncDb;
+  g.__kairosFuncDb = undefined;
+  await h?.sql.end({ timeout: 5 });
+}
+
 const database: Builtin = {
   name: "Database",
   params: ["op", "sql"],
-  description: `Runs one read-only SQL statement on Kairos's database (query,SQL) and prints the rows (${STATEMENT_TIMEOUT} limit).`,
-  descriptionZh: `在 Kairos 自身数据库上执行一条只读 SQL（query,SQL）并打印结果（限时 ${STATEMENT_TIMEOUT}）。`,
+  description: `Runs one read-only SQL statement on the database of KAIROS_FUNC_DATABASE_URL (query,SQL) and prints the rows (${STATEMENT_TIMEOUT} limit).`,
+  descriptionZh: `在 KAIROS_FUNC_DATABASE_URL 指定的数据库上执行一条只读 SQL（query,SQL）并打印结果（限时 ${STATEMENT_TIMEOUT}）。`,
   async run(args, ctx) {
     // The seed writes `Database query,SELECT a, b FROM t`: the SQL is everything after the op.
     const a = parseArgs(ZDatabaseArgs, { op: args[0], statement: rest(args, 1) });
@@ -80,9 +128,19 @@ const database: Builtin = {
     const kept: unknown[][] = [];
     let rowCount = 0;
     let columns: PgColumn[] | undefined;
-    const meta = await getSql()
+    const meta = await funcSql()
       .begin("read only", async (tx) => {
         await tx.unsafe(`set local statement_timeout = '${STATEMENT_TIMEOUT}'`);
+        // Read-only stops neither COPY … TO PROGRAM nor pg_read_file: refuse roles that have them.
+        const [role] = await tx<{ su: string; exec: boolean; files: boolean }[]>`
+          select current_setting('is_superuser') as su,
+                 pg_has_role(current_user, 'pg_execute_server_program', 'member') as exec,
+                 pg_has_role(current_user, 'pg_read_server_files', 'member') as files`;
+        if (role?.su === "on" || role?.exec || role?.files) {
+          throw new Error(
+            "KAIROS_FUNC_DATABASE_URL connects as a superuser (or a role that may run programs or read server files); give it a plain read-only role",
+          );
+        }
         // A cursor runs on the extended protocol, where Postgres refuses several statements at once,
         // and lets huge results stream past the row cap instead of filling memory.
         const q = tx.unsafe(a.statement, [], { prepare: false }).values();

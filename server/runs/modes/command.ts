@@ -18,7 +18,7 @@ const KILL_GRACE_MS = 2000;
  */
 const DRAIN_GRACE_MS = 2000;
 
-type Invocation = { file: string; args: string[]; shell: boolean };
+export type Invocation = { file: string; args: string[]; shell: boolean };
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
 /**
@@ -46,7 +46,7 @@ export const runCommand: Executor<CommandParams> = async (params, ctx) => {
   ctx.out.write("system", `$ ${params.command}${invocation.shell ? "  (shell)" : ""}\n`);
   if (params.workdir) ctx.out.write("system", `cwd: ${params.workdir}\n`);
   if (runAs) ctx.out.write("system", `user: ${runAs.name}\n`);
-  return execute(invocation, params, ctx, runAs);
+  return runProcess(invocation, params, ctx, runAs);
 };
 
 function resolveInvocation(params: CommandParams): Invocation {
@@ -73,9 +73,13 @@ async function workdirProblem(dir: string): Promise<string | null> {
   }
 }
 
-async function execute(
+/**
+ * One process in its own group, its output streamed to the run, stopped (group-wide) on the
+ * run's signal. Shared by command and script modes.
+ */
+export async function runProcess(
   inv: Invocation,
-  params: CommandParams,
+  params: { workdir?: string; env: Record<string, string> },
   ctx: ExecContext,
   runAs: RunAs | null,
 ): Promise<ExecResult> {

@@ -15,9 +15,24 @@ export const ZHttpParams = z.object({
     .pipe(z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(", ")}` }))
     .default("GET"),
   /** Header lines in order, as `Name: value` pairs (the seed separates them with |||). */
-  headers: z.array(z.tuple([z.string().min(1, "header name required"), z.string()])).default([]),
+  headers: z
+    .array(
+      z.tuple([
+        z
+          .string()
+          .min(1, "header name required")
+          // RFC 9110 token: anything else (a space, a colon, CR/LF) is refused at save time.
+          .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "not a valid header name"),
+        // A CR or LF would end the header and start another (header injection).
+        z.string().regex(/^[^\r\n\0]*$/, "a header value cannot contain line breaks"),
+      ]),
+    )
+    .default([]),
   data: z.string().optional(),
-  cookies: z.string().optional(),
+  cookies: z
+    .string()
+    .regex(/^[^\r\n\0]*$/, "cookies cannot contain line breaks")
+    .optional(),
   proxy: z
     .string()
     .regex(/^(https?|socks[45]?h?):\/\//, "must be an http://, https://, socks4:// or socks5:// URL")
@@ -56,3 +71,58 @@ export const ZFuncParams = z.object({
 export type FuncParams = z.infer<typeof ZFuncParams>;
 
 export const COMMAND_DEFAULT_TIMEOUT_SECONDS = 30;
+
+const ZEmails = z.array(z.email("not a valid email address")).max(100).default([]);
+
+/**
+ * What a script job mails after a successful run (issue 11). The body and subject are Jinja2
+ * templates (server/reports): they are checked to parse when the job is saved (server/jobs/
+ * schema.ts, which keeps the template engine out of the browser's bundle). No `to`: no mail.
+ */
+export const ZScriptMail = z.object({
+  to: ZEmails,
+  cc: ZEmails,
+  bcc: ZEmails,
+  /** Empty: "{job} — {date}" in the job owner's language. */
+  subject: z.string().max(998).default(""),
+  body: z.string().max(200_000).default(""),
+  attach: z
+    .discriminatedUnion("mode", [
+      z.object({ mode: z.literal("all") }),
+      z.object({ mode: z.literal("none") }),
+      z.object({ mode: z.literal("pattern"), pattern: z.string().trim().min(1, "required").max(500) }),
+    ])
+    .default({ mode: "all" }),
+  /** Attach one zip instead when the files weigh more than this many bytes (null: never). */
+  zipAboveBytes: z
+    .number()
+    .int()
+    .min(0)
+    .nullable()
+    .default(20 * 1024 * 1024),
+  /** Send nothing when the report has tables and every one is empty. */
+  skipWhenEmpty: z.boolean().default(false),
+});
+export type ScriptMail = z.infer<typeof ZScriptMail>;
+
+export const ZScriptParams = z.object({
+  /** The script version this job runs (script_versions.id). */
+  scriptId: z.number({ error: "choose a script" }).int().positive("choose a script"),
+  /** More arguments after the output folder (which is always the first). */
+  args: z.array(z.string().max(4000)).max(50).default([]),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "not a valid variable name"), z.string())
+    .default({}),
+  /** Seconds; default SCRIPT_DEFAULT_TIMEOUT_SECONDS. */
+  timeout: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .optional(),
+  mail: ZScriptMail.default(ZScriptMail.parse({})),
+});
+export type ScriptParams = z.infer<typeof ZScriptParams>;
+
+/** Report scripts query databases and build spreadsheets: an hour unless the job says. */
+export const SCRIPT_DEFAULT_TIMEOUT_SECONDS = 3600;

@@ -3,8 +3,8 @@ import { PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { displayTimeZone } from "@/server/i18n/zone";
+import { JobForm } from "../_form/job-form";
 import { newJobValues } from "../form-values";
-import { JobForm } from "../job-form";
 
 export default async function NewJobPage() {
   const user = await requirePageUser("jobs.write");

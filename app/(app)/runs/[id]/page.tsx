@@ -7,6 +7,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const user = await requirePageUser("jobs.read");
   const id = Number((await params).id);
   const run = await forPage(api.runs.get({ id }));
-  const log = await api.runs.log({ id, limit: 5000 });
-  return <RunDetail initial={run} initialLog={log} canStop={can(user.role, "jobs.run")} />;
+  const [log, files] = await Promise.all([
+    api.runs.log({ id, limit: 5000 }),
+    can(user.role, "reports.read") ? api.reports.files.ofRun({ runId: id }) : Promise.resolve([]),
+  ]);
+  return (
+    <RunDetail initial={run} initialLog={log} initialFiles={files} canStop={can(user.role, "jobs.run")} />
+  );
 }

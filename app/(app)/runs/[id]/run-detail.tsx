@@ -11,6 +11,7 @@ import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Badge, Button, Card, formatBytes, PageHeader } from "@/app/_components/ui";
 import type { AppRouter } from "@/server/router";
+import { ReportFiles, type RunReportFile } from "./report-files";
 
 type Run = inferRouterOutputs<AppRouter>["runs"]["get"];
 type Chunk = inferRouterOutputs<AppRouter>["runs"]["log"][number];
@@ -20,10 +21,12 @@ const STREAM_CLASS = { stdout: "", stderr: "text-red-300", system: "text-sky-300
 export function RunDetail({
   initial,
   initialLog,
+  initialFiles = [],
   canStop,
 }: {
   initial: Run;
   initialLog: Chunk[];
+  initialFiles?: RunReportFile[];
   canStop: boolean;
 }) {
   const t = useTranslations("runs");
@@ -128,6 +131,7 @@ export function RunDetail({
               <span className="font-medium">{t("error")}:</span> {run.error}
             </Alert>
           )}
+          <ReportFiles runId={run.id} status={run.status} initial={initialFiles} />
           {run.result != null && (
             <Card title={t("result")}>
               <pre className="overflow-x-auto text-xs">{JSON.stringify(run.result, null, 2)}</pre>

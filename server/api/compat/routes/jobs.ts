@@ -58,7 +58,7 @@ export const JOB_ROUTES: CompatRoute[] = [
     output: ZCompatJob,
     handler: async (ctx) => {
       const job = await createJob(ctx.db, actorOf(ctx), jobInputFromCompat(ctx.params));
-      return { msg: "任务添加成功", data: compatJob(job) };
+      return { msg: "任务添加成功", data: compatJob(job, ctx.actor?.role) };
     },
   }),
   compatRoute({
@@ -75,7 +75,7 @@ export const JOB_ROUTES: CompatRoute[] = [
       const v = ctx.params;
       const before = await getJob(ctx.db, v.id);
       const job = await updateJob(ctx.db, actorOf(ctx), v.id, jobInputFromCompatEdit(before, v));
-      return { msg: "任务更新成功", data: compatJob(job) };
+      return { msg: "任务更新成功", data: compatJob(job, ctx.actor?.role) };
     },
   }),
   compatRoute({
@@ -116,7 +116,7 @@ export const JOB_ROUTES: CompatRoute[] = [
       });
       return {
         msg: "查询任务列表成功",
-        data: r.items.map(compatJob),
+        data: r.items.map((j) => compatJob(j, ctx.actor?.role)),
         page: { total: r.total, page: p.page, pageSize: size },
       };
     },
@@ -131,7 +131,10 @@ export const JOB_ROUTES: CompatRoute[] = [
     input: ZIdInput,
     numeric: ["id"],
     output: ZCompatJob,
-    handler: async (ctx) => ({ msg: "任务信息", data: compatJob(await getJob(ctx.db, ctx.params.id)) }),
+    handler: async (ctx) => ({
+      msg: "任务信息",
+      data: compatJob(await getJob(ctx.db, ctx.params.id), ctx.actor?.role),
+    }),
   }),
   compatRoute({
     path: "/jobs/run",
@@ -168,7 +171,7 @@ export const JOB_ROUTES: CompatRoute[] = [
     output: ZCompatJob,
     handler: async (ctx) => {
       const job = await stopJob(ctx.db, actorOf(ctx), ctx.params.id);
-      return { msg: "任务停止成功", data: compatJob(job) };
+      return { msg: "任务停止成功", data: compatJob(job, ctx.actor?.role) };
     },
   }),
   compatRoute({
@@ -183,7 +186,7 @@ export const JOB_ROUTES: CompatRoute[] = [
     output: ZCompatJob,
     handler: async (ctx) => {
       const job = await restartJob(ctx.db, actorOf(ctx), ctx.params.id);
-      return { msg: "任务重启成功", data: compatJob(job) };
+      return { msg: "任务重启成功", data: compatJob(job, ctx.actor?.role) };
     },
   }),
   compatRoute({
@@ -303,7 +306,7 @@ export const JOB_ROUTES: CompatRoute[] = [
           scheduler_running: !(await isSchedulerPaused(ctx.db)),
           total_tasks: total,
           tasks: jobs.map((j) => ({
-            ...compatJob(j),
+            ...compatJob(j, ctx.actor?.role),
             next_run: localTime(j.nextFireAt),
             prev_run: localTime(j.lastFireAt),
           })),

@@ -3,8 +3,9 @@ import { PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
+import { jobInputOf } from "@/server/jobs/input";
+import { JobForm } from "../../_form/job-form";
 import { formValuesOf } from "../../form-values";
-import { JobForm } from "../../job-form";
 
 export default async function EditJobPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePageUser("jobs.write");
@@ -16,7 +17,7 @@ export default async function EditJobPage({ params }: { params: Promise<{ id: st
       <PageHeader title={`${t("edit")}: ${job.name}`} />
       <JobForm
         id={id}
-        initial={formValuesOf(job)}
+        initial={formValuesOf(jobInputOf(job))}
         canCommand={can(user.role, "jobs.host")}
         zones={Intl.supportedValuesOf("timeZone")}
       />

@@ -1,0 +1,148 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { useMemo, useState } from "react";
+import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
+import { useTRPC } from "@/app/_components/trpc";
+import { Alert, Button } from "@/app/_components/ui";
+import { formatCommandText, type ModeParams, parseCommandText } from "@/server/jobs/command-text";
+import { EMPTY_PARAMS, type JobFormValues, type Mode } from "../form-values";
+import { BasicsCard } from "./basics-card";
+import { BehaviourCard } from "./behaviour-card";
+import { type ListTexts, NotifyCard } from "./notify-card";
+import { ScheduleCard } from "./schedule-card";
+import { WhatCard, type WhatView } from "./what-card";
+
+const list = (s: string) => s.split(/[\s,;]+/).filter(Boolean);
+const ids = (s: string) => list(s).map(Number);
+
+/**
+ * Create or edit a job. This file holds the state and the save; each card is its own file,
+ * and each mode's fields are in ./modes (one file per mode).
+ */
+export function JobForm({
+  id,
+  initial,
+  canCommand,
+  zones,
+}: {
+  id?: number;
+  initial: JobFormValues;
+  canCommand: boolean;
+  zones: string[];
+}) {
+  const tf = useTranslations("jobs.form");
+  const tc = useTranslations("common");
+  const router = useRouter();
+  const trpc = useTRPC();
+  const [v, setV] = useState(initial);
+  const [view, setView] = useState<WhatView>("form");
+  const [text, setText] = useState("");
+  const [textError, setTextError] = useState<string | null>(null);
+  const [lists, setLists] = useState<ListTexts>({
+    notifyEmails: initial.notifyEmails.join(", "),
+    tags: initial.tags.join(", "),
+    onSuccessStart: initial.onSuccessStart.join(", "),
+    onFailureStart: initial.onFailureStart.join(", "),
+  });
+  const set = <K extends keyof JobFormValues>(k: K, value: JobFormValues[K]) =>
+    setV((x) => ({ ...x, [k]: value }));
+  const setParam = (patch: Partial<ModeParams[Mode]>) =>
+    setV((x) => ({ ...x, params: { ...x.params, ...patch } as ModeParams[Mode] }));
+
+  const onSuccess = (job: { id: number }) => router.push(`/jobs/${job.id}`);
+  const create = useMutation(trpc.jobs.create.mutationOptions({ onSuccess }));
+  const update = useMutation(trpc.jobs.update.mutationOptions({ onSuccess }));
+  const m = id ? update : create;
+  const err = fieldErrorsOf(m.error);
+  const general = formErrorOf(m.error);
+
+  const switchView = (next: WhatView) => {
+    if (next === view) return;
+    if (next === "text") {
+      setText(formatCommandText(v.mode, v.params));
+      setTextError(null);
+      setView("text");
+      return;
+    }
+    try {
+      setV((x) => ({ ...x, params: parseCommandText(x.mode, text) }));
+      setTextError(null);
+      setView("form");
+    } catch (e) {
+      setTextError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const submit = () => {
+    const job = {
+      ...v,
+      notifyEmails: list(lists.notifyEmails),
+      tags: list(lists.tags),
+      onSuccessStart: ids(lists.onSuccessStart),
+      onFailureStart: ids(lists.onFailureStart),
+      ...(view === "text"
+        ? { params: undefined, command: text }
+        : { params: v.params as Record<string, unknown> }),
+    };
+    if (id) update.mutate({ id, job });
+    else create.mutate(job);
+  };
+
+  const modes = useMemo(
+    () =>
+      (["http", "command", "func"] as const).filter(
+        (mm) => mm !== "command" || canCommand || v.mode === "command",
+      ),
+    [canCommand, v.mode],
+  );
+
+  return (
+    <form
+      noValidate
+      className="space-y-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      {general && <Alert>{general}</Alert>}
+      {Object.keys(err).length > 0 && !general && <Alert>{tc("fixFields")}</Alert>}
+
+      <BasicsCard
+        v={v}
+        set={set}
+        err={err}
+        modes={modes}
+        canCommand={canCommand}
+        onMode={(mode) => {
+          setV((x) => ({ ...x, mode, params: EMPTY_PARAMS[mode] }));
+          setText("");
+        }}
+      />
+      <ScheduleCard v={v} set={set} err={err} zones={zones} jobId={id} />
+      <WhatCard
+        v={v}
+        err={err}
+        view={view}
+        onView={switchView}
+        text={text}
+        onText={setText}
+        textError={textError}
+        setParam={setParam}
+      />
+      <BehaviourCard v={v} set={set} err={err} />
+      <NotifyCard lists={lists} onList={(k, t) => setLists((l) => ({ ...l, [k]: t }))} err={err} />
+
+      <div className="flex gap-2">
+        <Button type="submit" disabled={m.isPending} data-testid="job-save">
+          {id ? tf("save") : tf("create")}
+        </Button>
+        <Button variant="secondary" onClick={() => router.back()}>
+          {tc("cancel")}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,63 @@
+"use client";
+import { useTranslations } from "next-intl";
+import { TextField } from "@/app/_components/field";
+import { Card } from "@/app/_components/ui";
+import type { FieldErrors } from "./types";
+
+/** The list-like fields, as the text a person types (split on save). */
+export type ListTexts = {
+  notifyEmails: string;
+  tags: string;
+  onSuccessStart: string;
+  onFailureStart: string;
+};
+
+export function NotifyCard({
+  lists,
+  onList,
+  err,
+}: {
+  lists: ListTexts;
+  onList: (k: keyof ListTexts, text: string) => void;
+  err: FieldErrors;
+}) {
+  const tf = useTranslations("jobs.form");
+  return (
+    <Card title={tf("notify")}>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField
+          id="job-notify"
+          label={tf("notifyEmails")}
+          hint={tf("notifyHelp")}
+          errors={err.notifyEmails}
+          value={lists.notifyEmails}
+          onChange={(e) => onList("notifyEmails", e.target.value)}
+        />
+        <TextField
+          id="job-tags"
+          label={tf("tags")}
+          hint={tf("tagsHelp")}
+          errors={err.tags}
+          value={lists.tags}
+          onChange={(e) => onList("tags", e.target.value)}
+        />
+        <TextField
+          id="job-onsuccess"
+          label={tf("onSuccess")}
+          errors={err.onSuccessStart}
+          inputMode="numeric"
+          value={lists.onSuccessStart}
+          onChange={(e) => onList("onSuccessStart", e.target.value)}
+        />
+        <TextField
+          id="job-onfailure"
+          label={tf("onFailure")}
+          errors={err.onFailureStart}
+          inputMode="numeric"
+          value={lists.onFailureStart}
+          onChange={(e) => onList("onFailureStart", e.target.value)}
+        />
+      </div>
+    </Card>
+  );
+}

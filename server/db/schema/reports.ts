@@ -1,0 +1,64 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { createdAt, id, ref } from "./columns";
+import { jobs, runs } from "./jobs";
+
+/**
+ * Every upload of a script is a version kept here (issue 11: email_center kept its scripts in
+ * /tmp and a reboot could lose them). A script job points at one version by id.
+ */
+export const scriptVersions = pgTable(
+  "script_versions",
+  {
+    id: id(),
+    /** The script's file name (`daily_sales.py`); versions of one name count up from 1. */
+    name: text("name").notNull(),
+    version: integer("version").notNull(),
+    text: text("text").notNull(),
+    sha256: text("sha256").notNull(),
+    /** Bytes of the UTF-8 text. */
+    size: integer("size").notNull(),
+    /** python | sh | node: from the extension unless stated at upload. */
+    interpreter: text("interpreter").notNull(),
+    uploadedBy: ref("uploaded_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("script_versions_name_version_uq").on(t.name, t.version),
+    check("script_versions_interpreter_ck", sql`${t.interpreter} in ('python', 'sh', 'node')`),
+  ],
+);
+
+/**
+ * A file a script run left in its output folder: the run's report. The bytes stay on disk under
+ * the data folder (`path` is relative to it); the row goes with its run (retention, deletion).
+ */
+export const reportFiles = pgTable(
+  "report_files",
+  {
+    id: id(),
+    runId: ref("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    jobId: ref("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    /** Relative to the run's output folder, `/`-separated (`sales.xlsx`, `detail/a.csv`). */
+    name: text("name").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    contentType: text("content_type").notNull(),
+    sha256: text("sha256").notNull(),
+    /** Relative to the data folder. */
+    path: text("path").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("report_files_run_name_uq").on(t.runId, t.name),
+    index("report_files_job_idx").on(t.jobId, t.id),
+    index("report_files_created_idx").on(t.createdAt),
+  ],
+);
+
+export type ScriptVersionRow = typeof scriptVersions.$inferSelect;
+export type ReportFileRow = typeof reportFiles.$inferSelect;

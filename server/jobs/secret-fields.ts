@@ -1,0 +1,216 @@
+import { can } from "../auth/permissions";
+import type { JobMode, Role } from "../lib/enums";
+import { DomainError } from "../lib/errors";
+import type { CommandParams, HttpParams } from "../runs/modes/params";
+import { formatCommandText, isTextMode, type ModeParams } from "./command-text";
+
+/**
+ * Secret values inside job definitions (issue 7, Medium 9): http headers that carry credentials,
+ * cookies, the password of a proxy or of the URL (basic auth), and every command env value.
+ * Everyone but admins sees them as SECRET_MASK; an edit that sends the mask back keeps the
+ * stored value. A value that references a named secret (`{{secret.NAME}}`) holds nothing secret
+ * itself and is shown as written.
+ */
+export const SECRET_MASK = "********";
+
+const SECRET_HEADER =
+  /^(authorization|proxy-authorization|cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|private-token)$|token|secret|passw|api[-_]?key|signature/i;
+const SECRET_REF = /\{\{\s*secret\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}/;
+
+export const isSecretHeader = (name: string) => SECRET_HEADER.test(name.trim());
+const hidesSomething = (v: string | undefined): v is string => !!v && !SECRET_REF.test(v);
+
+export const canSeeSecrets = (role: Role | null | undefined) => can(role, "jobs.secrets");
+
+function urlPassword(raw: string | undefined): string | null {
+  if (!raw) return null;
+  try {
+    const u = new URL(raw);
+    return u.password ? decodeURIComponent(u.password) : null;
+  } catch {
+    return null;
+  }
+}
+
+function withUrlPassword(raw: string, password: string): string {
+  const u = new URL(raw);
+  u.password = encodeURIComponent(password);
+  return u.toString() === raw ? raw : rebuild(raw, u);
+}
+
+/** new URL() normalises (a trailing slash); keep the user's spelling apart from the password. */
+function rebuild(raw: string, u: URL): string {
+  const at = raw.indexOf("@");
+  const scheme = raw.indexOf("://");
+  if (at < 0 || scheme < 0) return u.toString();
+  const userinfo = raw.slice(scheme + 3, at);
+  const colon = userinfo.indexOf(":");
+  const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
+  return `${raw.slice(0, scheme + 3)}${user}:${u.password}${raw.slice(at)}`;
+}
+
+function maskUrlPassword(raw: string | undefined): string | undefined {
+  if (!raw) return raw;
+  const pw = urlPassword(raw);
+  return pw && hidesSomething(pw) ? withUrlPassword(raw, SECRET_MASK) : raw;
+}
+
+/** The params as non-admins see them. */
+export function maskParams(mode: JobMode, params: unknown): unknown {
+  if (mode === "http") {
+    const p = params as HttpParams;
+    return {
+      ...p,
+      url: maskUrlPassword(p.url),
+      proxy: maskUrlPassword(p.proxy),
+      headers: (p.headers ?? []).map(([n, v]) => [
+        n,
+        isSecretHeader(n) && hidesSomething(v) ? SECRET_MASK : v,
+      ]),
+      ...(hidesSomething(p.cookies) ? { cookies: SECRET_MASK } : {}),
+    };
+  }
+  if (mode === "command") {
+    const p = params as CommandParams;
+    return {
+      ...p,
+      env: Object.fromEntries(
+        Object.entries(p.env ?? {}).map(([k, v]) => [k, hidesSomething(v) ? SECRET_MASK : v]),
+      ),
+    };
+  }
+  return params;
+}
+
+/** A job view for `role`: params and their 【key】value text masked unless the role is admin. */
+export function jobForRole<J extends { mode: JobMode; params: unknown; commandText: string }>(
+  job: J,
+  role: Role | null | undefined,
+): J {
+  if (canSeeSecrets(role)) return job;
+  const params = maskParams(job.mode, job.params);
+  return {
+    ...job,
+    params,
+    commandText: isTextMode(job.mode)
+      ? formatCommandText(job.mode, params as ModeParams[typeof job.mode])
+      : job.commandText,
+  };
+}
+
+const masked = (field: string, what: string): never => {
+  throw new DomainError("BAD_REQUEST", `${what} is hidden (${SECRET_MASK}); type its value`, field);
+};
+
+/**
+ * The params of an edit with every mask sent back replaced by the stored value (`before`, the
+ * stored params of the same mode, or null for a new job). A mask with nothing stored behind it
+ * is refused, so "********" never becomes a password by accident.
+ */
+export function unmaskParams(
+  mode: JobMode,
+  next: Record<string, unknown>,
+  before: unknown,
+): Record<string, unknown> {
+  if (mode === "http") {
+    const p = next as HttpParams;
+    const b = (before ?? null) as HttpParams | null;
+    const seen = new Map<string, number>();
+    const headers = p.headers.map(([n, v]): [string, string] => {
+      const key = n.trim().toLowerCase();
+      const nth = seen.get(key) ?? 0;
+      seen.set(key, nth + 1);
+      if (v !== SECRET_MASK) return [n, v];
+      const stored = (b?.headers ?? []).filter(([bn]) => bn.trim().toLowerCase() === key)[nth];
+      return [n, stored ? stored[1] : masked("params.headers", `header ${n}`)];
+    });
+    const url = unmaskUrl(p.url, b?.url, "params.url", "the URL's password") ?? p.url;
+    const proxy = unmaskUrl(p.proxy, b?.proxy, "params.proxy", "the proxy's password");
+    const cookies =
+      p.cookies === SECRET_MASK ? (b?.cookies ?? masked("params.cookies", "cookies")) : p.cookies;
+    return { ...p, url, proxy, headers, cookies };
+  }
+  if (mode === "command") {
+    const p = next as CommandParams;
+    const b = (before ?? null) as CommandParams | null;
+    const env = Object.fromEntries(
+      Object.entries(p.env).map(([k, v]) => [
+        k,
+        v === SECRET_MASK ? (b?.env?.[k] ?? masked("params.env", `env ${k}`)) : v,
+      ]),
+    );
+    return { ...p, env };
+  }
+  return next;
+}
+
+function unmaskUrl(raw: string | undefined, before: string | undefined, field: string, what: string) {
+  if (!raw || urlPassword(raw) !== SECRET_MASK) return raw;
+  const stored = urlPassword(before);
+  return stored ? withUrlPassword(raw, stored) : masked(field, what);
+}
+
+/** Every secret value of a definition, for redacting run output. */
+export function secretValuesOf(mode: JobMode, params: unknown): string[] {
+  const out: string[] = [];
+  if (mode === "http") {
+    const p = params as HttpParams;
+    for (const [n, v] of p.headers ?? [])
+      if (isSecretHeader(n)) out.push(v.replace(/^(Bearer|Basic|Token)\s+/i, ""), v);
+    if (p.cookies) out.push(p.cookies);
+    for (const u of [p.url, p.proxy]) {
+      const pw = urlPassword(u);
+      if (pw) out.push(pw);
+    }
+  } else if (mode === "command") {
+    // Short env values (a region, "1") would blank ordinary words out of the output.
+    out.push(...Object.values((params as CommandParams).env ?? {}).filter((v) => v.length >= 8));
+  }
+  return out;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Replaces every occurrence of the values (4 characters or more) by SECRET_MASK. */
+export function redactor(values: string[]): (text: string) => string {
+  const list = secretList(values);
+  if (!list.length) return (text) => text;
+  const re = new RegExp(list.map(escapeRe).join("|"), "g");
+  return (text) => text.replace(re, SECRET_MASK);
+}
+
+const secretList = (values: string[]) =>
+  [...new Set(values.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
+
+/**
+ * A redactor for output that arrives in chunks: a secret cut in two by a chunk boundary is
+ * still caught, because the end of a chunk that could be the start of a secret is held back
+ * (per stream) until the next chunk or `flush`.
+ */
+export function streamRedactor<S extends string>(values: string[]) {
+  const list = secretList(values);
+  const whole = redactor(list);
+  const held = new Map<S, string>();
+  const heldBack = (text: string) => {
+    for (let n = Math.min(text.length, (list[0]?.length ?? 1) - 1); n > 0; n--) {
+      const tail = text.slice(-n);
+      if (list.some((v) => v.startsWith(tail))) return n;
+    }
+    return 0;
+  };
+  return {
+    write(stream: S, text: string): string {
+      if (!list.length) return text;
+      const redacted = whole((held.get(stream) ?? "") + text);
+      const n = heldBack(redacted);
+      held.set(stream, n ? redacted.slice(-n) : "");
+      return n ? redacted.slice(0, -n) : redacted;
+    },
+    /** What is still held back, per stream, redacted. */
+    flush(): [S, string][] {
+      const out = [...held].filter(([, t]) => t).map(([s, t]): [S, string] => [s, whole(t)]);
+      held.clear();
+      return out;
+    },
+  };
+}
