@@ -64,6 +64,22 @@ export const SAMPLE_BATCH = 50_000;
 const SMALL_BATCH = 5_000;
 
 /**
+ * A Postgres array literal (`{"a","b",NULL}`), sent as one untyped parameter and cast in SQL
+ * (`::text[]`, `::timestamp[]`): postgres.js would need its type catalogue to send JS arrays.
+ */
+export function pgArray(values: readonly (string | number | null)[]): string {
+  let out = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i) out += ",";
+    if (v === null || v === undefined) out += "NULL";
+    else if (typeof v === "number") out += String(v);
+    else out += `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+  }
+  return `${out}}`;
+}
+
+/**
  * One chunk of complete lines of a file: decode, parse, store. `firstLineNo` numbers the
  * chunk's first line within its file (bad lines keep their real line numbers).
  */
@@ -97,8 +113,8 @@ export async function storeBadLines(sql: Sql, siteId: number, file: string, bad:
     await sql`
       insert into site_bad_lines (site_id, file, line_no, reason, raw)
       select ${siteId}, ${file}, x.line_no, x.reason, x.raw
-      from unnest(${part.map((b) => b.lineNo)}::int[], ${part.map((b) => b.reason)}::text[],
-                  ${part.map((b) => b.raw)}::text[]) as x(line_no, reason, raw)
+      from unnest(${pgArray(part.map((b) => b.lineNo))}::int[], ${pgArray(part.map((b) => b.reason))}::text[],
+                  ${pgArray(part.map((b) => b.raw))}::text[]) as x(line_no, reason, raw)
       on conflict (site_id, file, line_no) do nothing`;
   }
 }
@@ -113,7 +129,7 @@ export async function serverIds(
   const ips = names.map((n) => seen.get(n) ?? "");
   const rows = await sql<{ id: string; name: string }[]>`
     insert into servers (site_id, name, ip)
-    select ${siteId}, x.name, x.ip from unnest(${names}::text[], ${ips}::text[]) as x(name, ip)
+    select ${siteId}, x.name, x.ip from unnest(${pgArray(names)}::text[], ${pgArray(ips)}::text[]) as x(name, ip)
     on conflict (site_id, name) do update set ip = excluded.ip
     returning id, name`;
   return new Map(rows.map((r) => [r.name, Number(r.id)]));
@@ -206,8 +222,8 @@ async function storeNodes(sql: Sql, site: IngestSite, rows: NodeLine[]): Promise
     const r = await sql`
       insert into server_nodes (server_id, node, state, at)
       select x.server_id, x.node, x.state, x.local at time zone ${site.timezone}
-      from unnest(${part.map((p) => ids.get(p.server) ?? 0)}::bigint[], ${part.map((p) => p.node)}::text[],
-                  ${part.map((p) => p.state)}::text[], ${part.map((p) => p.local)}::timestamp[])
+      from unnest(${pgArray(part.map((p) => ids.get(p.server) ?? 0))}::bigint[], ${pgArray(part.map((p) => p.node))}::text[],
+                  ${pgArray(part.map((p) => p.state))}::text[], ${pgArray(part.map((p) => p.local))}::timestamp[])
         as x(server_id, node, state, local)
       on conflict (server_id, node) do update set state = excluded.state, at = excluded.at
       where excluded.at > server_nodes.at`;
@@ -245,9 +261,9 @@ export async function storeAlarms(sql: Sql, site: IngestSite, rows: AlarmLine[])
       insert into alarms (site_id, name, node, raised_at, description, resumed_at, last_record_at)
       select ${site.id}, x.name, x.node, x.raised at time zone ${tz}, x.description,
              x.resumed at time zone ${tz}, x.record at time zone ${tz}
-      from unnest(${part.map((p) => p.name)}::text[], ${part.map((p) => p.node)}::text[],
-                  ${part.map((p) => p.raisedLocal)}::timestamp[], ${part.map((p) => p.description)}::text[],
-                  ${part.map((p) => p.resumedLocal)}::timestamp[], ${part.map((p) => p.recordLocal)}::timestamp[])
+      from unnest(${pgArray(part.map((p) => p.name))}::text[], ${pgArray(part.map((p) => p.node))}::text[],
+                  ${pgArray(part.map((p) => p.raisedLocal))}::timestamp[], ${pgArray(part.map((p) => p.description))}::text[],
+                  ${pgArray(part.map((p) => p.resumedLocal))}::timestamp[], ${pgArray(part.map((p) => p.recordLocal))}::timestamp[])
         as x(name, node, raised, description, resumed, record)
       on conflict (site_id, name, node, raised_at) do update set
         resumed_at = coalesce(alarms.resumed_at, excluded.resumed_at),
@@ -275,9 +291,9 @@ export async function storeCounters(sql: Sql, site: IngestSite, rows: ServiceLin
       insert into service_counters
         (site_id, at, sub_users, unsub_users, total_users, call_times, show_times, mo_times, mt_times)
       select ${site.id}, x.local at time zone ${site.timezone}, x.a, x.b, x.c, x.d, x.e, x.f, x.g
-      from unnest(${part.map((p) => p.local)}::timestamp[], ${col(0)}::bigint[], ${col(1)}::bigint[],
-                  ${col(2)}::bigint[], ${col(3)}::bigint[], ${col(4)}::bigint[], ${col(5)}::bigint[],
-                  ${col(6)}::bigint[]) as x(local, a, b, c, d, e, f, g)
+      from unnest(${pgArray(part.map((p) => p.local))}::timestamp[], ${pgArray(col(0))}::bigint[], ${pgArray(col(1))}::bigint[],
+                  ${pgArray(col(2))}::bigint[], ${pgArray(col(3))}::bigint[], ${pgArray(col(4))}::bigint[], ${pgArray(col(5))}::bigint[],
+                  ${pgArray(col(6))}::bigint[]) as x(local, a, b, c, d, e, f, g)
       on conflict (site_id, at) do nothing`;
     n += r.count;
   }

@@ -61,7 +61,9 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
  * a chunk of plain ASCII says nothing, so the first chunk that tells decides for the file.
  */
 export function decode(bytes: Buffer, known?: Encoding | null): { text: string; encoding: Encoding | null } {
-  const body = bytes.subarray(0, 3).equals(BOM) ? bytes.subarray(3) : bytes;
+  const hasBom = bytes.subarray(0, 3).equals(BOM);
+  const body = hasBom ? bytes.subarray(3) : bytes;
+  if (hasBom) known = "utf-8";
   if (known === "gbk") return { text: iconv.decode(body, "gb18030"), encoding: "gbk" };
   try {
     const text = strictUtf8.decode(body);
@@ -155,6 +157,8 @@ function eachLine(text: string, opts: ParseOptions, header: string, visit: LineV
   for (let i = 0; i < lines.length; i++) {
     let raw = lines[i] as string;
     if (raw.endsWith("\r")) raw = raw.slice(0, -1);
+    // No text column can hold NUL: a line of binary garbage is still reported, without it.
+    if (raw.includes("\u0000")) raw = raw.replaceAll("\u0000", "");
     if (!raw.trim()) continue;
     const fields = raw.split("|").map((f) => f.trim());
     if (fields[0] === header) continue;
