@@ -64,7 +64,8 @@ export function timeoutMsFor(run: StartedRun): number | null {
 }
 
 type AbortReason = "timeout" | "cancel" | "shutdown";
-const MARK_RUNNING_AFTER_MS = 50;
+// Long enough that a request answered within a busy second is written once, not twice (issue 9).
+const MARK_RUNNING_AFTER_MS = 250;
 /** Never hold a slot for long waiting for a slot time (clock trouble): a bound, not a schedule. */
 const MAX_EARLY_WAIT_MS = 2_000;
 
@@ -224,6 +225,19 @@ export class RunEngine {
             signal: ac.signal,
             timeoutMs,
             out,
+            // A command's process group is recorded at once (and the run marked running): if
+            // this worker dies, the group must be found and ended before a retry (orphans.ts).
+            onProcess: (pgid) => {
+              clearTimeout(markTimer);
+              marking = (marking ?? Promise.resolve())
+                .then(() => this.store.markRunning(run.id, startedAt, pgid))
+                .then((ok) => {
+                  if (!ok) ac.abort("cancel");
+                })
+                .catch((err: unknown) =>
+                  this.l.warn({ err, runId: run.id }, "could not record a run's process"),
+                );
+            },
           })
         : { ok: false, error: `${run.job.mode} jobs cannot run yet` };
     } catch (e) {
