@@ -6,7 +6,7 @@ import { formatCommandText, isTextMode, type ModeParams } from "./command-text";
 
 /**
  * Secret values inside job definitions (issue 7, Medium 9): http headers that carry credentials,
- * cookies, the password of a proxy or of the URL (basic auth), and every command env value.
+ * cookies, the password of a proxy or of the URL (basic auth), and every command / script env value.
  * Everyone but admins sees them as SECRET_MASK; an edit that sends the mask back keeps the
  * stored value. A value that references a named secret (`{{secret.NAME}}`) holds nothing secret
  * itself and is shown as written.
