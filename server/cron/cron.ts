@@ -20,6 +20,7 @@ import { Cron } from "croner";
 import cronstrue from "cronstrue/i18n.js";
 import { msg } from "../i18n/errors";
 import { translator } from "../i18n/messages";
+import { describeZh, tidyCronstrueZh } from "./describe-zh";
 import {
   everyParts,
   expandDescriptor,
@@ -198,6 +199,16 @@ class Schedule implements CronSchedule {
   }
 
   describe(locale: "en" | "zh-CN"): string {
+    if (locale === "zh-CN") {
+      const written = this.expression.startsWith("@") ? [] : this.expression.split(" ");
+      const six = this.normalized.split(" ").map((n, i) => {
+        // The user's own token where it is plain numbers (keeps a wrapping 23-7 as written).
+        const own = written.length === 6 ? written[i] : i === 0 ? "0" : written[i - 1];
+        return own && /^[\d,\-/*?L]+$/.test(own) ? own : n;
+      });
+      const text = describeZh(six);
+      if (text) return text;
+    }
     const options = {
       locale: locale === "zh-CN" ? "zh_CN" : "en",
       use24HourTimeFormat: true,
@@ -207,7 +218,8 @@ class Schedule implements CronSchedule {
     // If cronstrue refuses what the user wrote, describe the expanded form (numbers and lists).
     for (const candidate of [this.expression, this.expanded]) {
       try {
-        return cronstrue.toString(candidate, options);
+        const text = cronstrue.toString(candidate, options);
+        return locale === "zh-CN" ? tidyCronstrueZh(text) : text;
       } catch {}
     }
     return this.expression;
