@@ -8,11 +8,13 @@ import { translator } from "../i18n/messages";
 import { displayTimeZone } from "../i18n/zone";
 import { publicUrl } from "../lib/app-info";
 import type { JobPolicy } from "../lib/enums";
-import { formatLocal } from "../lib/local-time";
+import { formatMailTime } from "../lib/local-time";
 import { log } from "../lib/log";
 import { sendMail } from "../mail/outbox";
+import { recipientGroups } from "../mail/recipients";
 import { renderEmail } from "../mail/render";
 import { createRuns, type RunSpec } from "./create";
+import { runErrorText } from "./error-text";
 import { runLogTail } from "./log";
 import type { RunOutcome, StartedRun } from "./store";
 
@@ -69,33 +71,40 @@ export async function afterRun(db: Db, run: StartedRun, outcome: Pick<RunOutcome
 }
 
 async function notifyFailure(db: Db, run: StartedRun, outcome: Pick<RunOutcome, "status" | "error">) {
-  const [owner] = await db.execute<{ locale: string | null }>(
-    sql`select locale from users where id = ${run.job.ownerId ?? -1}`,
+  // Outside addresses read the job owner's language and zone; Kairos users their own settings.
+  const [owner] = await db.execute<{ locale: string | null; time_zone: string | null }>(
+    sql`select locale, time_zone from users where id = ${run.job.ownerId ?? -1}`,
   );
-  const locale = isLocale(owner?.locale) ? owner.locale : "en";
+  const fallback = {
+    locale: isLocale(owner?.locale) ? owner.locale : "en",
+    timeZone: owner?.time_zone || displayTimeZone(),
+  } as const;
   const logTail = await runLogTail(db, run.id);
-  const zone = displayTimeZone();
-  const { html, text: plain } = await renderEmail(
-    createElement(FailedRun, {
-      locale,
-      jobName: run.job.name,
-      runId: run.id,
-      status: outcome.status,
-      error: outcome.error ?? outcome.status,
-      attempt: run.attempt,
-      scheduledAt: formatLocal(run.scheduledAt, zone),
-      finishedAt: formatLocal(new Date(), zone),
-      logTail,
-      runUrl: `${publicUrl()}/runs/${run.id}`,
-      url: publicUrl(),
-    }),
-  );
-  const t = translator(locale);
-  await sendMail(db, {
-    kind: "job-failure",
-    to: run.job.notifyEmails,
-    subject: `[Kairos] ${t("email.failedRun.subject", { job: run.job.name, status: t(`runs.statusName.${outcome.status}` as never) })} (#${run.id})`,
-    html,
-    text: plain,
-  });
+  const finishedAt = new Date();
+  for (const group of await recipientGroups(db, run.job.notifyEmails, fallback)) {
+    const { locale, timeZone } = group;
+    const { html, text: plain } = await renderEmail(
+      createElement(FailedRun, {
+        locale,
+        jobName: run.job.name,
+        runId: run.id,
+        status: outcome.status,
+        error: runErrorText(outcome.error, locale) ?? outcome.status,
+        attempt: run.attempt,
+        scheduledAt: formatMailTime(run.scheduledAt, timeZone),
+        finishedAt: formatMailTime(finishedAt, timeZone),
+        logTail,
+        runUrl: `${publicUrl()}/runs/${run.id}`,
+        url: publicUrl(),
+      }),
+    );
+    const t = translator(locale);
+    await sendMail(db, {
+      kind: "job-failure",
+      to: group.to,
+      subject: `[Kairos] ${t("email.failedRun.subject", { job: run.job.name, status: t(`runs.statusName.${outcome.status}` as never) })} (#${run.id})`,
+      html,
+      text: plain,
+    });
+  }
 }
