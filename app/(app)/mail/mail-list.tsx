@@ -73,7 +73,12 @@ export function MailList({
               { key: "to", header: t("to"), cell: (m) => m.to.join(", ") },
               { key: "status", header: t("status"), cell: (m) => <MailStatusBadge status={m.status} /> },
               { key: "attempts", header: t("attempts"), cell: (m) => m.attempts, desktopOnly: true },
-              { key: "kind", header: t("kind"), cell: (m) => m.kind, desktopOnly: true },
+              {
+                key: "kind",
+                header: t("kind"),
+                cell: (m) => (t.has(`kindName.${m.kind}`) ? t(`kindName.${m.kind}` as never) : m.kind),
+                desktopOnly: true,
+              },
               { key: "created", header: t("created"), cell: (m) => <DateTime value={m.createdAt} /> },
             ]}
           />
