@@ -5,9 +5,11 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../../server/db/client";
+import { runJobNow } from "../../server/jobs/jobs";
 import { type RunningApp, startApp } from "../helpers/app";
 import { desktop, launchBrowser } from "../helpers/browser";
-import { makeJob } from "../helpers/jobs";
+import { ADMIN, makeJob } from "../helpers/jobs";
 import { makeUser } from "../helpers/users";
 
 let app: RunningApp;
@@ -34,6 +36,8 @@ async function signIn(p: Page, login: string, password: string) {
 describe("Content-Security-Policy and HSTS", () => {
   it("every page renders and works with no CSP violation", async () => {
     const job = await makeJob({ mode: "http", command: "【url】http://127.0.0.1:9/" });
+    // A run page tails its output over server-sent events: that must work under the policy too.
+    const run = await runJobNow(getDb(), ADMIN, job.id);
     const ctx: BrowserContext = await desktop(browser);
     const page = await ctx.newPage();
     const violations: string[] = [];
@@ -50,6 +54,7 @@ describe("Content-Security-Policy and HSTS", () => {
       `/jobs/${job.id}`,
       `/jobs/${job.id}/edit`,
       "/runs",
+      `/runs/${run.id}`,
       "/mail",
       "/reports",
       "/sites",
