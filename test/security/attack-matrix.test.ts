@@ -10,7 +10,7 @@ import { getDb } from "../../server/db/client";
 import { jobs } from "../../server/db/schema";
 import { runJobNow } from "../../server/jobs/jobs";
 import { type RunningApp, startApp } from "../helpers/app";
-import { ADMIN, makeJob, runsOf, waitForFinishedRuns } from "../helpers/jobs";
+import { makeJob, runsOf, waitForFinishedRuns } from "../helpers/jobs";
 
 let app: RunningApp;
 const rows: string[] = [];
