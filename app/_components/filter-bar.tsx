@@ -44,7 +44,7 @@ export function FilterBar<K extends string>({
   return (
     <div className="flex flex-col gap-2 lg:flex-row lg:items-center lg:justify-between">
       <form
-        className="grid grid-cols-2 gap-2 sm:flex sm:flex-row sm:flex-wrap"
+        className="grid grid-cols-2 gap-2 sm:flex sm:flex-row"
         onSubmit={(e) => {
           e.preventDefault();
           const patch = Object.fromEntries(texts.map((f) => [f.key, (draft[f.key] ?? "").trim()]));
@@ -58,7 +58,7 @@ export function FilterBar<K extends string>({
               aria-label={f.label}
               value={values[f.key] ?? ""}
               onChange={(e) => onChange({ [f.key]: e.target.value } as Partial<Record<K, string>>)}
-              className={cx("sm:max-w-48", f.key === lone && "col-span-2")}
+              className={cx("sm:w-auto sm:max-w-56", f.key === lone && "col-span-2")}
             >
               <option value="">
                 {f.label}: {tc("all")}
@@ -79,7 +79,10 @@ export function FilterBar<K extends string>({
               value={draft[f.key] ?? ""}
               onChange={(e) => setDraft((d) => ({ ...d, [f.key]: e.target.value }))}
               onBlur={() => commit(f.key)}
-              className={cx("col-span-2", f.kind === "search" ? "sm:max-w-xs" : "sm:max-w-40")}
+              className={cx(
+                "col-span-2 sm:min-w-32",
+                f.kind === "search" ? "sm:max-w-xs sm:flex-1" : "sm:max-w-40",
+              )}
             />
           ),
         )}

@@ -26,8 +26,11 @@ export async function cancelActiveRuns(
   );
   if (!active.length) return { cancelled: [], signalled: [] };
   const match = sql`id = any(${sql.param(active.map((r) => r.id))}::bigint[])`;
+  // The statement's clock, not the transaction's: a run created by a transaction that began
+  // after this one (and committed before this statement) would otherwise end before it began.
   const cancelled = await db.execute<{ id: string }>(sql`
-    update runs set status = 'cancelled', finished_at = now(), cancel_requested_at = now(), error = ${target.reason}
+    update runs set status = 'cancelled', finished_at = greatest(clock_timestamp(), enqueued_at),
+      cancel_requested_at = clock_timestamp(), error = ${target.reason}
     where status = 'queued' and ${match}
     returning id`);
   if (cancelled.length) {

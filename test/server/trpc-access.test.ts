@@ -8,13 +8,12 @@ import { callerFor, httpCall, makeUser } from "../helpers/users";
 const PUBLIC_PROCEDURES: string[] = ["account.setupNeeded"];
 const ADMIN_ONLY = ["users.list", "users.get", "users.create", "users.update"];
 
-type AnyCaller = Record<string, Record<string, (input?: unknown) => Promise<unknown>>>;
-
+/** Walks a procedure path of any depth (`reports.files.list`) on a caller. */
 async function call(caller: unknown, path: string, input?: unknown) {
-  const [area, name] = path.split(".") as [string, string];
-  const fn = (caller as AnyCaller)[area]?.[name];
-  if (!fn) throw new Error(`no procedure ${path}`);
-  return fn(input);
+  let node: unknown = caller;
+  for (const part of path.split(".")) node = (node as Record<string, unknown> | undefined)?.[part];
+  if (typeof node !== "function") throw new Error(`no procedure ${path}`);
+  return (node as (input?: unknown) => Promise<unknown>)(input);
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
