@@ -196,6 +196,21 @@ describe("tRPC over HTTP", () => {
     expect((await mutate({ origin: BASE, "sec-fetch-site": "same-origin" })).status).toBe(400);
   });
 
+  it("answers 413 naming the limit for a body over 1 MiB", async () => {
+    const admin = await makeUser("admin");
+    const body = JSON.stringify(superjson.serialize({ name: "x".repeat(1_100_000) }));
+    const res = await handleTrpc(
+      new Request(`${BASE}/api/trpc/jobs.create`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(body.length) },
+        body,
+      }),
+      { user: async () => admin },
+    );
+    expect(res.status).toBe(413);
+    expect(JSON.stringify(await res.json())).toContain("1048576 bytes");
+  });
+
   it(`caps a batch at ${TRPC_MAX_BATCH} procedures with a clear 400`, async () => {
     const admin = await makeUser("admin");
     const batch = (n: number) => {
