@@ -154,6 +154,22 @@ describe("the TimerJobs API and /api/v1 under API_LOOPBACK_ROLE", () => {
     expect(await jobCount()).toBe(before + 1); // the http job itself, nothing more
   });
 
+  it("the Webhook built-in (func mode) posting to Kairos on 127.0.0.1 gets no loopback role either", async () => {
+    const before = await jobCount();
+    const data = JSON.stringify({ ...newJob(), mode: "http", command: "http://a.test" });
+    const job = await makeJob({
+      mode: "func",
+      command: `【name】Webhook\n【arg】${serverUrl}/jobs/add,${data}`,
+    });
+    const run = await runJobNow(getDb(), { id: null, name: "operator", role: "operator" }, job.id);
+    await waitForFinishedRuns(job.id, 1);
+    const out = (await getDb().select().from(runLogs).where(eq(runLogs.runId, run.id)))
+      .map((c) => c.data)
+      .join("");
+    expect(out).toContain('"code":401');
+    expect(await jobCount()).toBe(before + 1);
+  });
+
   it("/api/v1: 415 for a non-JSON body, 403 for cross-site loopback, 401 for job requests", async () => {
     const call = (headers: Record<string, string>, body = JSON.stringify({ name: "v", mode: "http" })) =>
       handleV1(
