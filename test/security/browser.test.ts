@@ -104,6 +104,32 @@ describe("sessions in the browser", () => {
     await ctx.close();
   });
 
+  it("a password change keeps this session and ends the one signed in just before it", async () => {
+    await makeUser("operator", "first password 1", { username: "changer" });
+    const other = await desktop(browser);
+    const otherPage = await other.newPage();
+    await signIn(otherPage, "changer", "first password 1");
+    await otherPage.waitForURL(`${app.url}/`);
+    const mine = await desktop(browser);
+    const page = await mine.newPage();
+    await signIn(page, "changer", "first password 1");
+    await page.waitForURL(`${app.url}/`);
+    const cookieOf = async (c: BrowserContext) =>
+      (await c.cookies()).map((k) => `${k.name}=${k.value}`).join("; ");
+    const me = async (c: BrowserContext) =>
+      (await fetch(`${app.url}/api/trpc/account.me`, { headers: { cookie: await cookieOf(c) } })).status;
+    expect(await me(other)).toBe(200);
+    await page.goto(`${app.url}/account`);
+    await page.fill("#pw-current", "first password 1");
+    await page.fill("#pw-new", "second password 2");
+    await page.click("form:has(#pw-new) button[type=submit]");
+    await page.waitForSelector("form:has(#pw-new) [role=status]");
+    expect(await me(mine)).toBe(200);
+    expect(await me(other)).toBe(401);
+    await mine.close();
+    await other.close();
+  });
+
   it("the sign-in form locks an account after 10 failures, the same way for a made-up one", async () => {
     const ctx = await desktop(browser);
     const page = await ctx.newPage();
