@@ -106,14 +106,20 @@ describe("npm start on a machine with no Postgres", () => {
   it("restarts a crashed worker or web process, and keeps the rest running (issue 7)", async () => {
     const port = await freePort();
     const third = await launch(port, await freePort());
-    const pidOf = (msg: string, svc: string) => {
-      const lines = third
+    // Children share the launcher's stdout: a line may arrive split or mixed, so parse leniently.
+    const pidOf = (msg: string, svc: string) =>
+      third
         .output()
         .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l) as { msg: string; svc: string; pid: number });
-      return lines.filter((l) => l.msg === msg && l.svc === svc).map((l) => l.pid);
-    };
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as { msg: string; svc: string; pid: number }];
+          } catch {
+            return [];
+          }
+        })
+        .filter((l) => l.msg === msg && l.svc === svc)
+        .map((l) => l.pid);
     const healthy = () =>
       waitFor(
         "healthy again",
@@ -123,13 +129,13 @@ describe("npm start on a machine with no Postgres", () => {
         200,
       );
     await healthy();
-    const [worker] = pidOf("worker started", "worker");
-    process.kill(worker as number, "SIGKILL");
+    const worker = await waitFor("the worker's pid", () => pidOf("worker started", "worker")[0]);
+    process.kill(worker, "SIGKILL");
     await waitFor("a new worker", () => pidOf("worker started", "worker").length === 2, 60_000, 100);
     expect(third.output()).toContain("worker exited unexpectedly (signal SIGKILL); restarting it in 1 s");
     await healthy();
-    const [web] = pidOf("web listening", "web");
-    process.kill(web as number, "SIGKILL");
+    const web = await waitFor("the web's pid", () => pidOf("web listening", "web")[0]);
+    process.kill(web, "SIGKILL");
     await waitFor("a new web process", () => pidOf("web listening", "web").length === 2, 60_000, 100);
     await healthy();
     expect(third.child.exitCode).toBeNull();
