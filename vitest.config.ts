@@ -30,6 +30,8 @@ const shared = {
     setupFiles: ["test/setup/database.ts"],
     pool: "forks" as const,
     testTimeout: 30_000,
+    // expect.poll waits 1 s by default: too short for a page refresh on a busy machine.
+    expect: { poll: { timeout: 15_000 } },
     // beforeAll hooks start servers and workers: room for STARTUP_MS (test/helpers/wait.ts).
     hookTimeout: 240_000,
     teardownTimeout: 30_000,

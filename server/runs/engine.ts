@@ -61,7 +61,8 @@ export function timeoutMsFor(run: StartedRun): number | null {
 }
 
 type AbortReason = "timeout" | "cancel" | "shutdown";
-const MARK_RUNNING_AFTER_MS = 50;
+// Long enough that a request answered within a busy second is written once, not twice (issue 9).
+const MARK_RUNNING_AFTER_MS = 250;
 /** Never hold a slot for long waiting for a slot time (clock trouble): a bound, not a schedule. */
 const MAX_EARLY_WAIT_MS = 2_000;
 

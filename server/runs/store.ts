@@ -92,7 +92,7 @@ export class RunStore {
 
   /**
    * Records that a run is executing (status, start time, worker). The engine calls this only
-   * for runs still going after a few tens of milliseconds: a quick run is written once, when
+   * for runs still going after a quarter of a second: a quick run is written once, when
    * it ends. False when the run was cancelled (or taken) meanwhile.
    */
   markRunning(id: number, startedAt: Date, pgid?: number): Promise<boolean> {

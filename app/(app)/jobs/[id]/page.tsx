@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { Badge, Card, PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
@@ -11,6 +12,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const user = await requirePageUser("jobs.read");
   const t = await getTranslations("jobs");
   const tf = await getTranslations("jobs.form");
+  const tr = await getTranslations("reports");
   const locale = await getLocale();
   const job = await forPage(api.jobs.get({ id: Number((await params).id) }));
   const schedule = parseCron(job.cron, job.timezone);
@@ -63,14 +65,35 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
               ))}
             </dl>
           </Card>
-          <Card title={tf("asText")}>
-            <pre
-              className="overflow-x-auto rounded-lg bg-gray-50 p-3 font-mono text-xs whitespace-pre-wrap break-all dark:bg-gray-800/60"
-              data-testid="command-text"
-            >
-              {job.commandText}
-            </pre>
-          </Card>
+          {job.mode === "script" ? (
+            <Card title={tr("script.title")}>
+              <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+                <dt className="text-gray-500 dark:text-gray-400">{tr("script.choose")}</dt>
+                <dd data-testid="job-script">
+                  #{String((job.params as { scriptId?: number }).scriptId ?? "")}
+                </dd>
+                <dt className="text-gray-500 dark:text-gray-400">{tr("script.to")}</dt>
+                <dd className="min-w-0 break-words">
+                  {((job.params as { mail?: { to?: string[] } }).mail?.to ?? []).join(", ") || "—"}
+                </dd>
+              </dl>
+              <Link
+                href={`/reports?job=${job.id}`}
+                className="mt-3 inline-flex min-h-11 items-center rounded-lg px-3 text-sm ring-1 ring-gray-300 dark:ring-gray-700"
+              >
+                {tr("files.title")}
+              </Link>
+            </Card>
+          ) : (
+            <Card title={tf("asText")}>
+              <pre
+                className="overflow-x-auto rounded-lg bg-gray-50 p-3 font-mono text-xs whitespace-pre-wrap break-all dark:bg-gray-800/60"
+                data-testid="command-text"
+              >
+                {job.commandText}
+              </pre>
+            </Card>
+          )}
         </div>
         <div className="lg:col-span-2">
           <JobLive id={job.id} timezone={job.timezone} />
