@@ -5,7 +5,13 @@ import { JOB_MODES, JOB_POLICIES, JOB_STATES, type JobMode, MISFIRE_POLICIES } f
 import { DomainError } from "../lib/errors";
 import { zPageSize } from "../lib/paging";
 import { ZReportBody, ZReportSubject } from "../reports/schema";
-import { ZCommandParams, ZFuncParams, ZHttpParams, ZScriptParams } from "../runs/modes/params";
+import {
+  ZCommandParams,
+  ZFuncParams,
+  ZHttpParams,
+  ZScriptParams,
+  ZSitePullParams,
+} from "../runs/modes/params";
 import { isTextMode, parseCommandText } from "./command-text";
 
 /** Modes whose issue has not landed yet: refused with a clear word instead of half-working. */
@@ -16,6 +22,7 @@ const PARAM_SCHEMAS = {
   command: ZCommandParams,
   func: ZFuncParams,
   script: ZScriptParams,
+  site_pull: ZSitePullParams,
 } as const;
 
 /** A script job's mail templates must parse: refused at save, naming the line (issue 11). */

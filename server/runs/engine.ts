@@ -21,6 +21,7 @@ import {
   type ScriptParams,
 } from "./modes/params";
 import { runScript } from "./modes/script";
+import { runSitePull } from "./modes/site-pull";
 import { RunOutputBuffer } from "./output";
 import { type RunOutcome, RunStore, type StartedRun } from "./store";
 
@@ -44,6 +45,7 @@ const EXECUTORS: Record<string, Executor<never>> = {
   command: runCommand as Executor<never>,
   func: runFunc as Executor<never>,
   script: runScript as Executor<never>,
+  site_pull: runSitePull as Executor<never>,
 };
 
 /** A job's own timeout wins; otherwise the mode's: the seed's 30 s for commands. */
@@ -57,6 +59,7 @@ export function timeoutMsFor(run: StartedRun): number | null {
   }
   if (run.job.mode === "http") return 60_000;
   if (run.job.mode === "func") return 300_000;
+  if (run.job.mode === "site_pull") return 600_000;
   return null;
 }
 
