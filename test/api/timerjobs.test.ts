@@ -754,10 +754,9 @@ describe("the envelope", () => {
       });
     }
     // /api/v1 itself and anything under it answer the API's JSON 404.
-    // ("/api/v1/" first gets Next's trailing-slash redirect to "/api/v1", then the same answer.)
-    for (const path of ["/api/v1", "/api/v1/", "/api/v1/noSuch/thing"]) {
+    for (const path of ["/api/v1", "/api/v1/noSuch/thing"]) {
       const res = await fetch(`${app.url}${path}`, {
-        redirect: path.endsWith("/") ? "follow" : "manual",
+        redirect: "manual",
         headers: { authorization: `Bearer ${admin.token}` },
       });
       expect(res.status, path).toBe(404);

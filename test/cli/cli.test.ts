@@ -19,7 +19,7 @@ import { kairos } from "./helpers";
 const tmp = mkdtempSync(path.join(os.tmpdir(), "kairos-cli-"));
 const db = () => getDb();
 
-// Each test runs the real CLI several times (a Node start each): a busy machine needs minutes.
+// Every step runs the real binary (node loading TypeScript): seconds each on a busy machine.
 describe("on the database", { timeout: PROCESS_TEST_MS }, () => {
   it("prints help and refuses unknown commands and options with exit 2", async () => {
     const help = await kairos(["--help"]);
