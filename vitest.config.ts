@@ -13,6 +13,7 @@ const E2E_FILES = [
   "test/api/timerjobs.test.ts",
   "test/api/v1.test.ts",
   "test/cli/**/*.test.ts",
+  "test/security/browser.test.ts",
 ];
 
 // Inline projects do not inherit the root config unless they extend it, and extending would
@@ -30,7 +31,10 @@ const shared = {
     setupFiles: ["test/setup/database.ts"],
     pool: "forks" as const,
     testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // expect.poll waits 1 s by default: too short for a page refresh on a busy machine.
+    expect: { poll: { timeout: 15_000 } },
+    // beforeAll hooks start servers and workers: room for STARTUP_MS (test/helpers/wait.ts).
+    hookTimeout: 240_000,
     teardownTimeout: 30_000,
   },
 };

@@ -23,7 +23,8 @@ export async function benchDatabase(): Promise<BenchDb> {
       preferredPort: await freePort(),
       database: "postgres",
     });
-    server = embedded.url;
+    // Kairos' own role may not create databases; the bench makes its own.
+    server = embedded.superuserUrl;
   }
   const name = `kairos_bench_${Date.now().toString(36)}`;
   const admin = postgres(server, { max: 1, onnotice: () => {} });

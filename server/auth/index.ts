@@ -50,7 +50,8 @@ export const {
   pages: { signIn: "/login" },
   logger: {
     error: (e) => {
-      if (e.name !== "CredentialsSignin") log("auth").error({ err: e }, "auth error");
+      // A refused sign-in is logged by authorize (with the address); class names are minified in builds.
+      if (!(e instanceof CredentialsSignin)) log("auth").error({ err: e }, "auth error");
     },
     warn: (code) => log("auth").warn({ code }, "auth warning"),
   },

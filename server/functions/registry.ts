@@ -2,13 +2,13 @@ import { execFile } from "node:child_process";
 import { type Dirent, type FSWatcher, watch } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { childEnv } from "../lib/child-env";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
 import type { ExecContext, ExecResult } from "../runs/executor";
 import { BUILTINS, type Builtin, getBuiltin, runBuiltin } from "./builtins";
+import { callInProcess, type ErrorInfo, listInProcess } from "./user-process";
 
 /**
  * User functions: the `.js` / `.mjs` files of the functions folder, imported in-process. Every
@@ -54,7 +54,6 @@ export type ResolvedFunction =
   | { kind: "user"; fn: UserFunction }
   | { kind: "missing"; message: string };
 
-const IMPORT_TIMEOUT_MS = 10_000;
 const DEBOUNCE_MS = 200;
 const REWATCH_MS = 2_000;
 const FILE_RE = /^[^.].*\.m?js$/;
@@ -237,27 +236,32 @@ async function importErrorMessage(e: unknown, file?: string): Promise<string> {
   return line === null ? message : `${message} (line ${line})`;
 }
 
-async function importFresh(file: FileStamp): Promise<Record<string, unknown>> {
-  // Every load gets a new URL: ESM caches modules by URL, and this is how an edit is picked up.
-  const url = `${pathToFileURL(file.full).href}?v=${Math.trunc(file.mtimeMs)}-${++state.counter}`;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`did not finish loading within ${IMPORT_TIMEOUT_MS / 1000} s`)),
-      IMPORT_TIMEOUT_MS,
-    );
-    timer.unref();
-  });
-  try {
-    // Bundlers must leave this import alone: the file is only known at run time.
-    const mod = import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ url);
-    return (await Promise.race([mod, timeout])) as Record<string, unknown>;
-  } finally {
-    clearTimeout(timer);
-  }
+/** An error the functions process reported, as an Error (for the syntax-error line lookup). */
+function asError(info: ErrorInfo): Error {
+  const e = new Error(info.message);
+  e.name = info.name;
+  if (info.stack) e.stack = info.stack;
+  return e;
 }
 
-const isClass = (fn: Callable) => /^class\b/.test(Function.prototype.toString.call(fn));
+/** A callable that runs the function in a functions process (findFunction's convention). */
+function remote(dir: string, file: string, name: string, arity: number): Callable {
+  return async (...args: unknown[]) => {
+    const last = args.at(-1);
+    const isCtx = typeof last === "object" && last !== null && "signal" in last;
+    const ctx = isCtx ? (last as Partial<UserFunctionContext>) : undefined;
+    const strings = (isCtx ? args.slice(0, -1) : args).map((a) => (a === undefined ? "" : String(a)));
+    const log = (v: unknown) => ctx?.log?.(v);
+    const r = await callInProcess(
+      { dir, file, name, args: strings, arity, runId: ctx?.runId ?? 0, jobId: ctx?.jobId ?? 0 },
+      ctx?.signal ?? new AbortController().signal,
+      { write: (_s, text) => log(text.replace(/\n$/, "")) },
+      log,
+    );
+    if (!r.ok) throw asError(r.error);
+    return r.value;
+  };
+}
 
 async function load(): Promise<Loaded> {
   const dir = env().functionsDir;
@@ -265,20 +269,23 @@ async function load(): Promise<Loaded> {
   const user = new Map<string, UserFunction>();
   const errors: FunctionLoadError[] = [];
   const builtinByLower = new Map(BUILTINS.map((b) => [b.name.toLowerCase(), b.name]));
+  // Importing runs a module's top-level code: it happens in a functions process, not here.
+  const listed = files.length ? await listInProcess(dir, files) : [];
   for (const file of files) {
-    let mod: Record<string, unknown>;
+    const found = listed.find((x) => x.file === file.name);
     let source: string;
     try {
       source = await fs.readFile(file.full, "utf8");
-      mod = await importFresh(file);
+      if (!found) throw new Error("the functions process did not load it");
+      if (found.error) throw asError(found.error);
     } catch (e) {
       errors.push({ file: file.name, message: await importErrorMessage(e, file.full) });
       continue;
     }
-    for (const [name, value] of Object.entries(mod)) {
-      if (typeof value !== "function" || name === "default" || name.startsWith("_")) continue;
-      const fn = value as Callable;
-      if (isClass(fn)) continue;
+    for (const ex of found.exports ?? []) {
+      const name = ex.name;
+      if (name === "default" || name.startsWith("_")) continue;
+      if (/^class\b/.test(ex.source)) continue;
       const builtin = builtinByLower.get(name.toLowerCase());
       if (builtin) {
         errors.push({
@@ -295,18 +302,19 @@ async function load(): Promise<Loaded> {
         });
         continue;
       }
-      const declared = parseParams(Function.prototype.toString.call(fn));
+      const declared = parseParams(ex.source);
       const last = declared.at(-1);
       const params = last === "ctx" || last === "context" ? declared.slice(0, -1) : declared;
       const rest = params.findIndex((p) => p.startsWith("..."));
+      const arity = rest < 0 ? params.length : rest;
       user.set(name, {
-        fn,
-        arity: rest < 0 ? params.length : rest,
+        fn: remote(dir, file.name, name, arity),
+        arity,
         info: {
           name,
           kind: "user",
           params,
-          ...describeFromSource(source, [name, fn.name]),
+          ...describeFromSource(source, [name, ex.fnName]),
           file: file.name,
         },
       });

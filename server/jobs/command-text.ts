@@ -5,6 +5,7 @@ import {
   type CommandParams,
   type FuncParams,
   type HttpParams,
+  type ScriptParams,
   ZCommandParams,
   ZFuncParams,
   ZHttpParams,
@@ -26,7 +27,8 @@ const KEYS = {
 } as const;
 
 type TextMode = keyof typeof KEYS;
-export type ModeParams = { http: HttpParams; command: CommandParams; func: FuncParams };
+/** Every form mode's params; script mode has no 【key】value text (it is structured only). */
+export type ModeParams = { http: HttpParams; command: CommandParams; func: FuncParams; script: ScriptParams };
 
 export function isTextMode(mode: JobMode): mode is TextMode {
   return mode in KEYS;

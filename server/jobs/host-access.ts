@@ -25,7 +25,7 @@ const OPERATOR_FUNCTIONS = new Set(
     "Report",
   ].map((n) => n.toLowerCase()),
 );
-const OPERATOR_MODES: readonly JobMode[] = ["http", "func"];
+const OPERATOR_MODES: readonly JobMode[] = ["http", "func", "site_pull"];
 
 /**
  * Whether a job definition executes code or touches the host. Function names resolve case-

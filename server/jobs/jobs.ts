@@ -77,6 +77,20 @@ export async function getJob(db: DbOrTx, id: number): Promise<JobView> {
   return toView(row, (await activeRunCounts(db, [id])).get(id) ?? 0);
 }
 
+/** Several jobs in the order of `ids` (those that exist), in two queries whatever their number. */
+export async function getJobs(db: DbOrTx, ids: number[]): Promise<JobView[]> {
+  if (!ids.length) return [];
+  const [rows, counts] = await Promise.all([
+    db.select().from(jobs).where(inArray(jobs.id, ids)),
+    activeRunCounts(db, ids),
+  ]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toView(row, counts.get(id) ?? 0)] : [];
+  });
+}
+
 export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<JobView> {
   const v = ZJobInput.parse(input);
   assertCanWriteJob(actor, v);

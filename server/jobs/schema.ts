@@ -3,8 +3,15 @@ import { explainCronError, isValidTimeZone } from "../cron/cron";
 import { displayTimeZone } from "../i18n/zone";
 import { JOB_MODES, JOB_POLICIES, JOB_STATES, type JobMode, MISFIRE_POLICIES } from "../lib/enums";
 import { DomainError } from "../lib/errors";
+import { zPageSize } from "../lib/paging";
 import { ZReportBody, ZReportSubject } from "../reports/schema";
-import { ZCommandParams, ZFuncParams, ZHttpParams, ZScriptParams } from "../runs/modes/params";
+import {
+  ZCommandParams,
+  ZFuncParams,
+  ZHttpParams,
+  ZScriptParams,
+  ZSitePullParams,
+} from "../runs/modes/params";
 import { isTextMode, parseCommandText } from "./command-text";
 
 /** Modes whose issue has not landed yet: refused with a clear word instead of half-working. */
@@ -15,6 +22,7 @@ const PARAM_SCHEMAS = {
   command: ZCommandParams,
   func: ZFuncParams,
   script: ZScriptParams,
+  site_pull: ZSitePullParams,
 } as const;
 
 /** A script job's mail templates must parse: refused at save, naming the line (issue 11). */
@@ -137,7 +145,7 @@ export const ZJobId = z.object({ id: z.number().int().positive() });
 
 export const ZListJobsInput = z.object({
   page: z.number().int().min(1).default(1),
-  size: z.number().int().min(1).max(200).default(25),
+  size: zPageSize().default(25),
   q: z.string().trim().max(200).optional(),
   state: z.enum(["waiting", "running", "stopped"]).optional(),
   mode: z.enum(JOB_MODES).optional(),

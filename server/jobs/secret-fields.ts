@@ -6,7 +6,7 @@ import { formatCommandText, isTextMode, type ModeParams } from "./command-text";
 
 /**
  * Secret values inside job definitions (issue 7, Medium 9): http headers that carry credentials,
- * cookies, the password of a proxy or of the URL (basic auth), and every command env value.
+ * cookies, the password of a proxy or of the URL (basic auth), and every command / script env value.
  * Everyone but admins sees them as SECRET_MASK; an edit that sends the mask back keeps the
  * stored value. A value that references a named secret (`{{secret.NAME}}`) holds nothing secret
  * itself and is shown as written.
@@ -70,7 +70,7 @@ export function maskParams(mode: JobMode, params: unknown): unknown {
       ...(hidesSomething(p.cookies) ? { cookies: SECRET_MASK } : {}),
     };
   }
-  if (mode === "command") {
+  if (mode === "command" || mode === "script") {
     const p = params as CommandParams;
     return {
       ...p,
@@ -130,7 +130,7 @@ export function unmaskParams(
       p.cookies === SECRET_MASK ? (b?.cookies ?? masked("params.cookies", "cookies")) : p.cookies;
     return { ...p, url, proxy, headers, cookies };
   }
-  if (mode === "command") {
+  if (mode === "command" || mode === "script") {
     const p = next as CommandParams;
     const b = (before ?? null) as CommandParams | null;
     const env = Object.fromEntries(
@@ -162,7 +162,7 @@ export function secretValuesOf(mode: JobMode, params: unknown): string[] {
       const pw = urlPassword(u);
       if (pw) out.push(pw);
     }
-  } else if (mode === "command") {
+  } else if (mode === "command" || mode === "script") {
     // Short env values (a region, "1") would blank ordinary words out of the output.
     out.push(...Object.values((params as CommandParams).env ?? {}).filter((v) => v.length >= 8));
   }

@@ -7,7 +7,7 @@ export const OUTBOX_STATUSES = ["queued", "sending", "sent", "failed", "kept"] a
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 /** How a job executes (seed 002: http / command / func; seed 000: script, mail pickup). */
-export const JOB_MODES = ["http", "command", "func", "script", "mail_pickup"] as const;
+export const JOB_MODES = ["http", "command", "func", "script", "mail_pickup", "site_pull"] as const;
 export type JobMode = (typeof JOB_MODES)[number];
 
 /** waiting = scheduled; stopped = not scheduled. ("running" is shown when a run is active.) */
@@ -46,3 +46,11 @@ export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 export const IP_LISTS = ["allow", "deny"] as const;
 export type IpList = (typeof IP_LISTS)[number];
+
+/** system_info line types (seed 001) stored as samples; running nodes are kept apart. */
+export const SAMPLE_KINDS = ["cpu", "mem", "disk"] as const;
+export type SampleKind = (typeof SAMPLE_KINDS)[number];
+
+/** The three daily files of a site (seed 001): system_info, system_alarm, system_service. */
+export const SITE_FILE_KINDS = ["info", "alarm", "service"] as const;
+export type SiteFileKind = (typeof SITE_FILE_KINDS)[number];

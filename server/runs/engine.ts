@@ -21,6 +21,7 @@ import {
   type ScriptParams,
 } from "./modes/params";
 import { runScript } from "./modes/script";
+import { runSitePull } from "./modes/site-pull";
 import { RunOutputBuffer } from "./output";
 import { type RunOutcome, RunStore, type StartedRun } from "./store";
 
@@ -44,6 +45,7 @@ const EXECUTORS: Record<string, Executor<never>> = {
   command: runCommand as Executor<never>,
   func: runFunc as Executor<never>,
   script: runScript as Executor<never>,
+  site_pull: runSitePull as Executor<never>,
 };
 
 /** A job's own timeout wins; otherwise the mode's: the seed's 30 s for commands. */
@@ -57,6 +59,7 @@ export function timeoutMsFor(run: StartedRun): number | null {
   }
   if (run.job.mode === "http") return 60_000;
   if (run.job.mode === "func") return 300_000;
+  if (run.job.mode === "site_pull") return 600_000;
   return null;
 }
 
@@ -222,6 +225,19 @@ export class RunEngine {
             signal: ac.signal,
             timeoutMs,
             out,
+            // A command's process group is recorded at once (and the run marked running): if
+            // this worker dies, the group must be found and ended before a retry (orphans.ts).
+            onProcess: (pgid) => {
+              clearTimeout(markTimer);
+              marking = (marking ?? Promise.resolve())
+                .then(() => this.store.markRunning(run.id, startedAt, pgid))
+                .then((ok) => {
+                  if (!ok) ac.abort("cancel");
+                })
+                .catch((err: unknown) =>
+                  this.l.warn({ err, runId: run.id }, "could not record a run's process"),
+                );
+            },
           })
         : { ok: false, error: `${run.job.mode} jobs cannot run yet` };
     } catch (e) {

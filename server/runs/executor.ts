@@ -14,6 +14,8 @@ export type ExecContext = {
   /** Already applied by the controller through `signal`; given for executors that pass it on. */
   timeoutMs: number | null;
   out: RunOutput;
+  /** A command calls this once its process group exists (recorded with the host, see orphans.ts). */
+  onProcess?: (pgid: number) => void;
 };
 
 /**

@@ -4,10 +4,11 @@ import type { DbOrTx } from "../db/client";
 import { jobs, runs } from "../db/schema";
 import { RUN_STATUSES, RUN_TRIGGERS } from "../lib/enums";
 import { notFound } from "../lib/errors";
+import { zPageSize } from "../lib/paging";
 
 export const ZListRunsInput = z.object({
   page: z.number().int().min(1).default(1),
-  size: z.number().int().min(1).max(200).default(25),
+  size: zPageSize().default(25),
   jobId: z.number().int().positive().optional(),
   status: z.enum(RUN_STATUSES).optional(),
   trigger: z.enum(RUN_TRIGGERS).optional(),
@@ -35,6 +36,10 @@ const runColumns = {
   cancelRequestedAt: runs.cancelRequestedAt,
   parentRunId: runs.parentRunId,
   result: runs.result,
+  host: runs.host,
+  pgid: runs.pgid,
+  orphanedAt: runs.orphanedAt,
+  processEndedAt: runs.processEndedAt,
 };
 
 export async function listRuns(db: DbOrTx, input: ListRunsInput) {

@@ -4,6 +4,7 @@ import { Batcher } from "../lib/batcher";
 import type { JobMode, JobPolicy, RunStatus, RunTrigger } from "../lib/enums";
 import { retryOnConflict } from "../lib/serialization";
 import { lockJobsOfRuns, lockRuns } from "./locks";
+import { thisHost } from "./orphans";
 import type { LogChunk } from "./output";
 
 /** A run as its worker starts it: the run and the job definition it executes. */
@@ -27,6 +28,9 @@ export type StartedRun = {
     ownerId: number | null;
   };
 };
+
+/** A run seen executing; with the process group of its command once there is one. */
+type Mark = { id: number; startedAt: Date; pgid?: number | undefined };
 
 export type RunOutcome = {
   id: number;
@@ -67,7 +71,7 @@ export type StartRow = {
  */
 export class RunStore {
   private loads: Batcher<number, StartedRun | null>;
-  private marks: Batcher<{ id: number; startedAt: Date }, boolean>;
+  private marks: Batcher<Mark, boolean>;
   private logs: Batcher<LogChunk[], undefined>;
   private finishes: Batcher<RunOutcome, boolean>;
 
@@ -91,8 +95,8 @@ export class RunStore {
    * for runs still going after a quarter of a second: a quick run is written once, when
    * it ends. False when the run was cancelled (or taken) meanwhile.
    */
-  markRunning(id: number, startedAt: Date): Promise<boolean> {
-    return this.marks.push({ id, startedAt });
+  markRunning(id: number, startedAt: Date, pgid?: number): Promise<boolean> {
+    return this.marks.push({ id, startedAt, pgid });
   }
 
   async append(chunks: LogChunk[]): Promise<void> {
@@ -104,19 +108,30 @@ export class RunStore {
     return this.finishes.push(outcome);
   }
 
-  private async markMany(items: { id: number; startedAt: Date }[]): Promise<boolean[]> {
+  private async markMany(items: Mark[]): Promise<boolean[]> {
+    const x = items.map((i) => ({
+      id: i.id,
+      started_at: i.startedAt.toISOString(),
+      host: i.pgid === undefined ? null : thisHost(),
+      pgid: i.pgid ?? null,
+    }));
     // Runs only, locked in id order first (the global order, locks.ts).
     const rows = await retryOnConflict("mark runs started", () =>
       this.db.execute<{ id: string }>(sql`
         with x as (
-          select * from jsonb_to_recordset(${JSON.stringify(items.map((i) => ({ id: i.id, started_at: i.startedAt.toISOString() })))}::jsonb)
-            as x(id bigint, started_at timestamptz)
+          select * from jsonb_to_recordset(${JSON.stringify(x)}::jsonb)
+            as x(id bigint, started_at timestamptz, host text, pgid int)
         ), locked as materialized (
-          select id from runs where id in (select id from x) and status = 'queued' order by id for no key update
+          select id from runs
+          where id in (select id from x)
+            and (status = 'queued' or (status = 'running' and worker_id = ${this.workerId}))
+          order by id for no key update
         )
-        update runs r set status = 'running', started_at = x.started_at, worker_id = ${this.workerId}
+        update runs r set status = 'running', started_at = coalesce(r.started_at, x.started_at),
+               worker_id = ${this.workerId}, host = coalesce(x.host, r.host), pgid = coalesce(x.pgid, r.pgid)
         from x, locked l
-        where r.id = x.id and r.id = l.id and r.status = 'queued'
+        where r.id = x.id and r.id = l.id
+          and (r.status = 'queued' or (r.status = 'running' and r.worker_id = ${this.workerId}))
         returning r.id`),
     );
     const ok = new Set(rows.map((r) => Number(r.id)));

@@ -6,6 +6,7 @@ import type { Db, DbOrTx } from "../db/client";
 import { apiTokens, users } from "../db/schema";
 import { ROLES, type Role, TOKEN_KINDS } from "../lib/enums";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
+import { zPageSize } from "../lib/paging";
 
 /** Tokens look like `kairos_<43 base64url chars>` (256 random bits), so leaks are easy to grep for. */
 export const TOKEN_PREFIX = "kairos_";
@@ -146,7 +147,7 @@ export async function createToken(
 
 export const ZListTokensInput = z.object({
   page: z.number().int().min(1).default(1),
-  size: z.number().int().min(1).max(200).default(25),
+  size: zPageSize().default(25),
   includeRevoked: z.boolean().default(true),
 });
 

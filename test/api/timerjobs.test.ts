@@ -355,9 +355,18 @@ describe("jobs: add, read, edit, del, list", () => {
     const stopped = await api.get<Job[]>("/jobs/list", { query: { tag, state: 2 } });
     expect(stopped.body.total).toBe(2);
     expect(stopped.body.data.every((j) => j.state === 2)).toBe(true);
+    // Any size a TimerJobs client asks for; above 1,000 the answer says 1,000 was used.
     expect((await api.get("/jobs/list", { query: { size: 500 } })).body).toMatchObject({
+      code: 200,
+      page_size: 500,
+    });
+    expect((await api.get("/jobs/list", { query: { size: 5000 } })).body).toMatchObject({
+      code: 200,
+      page_size: 1000,
+    });
+    expect((await api.get("/jobs/list", { query: { size: 0 } })).body).toMatchObject({
       code: 400,
-      msg: expect.stringMatching(/^size: /),
+      msg: expect.stringMatching(/^size: must be 1 or more/),
     });
   });
 });
@@ -730,6 +739,33 @@ describe("IP control", () => {
 });
 
 describe("the envelope", () => {
+  it("answers API paths it does not know with its own 404 envelope, never the login page", async () => {
+    for (const method of ["GET", "POST"] as const) {
+      const res = await fetch(`${app.url}/jobs/noSuchEndpoint`, {
+        method,
+        redirect: "manual",
+        headers: { authorization: `Bearer ${admin.token}` },
+      });
+      expect(res.status, method).toBe(200);
+      expect(res.headers.get("content-type"), method).toContain("application/json");
+      expect(await res.json()).toMatchObject({
+        code: 404,
+        msg: `no such endpoint: ${method} /jobs/noSuchEndpoint`,
+      });
+    }
+    // /api/v1 itself and anything under it answer the API's JSON 404.
+    for (const path of ["/api/v1", "/api/v1/", "/api/v1/noSuch/thing"]) {
+      const res = await fetch(`${app.url}${path}`, {
+        redirect: "manual",
+        headers: { authorization: `Bearer ${admin.token}` },
+      });
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toMatchObject({ error: { status: 404 } });
+    }
+    // The UI's pages under /jobs stay pages (the login page without a session).
+    expect((await fetch(`${app.url}/jobs/new`, { redirect: "manual" })).status).toBe(307);
+  });
+
   it("is {code, msg, data} everywhere", async () => {
     const r = await api.get<Envelope>("/jobs/jobStatus");
     expect(Object.keys(r.body).sort()).toEqual(["code", "data", "msg"]);

@@ -144,17 +144,12 @@ describe("TimerJobs paths", () => {
     );
     expect(compatTarget("/jobs/functions/reload", "")).toBe("/api/compat/jobs/functions/reload");
     expect(compatTarget("/health", "")).toBe("/api/compat/health");
-    for (const ui of [
-      "/jobs",
-      "/jobs/",
-      "/jobs/new",
-      "/jobs/12",
-      "/jobs/12/edit",
-      "/jobs/unknown",
-      "/runs/1",
-    ]) {
+    for (const ui of ["/jobs", "/jobs/", "/jobs/new", "/jobs/12", "/jobs/12/edit", "/runs/1"]) {
       expect(compatTarget(ui, ""), ui).toBeNull();
     }
+    // Not a page: the API answers (its JSON 404), never the login page.
+    expect(compatTarget("/jobs/noSuchEndpoint", "")).toBe("/api/compat/jobs/noSuchEndpoint");
+    expect(compatTarget("/jobs/12x", "")).toBe("/api/compat/jobs/12x");
     expect(compatTarget("/tj/jobs/add", "/tj")).toBe("/api/compat/jobs/add");
     expect(compatTarget("/tj/health", "/tj")).toBe("/api/compat/health");
     expect(compatTarget("/tj/anything", "/tj")).toBe("/api/compat/anything");

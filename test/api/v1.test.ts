@@ -144,7 +144,10 @@ describe("/api/v1 jobs", () => {
     });
     expect((await call("GET", "/api/v1/jobs/999999")).status).toBe(404);
     expect((await call("GET", "/api/v1/jobs/abc")).status).toBe(404);
-    expect((await call("PATCH", `/api/v1/jobs/${job.id}`, {})).status).toBe(405);
+    // PATCH changes only what it names: an empty patch changes nothing.
+    expect((await call("PATCH", `/api/v1/jobs/${job.id}`, {})).status).toBe(200);
+    expect(await jobRow(job.id)).toMatchObject({ name: "v1 http renamed", state: "stopped" });
+    expect((await call("DELETE", "/api/v1/jobs")).status).toBe(405);
   });
 
   it("runs a job, and the run and its output come back, chunk by chunk", async () => {

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/db/embedded";
-import { waitFor } from "../helpers/wait";
+import { PROCESS_TEST_MS, STARTUP_MS, waitFor } from "../helpers/wait";
 import { BIN, kairos } from "./helpers";
 
 let env: Record<string, string>;
@@ -66,7 +66,9 @@ describe("kairos start / status / stop", () => {
     expect((await kairos(["stop"], { env })).code).toBe(3);
   });
 
-  it("starts in the background, answers, refuses a second start, and stops", async () => {
+  it("starts in the background, answers, refuses a second start, and stops", {
+    timeout: PROCESS_TEST_MS,
+  }, async () => {
     const start = await kairos(["start", "-d"], { env, timeoutMs: 300_000 });
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout).toContain(`http://localhost:${env.PORT}`);
@@ -78,7 +80,7 @@ describe("kairos start / status / stop", () => {
         const x = await status();
         return x.health?.status === "ok" ? x : null;
       },
-      60_000,
+      STARTUP_MS,
       500,
     );
     expect(s).toMatchObject({ code: 0, running: true, pid, daemonPid: null });
@@ -96,7 +98,9 @@ describe("kairos start / status / stop", () => {
     expect(readFileSync(path.join(dataDir, "kairos.log"), "utf8")).toContain("stopping Kairos");
   });
 
-  it("runs in the foreground (what systemd runs) until it is signalled", async () => {
+  it("runs in the foreground (what systemd runs) until it is signalled", {
+    timeout: PROCESS_TEST_MS,
+  }, async () => {
     const child = spawn(process.execPath, [BIN, "start"], {
       env: { ...process.env, NODE_ENV: "production", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -110,7 +114,7 @@ describe("kairos start / status / stop", () => {
         const x = await status();
         return x.health?.status === "ok" ? x : null;
       },
-      120_000,
+      STARTUP_MS,
       500,
     );
     // The CLI process is the launcher itself.
@@ -121,7 +125,9 @@ describe("kairos start / status / stop", () => {
     expect((await status()).code).toBe(3);
   });
 
-  it("runs under a supervisor that brings Kairos back when it is killed; restart keeps the supervisor", async () => {
+  it("runs under a supervisor that brings Kairos back when it is killed; restart keeps the supervisor", {
+    timeout: PROCESS_TEST_MS,
+  }, async () => {
     const start = await kairos(["start", "-d", "-f", "--json"], { env, timeoutMs: 300_000 });
     expect(start.code, start.stderr).toBe(0);
     const info = JSON.parse(start.stdout) as { mode: string; pid: number; daemonPid: number };
@@ -134,7 +140,7 @@ describe("kairos start / status / stop", () => {
         const s = await status();
         return s.pid && s.pid !== info.pid && s.health?.status === "ok" ? s : null;
       },
-      120_000,
+      STARTUP_MS,
       500,
     );
     expect(back.daemonPid).toBe(info.daemonPid);

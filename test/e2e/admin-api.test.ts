@@ -65,7 +65,12 @@ describe("Admin › API tokens", () => {
   it("shows the tabs and an empty list", async () => {
     await page.goto(`${app.url}/admin/tokens`);
     const tabs = page.getByRole("navigation", { name: "admin" });
-    expect(await tabs.getByRole("link").allTextContents()).toEqual(["Users", "API tokens", "IP control"]);
+    expect(await tabs.getByRole("link").allTextContents()).toEqual([
+      "Users",
+      "API tokens",
+      "IP control",
+      "Secrets",
+    ]);
     await expect.poll(() => page.getByText("No API tokens yet.").isVisible()).toBe(true);
   });
 

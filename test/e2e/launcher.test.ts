@@ -5,7 +5,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/db/embedded";
-import { waitFor } from "../helpers/wait";
+import { PROCESS_TEST_MS, STARTUP_MS, waitFor } from "../helpers/wait";
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "kairos-launch-"));
 chmodSync(dataDir, 0o755);
@@ -36,7 +36,7 @@ async function launch(port: number, pgPort: number) {
   await waitFor(
     "Kairos to announce its address",
     () => out.includes("Kairos is running at"),
-    90_000,
+    STARTUP_MS,
     100,
   ).catch((e) => {
     child.kill("SIGKILL");
@@ -69,7 +69,9 @@ async function usersInEmbedded(): Promise<string[]> {
 }
 
 describe("npm start on a machine with no Postgres", () => {
-  it("starts embedded Postgres, migrates, creates the env admin, serves, and stops cleanly", async () => {
+  it("starts embedded Postgres, migrates, creates the env admin, serves, and stops cleanly", {
+    timeout: PROCESS_TEST_MS,
+  }, async () => {
     const port = await freePort();
     const first = await launch(port, await freePort());
     const health = await waitFor(
@@ -78,7 +80,7 @@ describe("npm start on a machine with no Postgres", () => {
         const res = await fetch(`http://127.0.0.1:${port}/api/health`);
         return res.status === 200 ? res.json() : null;
       },
-      30_000,
+      STARTUP_MS,
     );
     expect(health).toMatchObject({ status: "ok", migrations: { current: true }, workers: { live: 1 } });
     expect(await usersInEmbedded()).toEqual(["root-admin"]);
@@ -92,7 +94,7 @@ describe("npm start on a machine with no Postgres", () => {
     expect(existsSync(path.join(dataDir, "kairos.pid"))).toBe(false);
   });
 
-  it("reuses the same data on the next start", async () => {
+  it("reuses the same data on the next start", { timeout: PROCESS_TEST_MS }, async () => {
     const port = await freePort();
     const second = await launch(port, await freePort());
     expect(second.output()).not.toContain("initialised embedded Postgres cluster");

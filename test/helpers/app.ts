@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { spawnTs, stopChild } from "../../scripts/lib/children";
 import { freePort } from "../../server/db/embedded";
-import { waitFor } from "./wait";
+import { STARTUP_MS, waitFor } from "./wait";
 
 export type RunningApp = {
   url: string;
@@ -47,7 +47,7 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
   await waitFor(
     "the app to be healthy",
     async () => (await fetch(`${url}/api/health`).catch(() => undefined))?.status === 200,
-    60_000,
+    STARTUP_MS,
     100,
   );
   return {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { handleCompat } from "../../server/api/compat/handle";
 import { handleV1 } from "../../server/api/v1/handle";
-import { SECRET_MASK } from "../../server/jobs/secret-fields";
+import { maskParams, SECRET_MASK, unmaskParams } from "../../server/jobs/secret-fields";
 import { tokenFor } from "../api/helpers";
 import { jobRow, makeJob } from "../helpers/jobs";
 import { callerFor, makeUser } from "../helpers/users";
@@ -86,6 +86,13 @@ describe("secret values in job definitions", () => {
     expect(leaks(await get(handleV1, "/api/v1", "/jobs", token))).toEqual([]);
     const { token: admin } = await tokenFor("admin");
     expect(await get(handleV1, "/api/v1", `/jobs/${job.id}`, admin)).toContain("sk-live-0123456789abcdef");
+  });
+
+  it("masks script jobs' env values too", () => {
+    const stored = { scriptId: 1, args: [], env: { DB_PASSWORD: "env-secret-99" } };
+    const seen = maskParams("script", stored) as typeof stored;
+    expect(seen.env).toEqual({ DB_PASSWORD: SECRET_MASK });
+    expect(unmaskParams("script", seen, stored)).toEqual(stored);
   });
 
   it("keeps the stored value when an edit sends the mask back, and refuses a mask with nothing behind it", async () => {

@@ -3,9 +3,10 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { runJobNow } from "../../server/jobs/jobs";
+import { processesOfRun } from "../../server/runs/orphans";
 import { ADMIN, type HitServer, makeJob, runsOf, startHitServer, waitForFinishedRuns } from "../helpers/jobs";
 import { startNpmScript, stopNpmScript } from "../helpers/npm";
-import { waitFor } from "../helpers/wait";
+import { PROCESS_TEST_MS, STARTUP_MS, waitFor } from "../helpers/wait";
 
 // Real worker processes started by the command README documents (`npm run worker`), sharing
 // this file's database.
@@ -40,10 +41,12 @@ afterAll(async () => {
 });
 
 describe("several worker processes on one database", () => {
-  it("executes each of 200 every-second fires exactly once, sharing the work", async () => {
+  it("executes each of 200 every-second fires exactly once, sharing the work", {
+    timeout: PROCESS_TEST_MS,
+  }, async () => {
     startWorkerProcess();
     startWorkerProcess();
-    await waitFor("two live workers", async () => (await liveWorkers()) >= 2, 30_000);
+    await waitFor("two live workers", async () => (await liveWorkers()) >= 2, STARTUP_MS);
     const JOBS = 40;
     const FIRES = 5;
     const created = [];
@@ -71,9 +74,11 @@ describe("several worker processes on one database", () => {
     // The HTTP peer saw every fire once: 5 requests per job, no more.
     for (let i = 0; i < JOBS; i++)
       expect(peer.hits.filter((h) => h.path === `/j${i}`).length, `job ${i}`).toBe(FIRES);
-  }, 60_000);
+  });
 
-  it("marks the run of a SIGKILLed worker lost and retries it on another within 30 s", async () => {
+  it("marks the run of a SIGKILLed worker lost and retries it on another within 30 s", {
+    timeout: PROCESS_TEST_MS,
+  }, async () => {
     const job = await makeJob({
       mode: "command",
       command: "【command】sh -c 'echo started; sleep 20'\n【timeout】60",
@@ -81,10 +86,11 @@ describe("several worker processes on one database", () => {
       retryBackoffSeconds: 1,
     });
     const run = await runJobNow(getDb(), ADMIN, job.id);
+    // Its process group recorded too (the command may start after the run is marked running).
     const holder = await waitFor("the run to start", async () => {
       const [r] = await getDb().execute<{ pid: number; worker_id: string }>(sql`
         select w.pid, r.worker_id from runs r join workers w on w.id = r.worker_id
-        where r.id = ${run.id} and r.status = 'running'`);
+        where r.id = ${run.id} and r.status = 'running' and r.pgid is not null`);
       return r;
     });
     const killedAt = Date.now();
@@ -101,16 +107,24 @@ describe("several worker processes on one database", () => {
     );
     const elapsed = Date.now() - killedAt;
     expect(first?.error).toMatch(/stopped heartbeating/);
+    // Its `sleep 20` outlived the worker; the worker that recovered the run (same host) ended
+    // the command's process group before queueing the retry, and said so.
+    expect(first?.error).toMatch(/its command \(process group \d+ on .+\) was still running and was ended/);
+    const [orphan] = await getDb().execute<{ pgid: number; ended: boolean }>(sql`
+      select pgid, process_ended_at <= (select enqueued_at from runs where parent_run_id = ${run.id}) as ended
+      from runs where id = ${run.id}`);
+    expect(orphan?.ended).toBe(true);
+    expect(await processesOfRun(Number(orphan?.pgid), run.id)).toEqual([]);
     expect(retry).toMatchObject({ trigger: "retry", attempt: 2, parentRunId: run.id });
     expect(retry?.workerId).not.toBe(holder.worker_id);
     expect(elapsed).toBeLessThan(30_000);
     await getDb().execute(sql`select pg_notify('kairos_cancel', ${String(retry?.id)})`);
     // Leave one live worker for the next test.
     startWorkerProcess();
-  }, 60_000);
+  });
 
-  it("keeps working after its database connections are dropped", async () => {
-    await waitFor("a live worker", async () => (await liveWorkers()) >= 1, 30_000);
+  it("keeps working after its database connections are dropped", { timeout: PROCESS_TEST_MS }, async () => {
+    await waitFor("a live worker", async () => (await liveWorkers()) >= 1, STARTUP_MS);
     const killed = await getDb().execute<{ n: number }>(sql`
       select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
       where datname = current_database() and pid <> pg_backend_pid() and application_name <> 'test'`);
@@ -139,7 +153,7 @@ describe("several worker processes on one database", () => {
       30_000,
       250,
     );
-  }, 60_000);
+  });
 
   it("stops cleanly when its process group gets SIGTERM (Ctrl-C, systemd)", async () => {
     await Promise.all(workers.map((w) => stopNpmScript(w, 20_000)));

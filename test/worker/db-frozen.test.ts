@@ -11,11 +11,11 @@ import { runs, workers } from "../../server/db/schema";
 import { HEALTH_DEADLINE_MS } from "../../server/health";
 import { IP_RULES_QUERY_TIMEOUT_MS, ipGate, resetIpGate } from "../../server/ipcontrol/gate";
 import { addIpRule } from "../../server/ipcontrol/rules";
-import { runJobNow } from "../../server/jobs/jobs";
+import { runJobNow, stopJob } from "../../server/jobs/jobs";
 import { sweepDeadWorkers } from "../../server/workers/sweep";
 import { type KairosWorker, startWorker } from "../../worker/index";
 import { type FaultCluster, type LoggedProcess, spawnLogged, startFaultCluster } from "../helpers/cluster";
-import { ADMIN, makeJob, waitForFinishedRuns } from "../helpers/jobs";
+import { ADMIN, makeJob, runsOf, waitForFinishedRuns } from "../helpers/jobs";
 import { waitFor } from "../helpers/wait";
 
 let cluster: FaultCluster;
@@ -53,6 +53,23 @@ describe("a frozen database", () => {
       cluster.thaw();
     }
   }, 30_000);
+
+  it("with no rules ever read, the IP gate lets only health through while the database hangs", async () => {
+    resetIpGate();
+    cluster.freeze();
+    try {
+      const [page, ms] = await timed(ipGate("10.1.1.1", { isHealth: false }));
+      expect(page).toMatchObject({ allowed: false, unavailable: true });
+      expect(ms).toBeLessThan(IP_RULES_QUERY_TIMEOUT_MS + 1_000);
+      expect((await ipGate("10.1.1.1", { isHealth: true })).allowed).toBe(true);
+    } finally {
+      cluster.thaw();
+    }
+    await waitFor("the gate to read the rules again", async () => {
+      resetIpGate();
+      return (await ipGate("10.1.1.1", { isHealth: false })).allowed;
+    });
+  });
 
   it("a worker whose own heartbeat went stale never sweeps itself (its runs go on)", async () => {
     const w: KairosWorker = await startWorker({
@@ -104,15 +121,39 @@ describe("a worker process through a frozen database", () => {
       const [r] = await getDb().select().from(runs).where(eq(runs.id, run.id));
       return r?.status === "running";
     });
+    // A job firing every second runs through the freeze too.
+    const ticker = await makeJob({ mode: "command", command: "【command】echo tick", cron: "* * * * * *" });
+    await waitForFinishedRuns(ticker.id, 2, 20_000);
     cluster.freeze();
-    // The fault itself: frozen for 7 s, longer than WORKER_DEAD_AFTER_SECONDS.
-    await new Promise((r) => setTimeout(r, 7_000));
+    // The fault itself: frozen longer than WORKER_DEAD_AFTER_SECONDS (FAULT_FREEZE_SECONDS=30 for the issue's table).
+    const frozenMs = Number(process.env.FAULT_FREEZE_SECONDS ?? 7) * 1000;
+    const frozenAt = new Date();
+    await new Promise((r) => setTimeout(r, frozenMs));
     cluster.thaw();
+    const thawedAt = new Date();
     const [r] = await waitForFinishedRuns(job.id, 1, 40_000);
+    // Fires resume after the thaw; no slot ran twice; nothing is left running.
+    await waitFor("fires after the thaw", async () =>
+      (await runsOf(ticker.id)).some((x) => x.scheduledAt > thawedAt && x.status === "succeeded"),
+    );
+    await stopJob(getDb(), ADMIN, ticker.id);
+    const ticks = await waitFor("the ticker's runs to settle", async () => {
+      const rs = await runsOf(ticker.id);
+      return rs.every((x) => x.status !== "running" && x.status !== "queued") ? rs : null;
+    });
+    const slots = ticks.filter((x) => x.trigger !== "manual").map((x) => x.scheduledAt.getTime());
+    expect(new Set(slots).size).toBe(slots.length);
+    const statuses: Record<string, number> = {};
+    for (const x of ticks) statuses[x.status] = (statuses[x.status] ?? 0) + 1;
+    console.info(
+      `frozen ${frozenMs / 1000} s from ${frozenAt.toISOString()}: ticker runs by status ${JSON.stringify(statuses)}, ` +
+        `${slots.length} distinct slots, long run ${r?.status} attempt ${r?.attempt}`,
+    );
+    expect(statuses.lost ?? 0).toBe(0);
     expect(worker.child.exitCode).toBeNull();
     expect(r?.status).toBe("succeeded");
     expect(r?.attempt).toBe(1);
     expect(worker.lines.filter((l) => l.msg === "released the jobs of dead workers")).toEqual([]);
     expect(worker.lines.filter((l) => /unhandled/i.test(String(l.msg)) || l.level === 60)).toEqual([]);
-  }, 90_000);
+  }, 150_000);
 });

@@ -1,7 +1,7 @@
 import type { ModeParams } from "@/server/jobs/command-text";
 import type { StoredJobInput } from "@/server/jobs/input";
 
-export type Mode = "http" | "command" | "func";
+export type Mode = "http" | "command" | "func" | "script";
 
 /**
  * What the form edits: every field of the job (those it shows and those it does not, such as
@@ -17,11 +17,29 @@ export const EMPTY_PARAMS: { [M in Mode]: ModeParams[M] } = {
   http: { url: "", method: "GET", headers: [], times: 1 },
   command: { command: "", env: {}, shell: "auto" },
   func: { name: "", args: [] },
+  script: {
+    scriptId: 0,
+    args: [],
+    env: {},
+    mail: {
+      to: [],
+      cc: [],
+      bcc: [],
+      subject: "",
+      body: "",
+      attach: { mode: "all" },
+      zipAboveBytes: 20 * 1024 * 1024,
+      skipWhenEmpty: false,
+    },
+  },
 };
 
 /** A stored job (through the jobs domain's one mapping) → what the edit form starts from. */
 export function formValuesOf(job: StoredJobInput): JobFormValues {
-  const mode = job.mode === "http" || job.mode === "command" || job.mode === "func" ? job.mode : "http";
+  const mode =
+    job.mode === "http" || job.mode === "command" || job.mode === "func" || job.mode === "script"
+      ? job.mode
+      : "http";
   return {
     ...job,
     mode,

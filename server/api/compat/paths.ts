@@ -1,8 +1,9 @@
 /**
  * Which request paths are TimerJobs API calls. Kept free of imports: proxy.ts uses it on every
- * request. The UI owns /jobs, /jobs/new, /jobs/<number> and /jobs/<number>/edit; the API's
- * names are never numeric and never "new". test/api/compat-paths.test.ts keeps this list in
- * step with the route table.
+ * request. The UI owns /jobs, /jobs/new and /jobs/<number>[/…]; everything else under /jobs/
+ * is the API's, so an API client never gets the login page's HTML: a name the API does not
+ * know is answered by the API's own {code: 404, msg}. test/api/units.test.ts keeps this list
+ * (the API's names) in step with the route table.
  */
 export const COMPAT_JOB_NAMES = new Set([
   "add",
@@ -31,6 +32,9 @@ export const COMPAT_JOB_NAMES = new Set([
 
 export const COMPAT_BASE = "/api/compat";
 
+/** /jobs/new and /jobs/<id>/… are pages (the API's names are never numeric and never "new"). */
+const isUiJobSegment = (segment: string) => segment === "new" || /^\d+$/.test(segment);
+
 /** The internal path a TimerJobs call is served from, or null when the path is not one. */
 export function compatTarget(pathname: string, prefix: string): string | null {
   let rest = pathname;
@@ -43,7 +47,7 @@ export function compatTarget(pathname: string, prefix: string): string | null {
   // Under a prefix everything is the API's (unknown paths get its JSON 404).
   if (!m) return prefix ? `${COMPAT_BASE}${rest}` : null;
   const name = m[1] ?? "";
-  if (!prefix && !COMPAT_JOB_NAMES.has(name)) return null;
+  if (!prefix && isUiJobSegment(name)) return null;
   return `${COMPAT_BASE}${rest}`;
 }
 

@@ -76,6 +76,14 @@ export const ZRunOut = z
     cancelRequestedAt: instant.nullable(),
     parentRunId: z.number().int().nullable(),
     result: z.unknown(),
+    host: z.string().nullable().meta({ description: "host of a command's process group" }),
+    pgid: z.number().int().nullable().meta({ description: "process group of a command" }),
+    orphanedAt: instant
+      .nullable()
+      .meta({ description: "when the worker running the command was found dead" }),
+    processEndedAt: instant
+      .nullable()
+      .meta({ description: "when a worker on its host made sure none of the command's processes were left" }),
   })
   .meta({ id: "Run" });
 

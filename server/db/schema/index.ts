@@ -4,4 +4,5 @@ export * from "./jobs";
 export * from "./mail";
 export * from "./reports";
 export * from "./secrets";
+export * from "./sites";
 export * from "./system";

@@ -106,6 +106,15 @@ export const runs = pgTable(
     outputTruncated: boolean("output_truncated").notNull().default(false),
     cancelRequestedAt: instant("cancel_requested_at"),
     requestedBy: ref("requested_by").references(() => users.id, { onDelete: "set null" }),
+    /**
+     * Where a command run's process group lives (host name, group id), recorded when it starts.
+     * When its worker dies, recovery sets `orphanedAt`; a worker on the same host then makes sure
+     * the group is gone before any retry and sets `processEndedAt` (server/runs/orphans.ts).
+     */
+    host: text("host"),
+    pgid: integer("pgid"),
+    orphanedAt: instant("orphaned_at"),
+    processEndedAt: instant("process_ended_at"),
   },
   (t) => [
     index("runs_job_idx").on(t.jobId, t.id),

@@ -87,7 +87,8 @@ export async function runProcess(
   // Its own process group: the group id is its pid, and killing -pid reaches every descendant.
   const child = startProcess(inv.file, inv.args, {
     cwd: params.workdir || undefined,
-    env: childEnv(params.env, runAs),
+    // KAIROS_RUN_ID last, so a job's own env cannot hide it: it marks the run's processes (orphans.ts).
+    env: { ...childEnv(params.env, runAs), KAIROS_RUN_ID: String(ctx.runId) },
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
   });
   const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
@@ -100,6 +101,7 @@ export async function runProcess(
   if (spawnError || pid === undefined) {
     return { ok: false, error: await describeSpawnError(spawnError, inv.file, runAs, params.workdir) };
   }
+  ctx.onProcess?.(pid);
 
   let killedFor: string | null = null;
   const onAbort = () => {

@@ -1,11 +1,8 @@
+import path from "node:path";
 import { abortMessage, runBuiltin } from "../../functions/builtins";
 import { errorMessage, untilAborted } from "../../functions/builtins/common";
-import {
-  ensureFunctionsFresh,
-  resolveFunction,
-  type UserFunction,
-  type UserFunctionContext,
-} from "../../functions/registry";
+import { ensureFunctionsFresh, resolveFunction, type UserFunction } from "../../functions/registry";
+import { callInProcess, type ErrorInfo, importedPath } from "../../functions/user-process";
 import { env } from "../../lib/env";
 import { log } from "../../lib/log";
 import type { ExecContext, ExecResult, Executor } from "../executor";
@@ -43,8 +40,7 @@ function storable(value: unknown): unknown {
  * The stack of an error thrown by user code, without Kairos's frames and cache-busting
  * queries: the lines its author can act on.
  */
-function userStack(e: Error): string {
-  const dir = env().functionsDir;
+function userStack(e: ErrorInfo, dir: string): string {
   const lines = (e.stack ?? `${e.name}: ${e.message}`).replace(/\?v=[\w.-]+/g, "").split("\n");
   const isFrame = (line: string) => /^\s+at /.test(line);
   const frames = lines.filter(isFrame);
@@ -54,33 +50,42 @@ function userStack(e: Error): string {
 
 async function callUser(u: UserFunction, args: string[], ctx: ExecContext): Promise<ExecResult> {
   const { signal, out } = ctx;
-  // Code still running after the run ended (it ignored the abort) must not write to it.
+  // Output arriving after the run ended (the code ignored the abort) must not write to it.
   let open = true;
-  const fctx: UserFunctionContext = Object.freeze({
-    runId: ctx.runId,
-    jobId: ctx.jobId,
-    signal,
-    log: (text: unknown) => {
-      if (open) out.write("stdout", asLine(typeof text === "string" ? text : (show(text) ?? "undefined")));
-    },
-  });
-  const callArgs: unknown[] = [...args];
-  while (callArgs.length < u.arity) callArgs.push(undefined);
-  callArgs.push(fctx);
+  const log = (text: unknown) => {
+    if (open) out.write("stdout", asLine(typeof text === "string" ? text : (show(text) ?? "undefined")));
+  };
+  const dir = env().functionsDir;
   try {
     if (signal.aborted) return { ok: false, error: abortMessage(signal) };
-    // Called inside a promise so a synchronous throw is handled like a rejection.
-    const value = await untilAborted(
-      Promise.resolve().then(() => u.fn(...callArgs)),
+    const r = await untilAborted(
+      callInProcess(
+        {
+          dir,
+          file: u.info.file ?? "",
+          name: u.info.name,
+          args,
+          arity: u.arity,
+          runId: ctx.runId,
+          jobId: ctx.jobId,
+        },
+        signal,
+        { write: (stream, text) => open && out.write(stream, text) },
+        log,
+      ),
       signal,
     );
-    const text = show(value);
+    if (!r.ok) {
+      if (signal.aborted) return { ok: false, error: abortMessage(signal) };
+      out.write("stderr", asLine(userStack(r.error, path.dirname(importedPath(dir, "x")))));
+      return { ok: false, error: `${u.info.name}: ${r.error.message || r.error.name}` };
+    }
+    const text = show(r.value);
     if (text !== null) out.write("stdout", asLine(text));
-    const result = storable(value);
+    const result = storable(r.value);
     return result === undefined ? { ok: true } : { ok: true, result };
   } catch (e) {
     if (signal.aborted) return { ok: false, error: abortMessage(signal) };
-    if (e instanceof Error) out.write("stderr", asLine(userStack(e)));
     return { ok: false, error: `${u.info.name}: ${errorMessage(e)}` };
   } finally {
     open = false;

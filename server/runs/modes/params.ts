@@ -124,5 +124,11 @@ export const ZScriptParams = z.object({
 });
 export type ScriptParams = z.infer<typeof ZScriptParams>;
 
+/** A site's collector (issue 12): pulls the site's daily files from its base URL. */
+export const ZSitePullParams = z.object({
+  siteId: z.number({ error: "choose a site" }).int().positive("choose a site"),
+});
+export type SitePullParams = z.infer<typeof ZSitePullParams>;
+
 /** Report scripts query databases and build spreadsheets: an hour unless the job says. */
 export const SCRIPT_DEFAULT_TIMEOUT_SECONDS = 3600;

@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
+import { DateTime } from "@/app/_components/time";
 import { Badge, Card, PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
@@ -11,6 +13,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const user = await requirePageUser("jobs.read");
   const t = await getTranslations("jobs");
   const tf = await getTranslations("jobs.form");
+  const tr = await getTranslations("reports");
   const locale = await getLocale();
   const job = await forPage(api.jobs.get({ id: Number((await params).id) }));
   const schedule = parseCron(job.cron, job.timezone);
@@ -51,6 +54,11 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
             <p className="font-mono text-sm">{job.cron}</p>
             <p className="mt-1 text-sm">{schedule.describe(locale === "zh-CN" ? "zh-CN" : "en")}</p>
             <p className="mt-1 text-xs text-gray-500">{job.timezone}</p>
+            {/* A schedule reads in the job's own zone, labelled when that is not the reader's. */}
+            <p className="mt-2 text-sm" data-testid="job-next-fire">
+              <span className="mr-2 text-gray-500">{t("next")}</span>
+              {job.nextFireAt ? <DateTime value={job.nextFireAt} timeZone={job.timezone} /> : t("noNext")}
+            </p>
           </Card>
           <Card title={tf("behaviour")}>
             {/* Label above value: the labels are long, and a side-by-side grid squeezes the values. */}
@@ -63,17 +71,38 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
               ))}
             </dl>
           </Card>
-          <Card title={tf("asText")}>
-            <pre
-              className="overflow-x-auto rounded-lg bg-gray-50 p-3 font-mono text-xs whitespace-pre-wrap break-all dark:bg-gray-800/60"
-              data-testid="command-text"
-            >
-              {job.commandText}
-            </pre>
-          </Card>
+          {job.mode === "script" ? (
+            <Card title={tr("script.title")}>
+              <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+                <dt className="text-gray-500 dark:text-gray-400">{tr("script.choose")}</dt>
+                <dd data-testid="job-script">
+                  #{String((job.params as { scriptId?: number }).scriptId ?? "")}
+                </dd>
+                <dt className="text-gray-500 dark:text-gray-400">{tr("script.to")}</dt>
+                <dd className="min-w-0 break-words">
+                  {((job.params as { mail?: { to?: string[] } }).mail?.to ?? []).join(", ") || "—"}
+                </dd>
+              </dl>
+              <Link
+                href={`/reports?job=${job.id}`}
+                className="mt-3 inline-flex min-h-11 items-center rounded-lg px-3 text-sm ring-1 ring-gray-300 dark:ring-gray-700"
+              >
+                {tr("files.title")}
+              </Link>
+            </Card>
+          ) : (
+            <Card title={tf("asText")}>
+              <pre
+                className="overflow-x-auto rounded-lg bg-gray-50 p-3 font-mono text-xs whitespace-pre-wrap break-all dark:bg-gray-800/60"
+                data-testid="command-text"
+              >
+                {job.commandText}
+              </pre>
+            </Card>
+          )}
         </div>
         <div className="lg:col-span-2">
-          <JobLive id={job.id} timezone={job.timezone} />
+          <JobLive id={job.id} />
         </div>
       </div>
     </>

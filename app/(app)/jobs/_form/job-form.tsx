@@ -59,15 +59,15 @@ export function JobForm({
   const general = formErrorOf(m.error);
 
   const switchView = (next: WhatView) => {
-    if (next === view) return;
+    if (next === view || v.mode === "script") return;
     if (next === "text") {
-      setText(formatCommandText(v.mode, v.params));
+      setText(formatCommandText(v.mode, v.params as ModeParams[typeof v.mode]));
       setTextError(null);
       setView("text");
       return;
     }
     try {
-      setV((x) => ({ ...x, params: parseCommandText(x.mode, text) }));
+      setV((x) => (x.mode === "script" ? x : { ...x, params: parseCommandText(x.mode, text) }));
       setTextError(null);
       setView("form");
     } catch (e) {
@@ -82,7 +82,7 @@ export function JobForm({
       tags: list(lists.tags),
       onSuccessStart: ids(lists.onSuccessStart),
       onFailureStart: ids(lists.onFailureStart),
-      ...(view === "text"
+      ...(view === "text" && v.mode !== "script"
         ? { params: undefined, command: text }
         : { params: v.params as Record<string, unknown> }),
     };
@@ -92,8 +92,9 @@ export function JobForm({
 
   const modes = useMemo(
     () =>
-      (["http", "command", "func"] as const).filter(
-        (mm) => mm !== "command" || canCommand || v.mode === "command",
+      (["http", "command", "func", "script"] as const).filter(
+        // Command and script modes are code execution: admins only (jobs.host).
+        (mm) => (mm !== "command" && mm !== "script") || canCommand || v.mode === mm,
       ),
     [canCommand, v.mode],
   );

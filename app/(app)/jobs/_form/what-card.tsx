@@ -34,20 +34,22 @@ export function WhatCard({
     <Card
       title={tf("what")}
       actions={
-        <div className="flex rounded-lg ring-1 ring-gray-300 dark:ring-gray-700" role="tablist">
-          {(["form", "text"] as const).map((k) => (
-            <button
-              key={k}
-              type="button"
-              role="tab"
-              aria-selected={view === k}
-              onClick={() => onView(k)}
-              className={`min-h-11 px-3 text-sm ${view === k ? "bg-indigo-600 text-white" : ""} first:rounded-l-lg last:rounded-r-lg`}
-            >
-              {k === "form" ? tf("asForm") : tf("asText")}
-            </button>
-          ))}
-        </div>
+        v.mode === "script" ? undefined : (
+          <div className="flex rounded-lg ring-1 ring-gray-300 dark:ring-gray-700" role="tablist">
+            {(["form", "text"] as const).map((k) => (
+              <button
+                key={k}
+                type="button"
+                role="tab"
+                aria-selected={view === k}
+                onClick={() => onView(k)}
+                className={`min-h-11 px-3 text-sm ${view === k ? "bg-indigo-600 text-white" : ""} first:rounded-l-lg last:rounded-r-lg`}
+              >
+                {k === "form" ? tf("asForm") : tf("asText")}
+              </button>
+            ))}
+          </div>
+        )
       }
     >
       {textError && (
@@ -55,7 +57,7 @@ export function WhatCard({
           <Alert>{textError}</Alert>
         </div>
       )}
-      {view === "text" ? (
+      {view === "text" && v.mode !== "script" ? (
         <TextAreaField
           id="job-text"
           label={tf("asText")}

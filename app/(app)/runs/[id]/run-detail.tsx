@@ -73,6 +73,12 @@ export function RunDetail({
     ...(run.exitCode !== null ? ([[t("exitCode"), run.exitCode]] as [string, React.ReactNode][]) : []),
     ...(run.httpStatus !== null ? ([[t("httpStatus"), run.httpStatus]] as [string, React.ReactNode][]) : []),
     [t("worker"), run.workerId ?? "—"],
+    ...(run.pgid !== null && run.host !== null
+      ? ([[t("process"), t("processValue", { pgid: run.pgid, host: run.host })]] as [
+          string,
+          React.ReactNode,
+        ][])
+      : []),
     ...(run.parentRunId
       ? ([
           [
@@ -129,6 +135,13 @@ export function RunDetail({
           {run.error && (
             <Alert>
               <span className="font-medium">{t("error")}:</span> {run.error}
+            </Alert>
+          )}
+          {run.orphanedAt && run.pgid !== null && run.host !== null && (
+            <Alert>
+              {run.processEndedAt
+                ? t("processEnded", { pgid: run.pgid, host: run.host })
+                : t("processMayRun", { pgid: run.pgid, host: run.host })}
             </Alert>
           )}
           <ReportFiles runId={run.id} status={run.status} initial={initialFiles} />

@@ -4,6 +4,7 @@ import {
   createJob,
   deleteJob,
   getJob,
+  getJobs,
   isSchedulerPaused,
   listJobs,
   recomputeNextFires,
@@ -299,7 +300,7 @@ export const JOB_ROUTES: CompatRoute[] = [
       const p = ctx.params;
       const size = sizeOf(p);
       const { ids, total } = await scheduledJobs(ctx.db, { page: p.page, size });
-      const jobs = await Promise.all(ids.map((id) => getJob(ctx.db, id)));
+      const jobs = await getJobs(ctx.db, ids);
       return {
         msg: "获取调度器任务列表成功",
         data: {

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { getJob } from "../../../jobs/jobs";
 import { RUN_STATUSES, RUN_TRIGGERS } from "../../../lib/enums";
+import { zPageSize } from "../../../lib/paging";
 import { ApiError } from "../../core";
 import { auditPage, jobRunsWithOutput, localTime } from "../../queries";
 import { isRequestLogOn, setRequestLog } from "../../request-log";
@@ -49,13 +50,7 @@ const ZSysLog = z
 const ZJobLogs = z.object({
   id: ZCompatId,
   ...ZPage,
-  limit: z
-    .number()
-    .int()
-    .min(1, "must be 1–200")
-    .max(200, "must be 1–200")
-    .optional()
-    .meta({ description: "same as size (Go version)" }),
+  limit: zPageSize().optional().meta({ description: "same as size (Go version)" }),
   date: ZDate.optional(),
   order: z.enum(["asc", "desc"], { error: "must be asc or desc" }).default("desc"),
 });

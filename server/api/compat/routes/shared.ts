@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Permission } from "../../../auth/permissions";
 import type { Db } from "../../../db/client";
+import { MAX_PAGE_SIZE, zPageSize } from "../../../lib/paging";
 import { type ApiActor, ApiError } from "../../core";
 import { ZCompatId } from "../jobs-map";
 
@@ -75,22 +76,15 @@ export function compatRoute(
 
 export const ZPage = {
   page: z.number().int().min(1, "must be 1 or more").default(1).meta({ description: "页码 / page, from 1" }),
-  size: z
-    .number()
-    .int()
-    .min(1, "must be 1–200")
-    .max(200, "must be 1–200")
+  size: zPageSize()
     .optional()
-    .meta({ description: "每页数量 / page size (default 10)" }),
-  page_size: z
-    .number()
-    .int()
-    .min(1, "must be 1–200")
-    .max(200, "must be 1–200")
-    .optional()
-    .meta({ description: "same as size" }),
+    .meta({
+      description: `每页数量 / page size (default 10; more than ${MAX_PAGE_SIZE} is answered with ${MAX_PAGE_SIZE})`,
+    }),
+  page_size: zPageSize().optional().meta({ description: "same as size" }),
 };
 
+/** The page size used: the one asked for (already capped at MAX_PAGE_SIZE by zPageSize), or 10. */
 export const sizeOf = (p: { size?: number; page_size?: number; limit?: number }, fallback = 10) =>
   p.size ?? p.page_size ?? p.limit ?? fallback;
 

@@ -4,10 +4,12 @@ import type { ModeFieldsProps } from "../types";
 import { CommandFields } from "./command";
 import { FuncFields } from "./func";
 import { HttpFields } from "./http";
+import { ScriptFields } from "./script";
 
 /** Each mode's structured fields: a new mode is one file here and one entry below. */
 export const MODE_FIELDS: { [M in Mode]: ComponentType<ModeFieldsProps<M>> } = {
   http: HttpFields,
   command: CommandFields,
   func: FuncFields,
+  script: ScriptFields,
 };

@@ -2,8 +2,9 @@ import { handleV1 } from "@/server/api/v1/handle";
 
 export const dynamic = "force-dynamic";
 
-async function handler(req: Request, ctx: { params: Promise<{ path: string[] }> }) {
-  const { path } = await ctx.params;
+// Optional catch-all: /api/v1 itself is the API's too (its JSON 404, not the app's HTML page).
+async function handler(req: Request, ctx: { params: Promise<{ path?: string[] }> }) {
+  const { path = [] } = await ctx.params;
   return handleV1(req, `/${path.join("/")}`);
 }
 

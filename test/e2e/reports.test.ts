@@ -1,0 +1,106 @@
+/**
+ * Issue 11, stage 2 in the browser (production build, real worker, real SMTP peer): an admin
+ * uploads a Python script in the job form, makes a script job with a report mail, runs it; the
+ * run page lists its report file; the Reports page lists it at 390 px in a WeChat browser, in
+ * Chinese, and the file downloads as the script wrote it.
+ */
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningApp, startApp } from "../helpers/app";
+import { desktop, launchBrowser, phone, screenshotPath } from "../helpers/browser";
+import { type SmtpPeer, startSmtpPeer } from "../helpers/smtp";
+import { makeUser } from "../helpers/users";
+
+let app: RunningApp;
+let smtp: SmtpPeer;
+let browser: Browser;
+let ctx: BrowserContext;
+let page: Page;
+let runUrl = "";
+
+const SCRIPT = `import os, sys
+with open(os.path.join(sys.argv[1], "销售日报.csv"), "w", encoding="utf-8") as f:
+    f.write("地区,销售额\\n华东,1234\\n华南,567\\n")
+print("ok", os.environ["KAIROS_JOB_NAME"])
+`;
+
+beforeAll(async () => {
+  await makeUser("admin", "admin-password", { username: "ada" });
+  smtp = await startSmtpPeer();
+  app = await startApp({ KAIROS_PYTHON: "/usr/bin/python3", SMTP_URL: smtp.url });
+  browser = await launchBrowser();
+  ctx = await desktop(browser);
+  page = await ctx.newPage();
+  await page.goto(`${app.url}/login`);
+  await page.fill("#login", "ada");
+  await page.fill("#password", "admin-password");
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${app.url}/`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await smtp?.close();
+});
+
+describe("script jobs and reports in the browser", () => {
+  it("uploads a script in the job form and saves a script job with its mail", async () => {
+    await page.goto(`${app.url}/jobs/new`);
+    await page.fill("#job-name", "daily sales");
+    await page.fill("#job-cron", "0 0 1 1 *");
+    await page.selectOption("#job-mode", "script");
+    const file = path.join(os.tmpdir(), `daily_sales_${process.pid}.py`);
+    writeFileSync(file, SCRIPT);
+    await page.setInputFiles("#p-script-file", file);
+    await expect
+      .poll(() => page.getByText(/Uploaded daily_sales_\d+\.py v1/).count(), { timeout: 20_000 })
+      .toBe(1);
+    await expect.poll(() => page.locator("#p-script").inputValue()).not.toBe("");
+    await page.fill("#p-mail-to", "boss@example.com");
+    await page.fill("#p-mail-body", "<%render_html%>\n<p>{{ filename }}</p>");
+    await page.screenshot({ path: screenshotPath("job-new-script-en-1280x800"), fullPage: true });
+    await page.getByTestId("job-save").click();
+    await page.waitForURL(/\/jobs\/\d+$/);
+    expect(await page.getByTestId("job-script").textContent()).toMatch(/^#\d+$/);
+    expect(await page.getByRole("link", { name: "Report files" }).getAttribute("href")).toMatch(
+      /^\/reports\?job=\d+$/,
+    );
+  });
+
+  it("runs it: the run page lists the report file and the mail carries it", async () => {
+    await page.getByTestId("job-run-now").click();
+    // Running by hand opens the run's page.
+    await page.waitForURL(/\/runs\/\d+$/);
+    await expect
+      .poll(() => page.getByTestId("run-status").textContent(), { timeout: 20_000 })
+      .toContain("Succeeded");
+    runUrl = page.url();
+    await expect.poll(() => page.getByTestId("run-report-files").textContent()).toContain("销售日报.csv");
+    await expect.poll(() => smtp.messages.length, { timeout: 20_000 }).toBe(1);
+    const mail = smtp.messages[0];
+    expect(mail?.attachments.map((a) => a.filename)).toEqual(["销售日报.csv"]);
+    expect(mail?.html).toContain("<td>华东</td>");
+    await page.screenshot({ path: screenshotPath("run-script-en-1280x800"), fullPage: true });
+  }, 60_000);
+
+  it("lists the file on the Reports page at 390 px in WeChat, in Chinese, and downloads it", async () => {
+    const mobile = await phone(browser, await ctx.storageState());
+    const p = await mobile.newPage();
+    await p.goto(`${app.url}/reports`);
+    expect(await p.locator("html").getAttribute("lang")).toBe("zh-CN");
+    await expect.poll(() => p.getByRole("heading", { name: "报表" }).count()).toBeGreaterThan(0);
+    const link = p.getByTestId("report-download").filter({ visible: true }).first();
+    await expect.poll(() => link.textContent()).toBe("销售日报.csv");
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await p.screenshot({ path: screenshotPath("reports-zh-390x844"), fullPage: true });
+    const res = await p.request.get(`${app.url}${await link.getAttribute("href")}`);
+    expect(res.status()).toBe(200);
+    expect((await res.body()).toString("utf8")).toBe("地区,销售额\n华东,1234\n华南,567\n");
+    expect(res.headers()["content-disposition"]).toContain(encodeURIComponent("销售日报.csv"));
+    expect(runUrl).toMatch(/\/runs\/\d+$/);
+    await mobile.close();
+  });
+});
