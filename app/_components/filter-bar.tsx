@@ -79,7 +79,10 @@ export function FilterBar<K extends string>({
               value={draft[f.key] ?? ""}
               onChange={(e) => setDraft((d) => ({ ...d, [f.key]: e.target.value }))}
               onBlur={() => commit(f.key)}
-              className={cx("col-span-2 sm:min-w-32", f.kind === "search" ? "sm:max-w-xs sm:flex-1" : "sm:max-w-40")}
+              className={cx(
+                "col-span-2 sm:min-w-32",
+                f.kind === "search" ? "sm:max-w-xs sm:flex-1" : "sm:max-w-40",
+              )}
             />
           ),
         )}

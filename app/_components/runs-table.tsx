@@ -12,21 +12,22 @@ import { Alert, EmptyState } from "./ui";
 
 export type RunFilters = { jobId?: number; status?: RunStatus; trigger?: RunTrigger };
 
-/** Runs, newest first, refreshed every few seconds; used on /runs and on a job's page. */
+/**
+ * Runs, newest first, refreshed every few seconds; used on /runs and on a job's page. A run's
+ * times show in the reader's zone, as on its run page and in its mail, so the three agree.
+ */
 export function RunsTable({
   filters,
   page,
   onPage,
   size = 25,
   showJob = true,
-  timeZone,
 }: {
   filters: RunFilters;
   page: number;
   onPage: (p: number) => void;
   size?: number;
   showJob?: boolean;
-  timeZone?: string;
 }) {
   const t = useTranslations("runs");
   const tc = useTranslations("common");
@@ -63,7 +64,7 @@ export function RunsTable({
           {
             key: "scheduled",
             header: t("scheduled"),
-            cell: (r) => <DateTime value={r.scheduledAt} timeZone={timeZone} />,
+            cell: (r) => <DateTime value={r.scheduledAt} />,
           },
           {
             key: "duration",

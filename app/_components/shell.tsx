@@ -8,6 +8,7 @@ import { NAV } from "./nav";
 import { BottomNav, SidebarLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out";
 import { Badge } from "./ui";
+import { ZoneSync } from "./zone-sync";
 
 /** The signed-in frame: sidebar from 768 px up; top bar and bottom tabs on phones. */
 export async function Shell({ user, children }: { user: PublicUser; children: ReactNode }) {
@@ -26,6 +27,7 @@ export async function Shell({ user, children }: { user: PublicUser; children: Re
   );
   return (
     <div className="min-h-full">
+      <ZoneSync hasZone={!!user.timeZone} />
       <aside className="fixed inset-y-0 left-0 z-20 hidden w-60 flex-col border-r border-gray-200 bg-white md:flex dark:border-gray-800 dark:bg-gray-900">
         <Link
           href="/"

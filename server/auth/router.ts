@@ -4,8 +4,16 @@ import { users } from "../db/schema";
 import { DomainError } from "../lib/errors";
 import { adminProcedure, protectedProcedure, publicProcedure, router } from "../trpc";
 import { verifyPassword } from "./password";
-import { ZCreateUserInput, ZLocale, ZPassword, ZUpdateUserInput } from "./schema";
-import { countUsers, createUser, getUser, listUsers, setUserLocale, updateUser } from "./users";
+import { ZCreateUserInput, ZLocale, ZPassword, ZTimeZone, ZUpdateUserInput } from "./schema";
+import {
+  countUsers,
+  createUser,
+  getUser,
+  listUsers,
+  setUserLocale,
+  setUserTimeZone,
+  updateUser,
+} from "./users";
 
 export const ZListUsersInput = z.object({
   page: z.number().int().min(1).default(1),
@@ -21,6 +29,17 @@ export const accountRouter = router({
     await setUserLocale(ctx.db, ctx.user.id, input.locale);
     return { locale: input.locale };
   }),
+  /**
+   * The zone pages and mails show this user's times in. `ifUnset` is the browser reporting its
+   * own zone on first sign-in: it never overrides a zone the user chose.
+   */
+  setTimeZone: protectedProcedure
+    .input(z.object({ timeZone: ZTimeZone, ifUnset: z.boolean().default(false) }))
+    .mutation(async ({ ctx, input }) => {
+      if (input.ifUnset && ctx.user.timeZone) return { timeZone: ctx.user.timeZone };
+      await setUserTimeZone(ctx.db, ctx.user.id, input.timeZone);
+      return { timeZone: input.timeZone };
+    }),
   changePassword: protectedProcedure
     .input(z.object({ current: z.string().min(1, "required"), password: ZPassword }))
     .mutation(async ({ ctx, input }) => {

@@ -16,6 +16,7 @@ const publicColumns = {
   name: users.name,
   role: users.role,
   locale: users.locale,
+  timeZone: users.timeZone,
   isActive: users.isActive,
   lastLoginAt: users.lastLoginAt,
   sessionsValidAfter: users.sessionsValidAfter,
@@ -175,4 +176,8 @@ export async function updateUser(db: Db, actor: Actor, input: UpdateUserInput): 
 
 export async function setUserLocale(db: DbOrTx, id: number, locale: string) {
   await db.update(users).set({ locale }).where(eq(users.id, id));
+}
+
+export async function setUserTimeZone(db: DbOrTx, id: number, timeZone: string) {
+  await db.update(users).set({ timeZone }).where(eq(users.id, id));
 }

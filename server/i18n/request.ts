@@ -3,7 +3,7 @@ import { getRequestConfig } from "next-intl/server";
 import { currentUser } from "../auth/session";
 import { isLocale, LOCALE_COOKIE, type Locale, negotiateLocale } from "./locale";
 import { messagesFor } from "./messages";
-import { displayTimeZone } from "./zone";
+import { userTimeZone } from "./zone";
 
 /** Signed in: the user's saved choice; otherwise the cookie; otherwise Accept-Language. */
 export async function resolveLocale(): Promise<Locale> {
@@ -16,5 +16,8 @@ export async function resolveLocale(): Promise<Locale> {
 
 export default getRequestConfig(async () => {
   const locale = await resolveLocale();
-  return { locale, messages: messagesFor(locale), timeZone: displayTimeZone() };
+  const user = await currentUser().catch(() => null);
+  // `now` travels to the browser with the page, so relative times render the same text on the
+  // server and in hydration (React #418 otherwise), then tick from there.
+  return { locale, messages: messagesFor(locale), timeZone: userTimeZone(user), now: new Date() };
 });

@@ -1,6 +1,11 @@
 import { env } from "../lib/env";
 
-/** The zone pages show instants in when nothing more specific (a job's own zone) applies. */
+/** The server's zone: what pages show instants in for someone who has not chosen one. */
 export function displayTimeZone(): string {
   return env().KAIROS_TIME_ZONE || Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** A reader's zone: their own setting once known, else the server's. */
+export function userTimeZone(user: { timeZone?: string | null } | null | undefined): string {
+  return user?.timeZone || displayTimeZone();
 }

@@ -1,37 +1,18 @@
 /**
  * Instants as local wall-clock text in an IANA zone, and local days as instant ranges — the
- * one implementation for logs, mails, the CLI, the TimerJobs API and built-ins. (The cron
- * library keeps its own cached offset table, tuned for computing fires.)
+ * one implementation for pages (app/_components/time.tsx), mails, logs, the CLI, the TimerJobs
+ * API and built-ins. (The cron library keeps its own cached offset table, tuned for computing
+ * fires.) Pure Intl, no Node APIs: the browser runs the same code, so server-rendered and
+ * hydrated text agree.
+ *
+ * The rule (issue 10): an instant shows in the reader's zone without a label; an instant shown
+ * in another zone (a job's schedule in the job's zone) carries that zone's offset when it
+ * differs from the reader's at that instant.
  */
 
-const wallFormats = new Map<string, Intl.DateTimeFormat>();
 const partFormats = new Map<string, Intl.DateTimeFormat>();
 
-function wallFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = wallFormats.get(timeZone);
-  if (!f) {
-    // Swedish formatting is ISO-like ("2025-01-31 23:59:59") in any zone.
-    f = new Intl.DateTimeFormat("sv-SE", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    wallFormats.set(timeZone, f);
-  }
-  return f;
-}
-
-/** "YYYY-MM-DD HH:MM:SS" in the zone (the seed's log format). */
-export function formatLocal(at: Date, timeZone: string): string {
-  return wallFormat(timeZone).format(at);
-}
-
-/** How far the zone's wall clock is ahead of UTC at an instant, in ms (whole seconds). */
-export function zoneOffsetMs(at: Date, timeZone: string): number {
+function partFormat(timeZone: string): Intl.DateTimeFormat {
   let f = partFormats.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {
@@ -46,10 +27,29 @@ export function zoneOffsetMs(at: Date, timeZone: string): number {
     });
     partFormats.set(timeZone, f);
   }
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, Number(x.value)])) as Record<
-    string,
-    number
-  >;
+  return f;
+}
+
+function wallParts(at: Date, timeZone: string): Record<string, string> {
+  return Object.fromEntries(
+    partFormat(timeZone)
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  );
+}
+
+/**
+ * "YYYY-MM-DD HH:MM:SS" in the zone (the seed's log format), assembled from parts rather than
+ * a locale's pattern, so Node and every browser print the same characters.
+ */
+export function formatLocal(at: Date, timeZone: string): string {
+  const p = wallParts(at, timeZone);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** How far the zone's wall clock is ahead of UTC at an instant, in ms (whole seconds). */
+export function zoneOffsetMs(at: Date, timeZone: string): number {
+  const p = Object.fromEntries(Object.entries(wallParts(at, timeZone)).map(([k, v]) => [k, Number(v)]));
   const wall = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day, p.hour, p.minute, p.second);
   return wall - Math.floor(at.getTime() / 1000) * 1000;
 }
@@ -65,4 +65,47 @@ export function localMidnight(date: string, timeZone: string): Date {
 export function dayRange(date: string, timeZone: string): { from: Date; to: Date } {
   const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10);
   return { from: localMidnight(date, timeZone), to: localMidnight(next, timeZone) };
+}
+
+/**
+ * "UTC", "GMT+8", "GMT-3:30": the zone's offset at an instant, the same text in every language
+ * and runtime (computed, not ICU's name, which differs between Node and browsers: "GMT+0").
+ */
+export function zoneLabel(at: Date, timeZone: string): string {
+  const minutes = Math.round(zoneOffsetMs(at, timeZone) / 60_000);
+  if (minutes === 0) return "UTC";
+  const abs = Math.abs(minutes);
+  const mm = abs % 60;
+  return `GMT${minutes < 0 ? "-" : "+"}${Math.floor(abs / 60)}${mm ? `:${String(mm).padStart(2, "0")}` : ""}`;
+}
+
+export type InstantText = {
+  /** "2025-01-31 23:59:59" (or without seconds) in the zone. */
+  text: string;
+  /** The zone's label when it is not the reader's wall clock at that instant, else null. */
+  zone: string | null;
+};
+
+/**
+ * An instant for a person: in `timeZone` (default: the reader's), labelled when that zone's
+ * clock differs from the reader's at that instant.
+ */
+export function formatInstant(
+  at: Date,
+  opts: { readerZone: string; timeZone?: string; seconds?: boolean },
+): InstantText {
+  const zone = opts.timeZone ?? opts.readerZone;
+  const full = formatLocal(at, zone);
+  const text = opts.seconds === false ? full.slice(0, 16) : full;
+  const differs = zone !== opts.readerZone && zoneOffsetMs(at, zone) !== zoneOffsetMs(at, opts.readerZone);
+  return { text, zone: differs ? zoneLabel(at, zone) : null };
+}
+
+/** formatInstant as one string ("2025-01-31 23:59 GMT+8"), for mails and plain text. */
+export function formatInstantText(
+  at: Date,
+  opts: { readerZone: string; timeZone?: string; seconds?: boolean },
+) {
+  const r = formatInstant(at, opts);
+  return r.zone ? `${r.text} ${r.zone}` : r.text;
 }

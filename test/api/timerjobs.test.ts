@@ -750,7 +750,7 @@ describe("the envelope", () => {
       expect(res.headers.get("content-type"), method).toContain("application/json");
       expect(await res.json()).toMatchObject({
         code: 404,
-        msg: "no such endpoint: " + method + " /jobs/noSuchEndpoint",
+        msg: `no such endpoint: ${method} /jobs/noSuchEndpoint`,
       });
     }
     // /api/v1 itself and anything under it answer the API's JSON 404.

@@ -2,7 +2,9 @@ import { getTranslations } from "next-intl/server";
 import { LocaleSwitch } from "@/app/_components/locale-switch";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
+import { userTimeZone } from "@/server/i18n/zone";
 import { PasswordForm } from "./password-form";
+import { ZoneForm } from "./zone-form";
 
 export default async function AccountPage() {
   const user = await requirePageUser();
@@ -18,6 +20,7 @@ export default async function AccountPage() {
         <Card title={tc("language")}>
           <LocaleSwitch />
         </Card>
+        <ZoneForm current={userTimeZone(user)} zones={Intl.supportedValuesOf("timeZone")} />
       </div>
     </>
   );

@@ -26,6 +26,8 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     role: roleEnum("role").notNull().default("viewer"),
     locale: text("locale"),
+    /** IANA zone pages and mails show instants in; null until the first sign-in reports the browser's. */
+    timeZone: text("time_zone"),
     isActive: boolean("is_active").notNull().default(true),
     lastLoginAt: instant("last_login_at"),
     /** Sessions issued before this instant are refused (set on password change / disable). */

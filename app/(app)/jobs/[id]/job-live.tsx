@@ -4,19 +4,12 @@ import { useState } from "react";
 import { RunsTable } from "@/app/_components/runs-table";
 import { Card } from "@/app/_components/ui";
 
-export function JobLive({ id, timezone }: { id: number; timezone: string }) {
+export function JobLive({ id }: { id: number }) {
   const t = useTranslations("runs");
   const [page, setPage] = useState(1);
   return (
     <Card title={t("title")}>
-      <RunsTable
-        filters={{ jobId: id }}
-        page={page}
-        onPage={setPage}
-        showJob={false}
-        size={15}
-        timeZone={timezone}
-      />
+      <RunsTable filters={{ jobId: id }} page={page} onPage={setPage} showJob={false} size={15} />
     </Card>
   );
 }

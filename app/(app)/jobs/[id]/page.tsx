@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
+import { DateTime } from "@/app/_components/time";
 import { Badge, Card, PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
@@ -53,6 +54,11 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
             <p className="font-mono text-sm">{job.cron}</p>
             <p className="mt-1 text-sm">{schedule.describe(locale === "zh-CN" ? "zh-CN" : "en")}</p>
             <p className="mt-1 text-xs text-gray-500">{job.timezone}</p>
+            {/* A schedule reads in the job's own zone, labelled when that is not the reader's. */}
+            <p className="mt-2 text-sm" data-testid="job-next-fire">
+              <span className="mr-2 text-gray-500">{t("next")}</span>
+              {job.nextFireAt ? <DateTime value={job.nextFireAt} timeZone={job.timezone} /> : t("noNext")}
+            </p>
           </Card>
           <Card title={tf("behaviour")}>
             {/* Label above value: the labels are long, and a side-by-side grid squeezes the values. */}
@@ -96,7 +102,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
           )}
         </div>
         <div className="lg:col-span-2">
-          <JobLive id={job.id} timezone={job.timezone} />
+          <JobLive id={job.id} />
         </div>
       </div>
     </>

@@ -2,7 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
-import { displayTimeZone } from "@/server/i18n/zone";
+import { userTimeZone } from "@/server/i18n/zone";
 import { JobForm } from "../_form/job-form";
 import { newJobValues } from "../form-values";
 
@@ -13,7 +13,7 @@ export default async function NewJobPage() {
     <>
       <PageHeader title={t("new")} />
       <JobForm
-        initial={newJobValues(displayTimeZone())}
+        initial={newJobValues(userTimeZone(user))}
         canCommand={can(user.role, "jobs.host")}
         zones={Intl.supportedValuesOf("timeZone")}
       />
