@@ -61,19 +61,43 @@ export async function serverSeries(
   return seriesQuery(db, o);
 }
 
-/** The query alone (the benchmark times it): buckets of `(to − from) / points` seconds. */
+/** From this range on, charts read the hourly roll-up: an hour a point at most (720 for 30 d). */
+export const HOURLY_FROM_MS = 14 * 86400_000;
+
+/**
+ * The query alone (the benchmark times it): buckets of `(to − from) / points` seconds, from the
+ * raw samples, or from the hourly roll-up for long ranges (then at least an hour a bucket).
+ */
 export async function seriesQuery(db: DbOrTx, o: z.output<typeof ZSeriesInput>): Promise<SeriesPoint[]> {
   const from = o.from.getTime() / 1000;
-  const width = Math.max(1, Math.ceil((o.to.getTime() / 1000 - from) / o.points));
-  const rows = await db.execute<Record<string, number | string | null>>(sql`
+  const span = o.to.getTime() / 1000 - from;
+  const hourly = span * 1000 >= HOURLY_FROM_MS;
+  const width = hourly
+    ? Math.max(3600, Math.ceil(span / o.points / 3600) * 3600)
+    : Math.max(1, Math.ceil(span / o.points));
+  const range = sql`server_id = ${o.serverId} and kind = ${o.kind} and mount = ${o.mount}`;
+  const rows = await db.execute<Record<string, number | string | null>>(
+    hourly
+      ? sql`
+    select greatest(0, floor((extract(epoch from hour) - ${from}) / ${width}))::int as b, sum(n)::int as n,
+      sum(sum1) / sum(n) as a1, sum(sum2) / sum(n) as a2, sum(sum3) / sum(n) as a3, sum(sum4) / sum(n) as a4,
+      min(min1) as l1, min(min2) as l2, min(min3) as l3, min(min4) as l4,
+      max(max1) as h1, max(max2) as h2, max(max3) as h3, max(max4) as h4
+    from samples_hourly
+    where ${range}
+      and hour >= date_trunc('hour', ${o.from.toISOString()}::timestamptz, 'UTC')
+      and hour < ${o.to.toISOString()}::timestamptz
+    group by 1 order by 1`
+      : sql`
     select floor((extract(epoch from at) - ${from}) / ${width})::int as b, count(*)::int as n,
       avg(v1) as a1, avg(v2) as a2, avg(v3) as a3, avg(v4) as a4,
       min(v1) as l1, min(v2) as l2, min(v3) as l3, min(v4) as l4,
       max(v1) as h1, max(v2) as h2, max(v3) as h3, max(v4) as h4
     from samples
-    where server_id = ${o.serverId} and kind = ${o.kind} and mount = ${o.mount}
+    where ${range}
       and at >= ${o.from.toISOString()}::timestamptz and at < ${o.to.toISOString()}::timestamptz
-    group by 1 order by 1`);
+    group by 1 order by 1`,
+  );
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return [...rows].map((r) => ({
     at: new Date((from + Number(r.b) * width) * 1000),
