@@ -5,6 +5,8 @@ import adminZh from "./messages/admin/zh-CN.json";
 import en from "./messages/en.json";
 import reportsEn from "./messages/reports/en.json";
 import reportsZh from "./messages/reports/zh-CN.json";
+import sitesEn from "./messages/sites/en.json";
+import sitesZh from "./messages/sites/zh-CN.json";
 import zhCN from "./messages/zh-CN.json";
 
 /**
@@ -12,8 +14,8 @@ import zhCN from "./messages/zh-CN.json";
  * so areas can grow their messages without editing one giant file.
  */
 const catalogs = {
-  en: { ...en, ...adminEn, ...reportsEn },
-  "zh-CN": { ...zhCN, ...adminZh, ...reportsZh },
+  en: { ...en, ...adminEn, ...reportsEn, ...sitesEn },
+  "zh-CN": { ...zhCN, ...adminZh, ...reportsZh, ...sitesZh },
 } satisfies Record<Locale, unknown>;
 
 export type Messages = (typeof catalogs)["en"];
