@@ -6,6 +6,7 @@ import { mailRouter } from "./mail/router";
 import { reportsRouter } from "./reports/router";
 import { runsRouter } from "./runs/router";
 import { secretsRouter } from "./secrets/router";
+import { sitesRouter } from "./sites/router";
 import { tokensRouter } from "./tokens/router";
 import { createCallerFactory, router } from "./trpc";
 
@@ -20,6 +21,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   ipControl: ipControlRouter,
   secrets: secretsRouter,
+  sites: sitesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,8 @@ import errorsEn from "./messages/errors/en.json";
 import errorsZh from "./messages/errors/zh-CN.json";
 import reportsEn from "./messages/reports/en.json";
 import reportsZh from "./messages/reports/zh-CN.json";
+import sitesEn from "./messages/sites/en.json";
+import sitesZh from "./messages/sites/zh-CN.json";
 import zhCN from "./messages/zh-CN.json";
 
 /**
@@ -14,8 +16,8 @@ import zhCN from "./messages/zh-CN.json";
  * so areas can grow their messages without editing one giant file.
  */
 const catalogs = {
-  en: { ...en, ...adminEn, ...reportsEn, ...errorsEn },
-  "zh-CN": { ...zhCN, ...adminZh, ...reportsZh, ...errorsZh },
+  en: { ...en, ...adminEn, ...reportsEn, ...errorsEn, ...sitesEn },
+  "zh-CN": { ...zhCN, ...adminZh, ...reportsZh, ...errorsZh, ...sitesZh },
 } satisfies Record<Locale, unknown>;
 
 export type Messages = (typeof catalogs)["en"];
