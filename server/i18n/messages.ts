@@ -2,6 +2,8 @@ import { createTranslator } from "next-intl";
 import type { Locale } from "./locale";
 import adminEn from "./messages/admin/en.json";
 import adminZh from "./messages/admin/zh-CN.json";
+import alertsEn from "./messages/alerts/en.json";
+import alertsZh from "./messages/alerts/zh-CN.json";
 import en from "./messages/en.json";
 import reportsEn from "./messages/reports/en.json";
 import reportsZh from "./messages/reports/zh-CN.json";
@@ -12,8 +14,8 @@ import zhCN from "./messages/zh-CN.json";
  * so areas can grow their messages without editing one giant file.
  */
 const catalogs = {
-  en: { ...en, ...adminEn, ...reportsEn },
-  "zh-CN": { ...zhCN, ...adminZh, ...reportsZh },
+  en: { ...en, ...adminEn, ...alertsEn, ...reportsEn },
+  "zh-CN": { ...zhCN, ...adminZh, ...alertsZh, ...reportsZh },
 } satisfies Record<Locale, unknown>;
 
 export type Messages = (typeof catalogs)["en"];

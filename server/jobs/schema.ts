@@ -70,6 +70,13 @@ const ZJobFields = z.object({
   onSuccessStart: z.array(z.number().int().positive()).max(20).default([]),
   onFailureStart: z.array(z.number().int().positive()).max(20).default([]),
   notifyEmails: z.array(z.email("not a valid email address")).max(20).default([]),
+  /** Reminders while the job keeps failing; 0 = only the first failure and the recovery. */
+  alertRemindSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400)
+    .default(4 * 3600),
   tags: z
     .array(z.string().trim().min(1).max(40))
     .max(20)
