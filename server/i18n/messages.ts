@@ -5,6 +5,8 @@ import adminZh from "./messages/admin/zh-CN.json";
 import alertsEn from "./messages/alerts/en.json";
 import alertsZh from "./messages/alerts/zh-CN.json";
 import en from "./messages/en.json";
+import jobPageEn from "./messages/jobpage/en.json";
+import jobPageZh from "./messages/jobpage/zh-CN.json";
 import reportsEn from "./messages/reports/en.json";
 import reportsZh from "./messages/reports/zh-CN.json";
 import zhCN from "./messages/zh-CN.json";
@@ -14,8 +16,8 @@ import zhCN from "./messages/zh-CN.json";
  * so areas can grow their messages without editing one giant file.
  */
 const catalogs = {
-  en: { ...en, ...adminEn, ...alertsEn, ...reportsEn },
-  "zh-CN": { ...zhCN, ...adminZh, ...alertsZh, ...reportsZh },
+  en: { ...en, ...adminEn, ...alertsEn, ...jobPageEn, ...reportsEn },
+  "zh-CN": { ...zhCN, ...adminZh, ...alertsZh, ...jobPageZh, ...reportsZh },
 } satisfies Record<Locale, unknown>;
 
 export type Messages = (typeof catalogs)["en"];

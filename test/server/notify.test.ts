@@ -102,7 +102,7 @@ describe("alerts on change, not per failure", () => {
     const first = await failing;
     expect(first.subject).toBe(`[Kairos] ${job.name} is failing: HTTP 500 Internal Server Error`);
     // The failure that opened the incident (the three ran at once: any of them).
-    expect(rs.some((r) => first.html?.includes(`/runs/${r.id}"`))).toBe(true);
+    expect(rs.some((r) => String(first.html).includes(`/runs/${r.id}"`))).toBe(true);
     expect(first.text).toMatch(/one reminder every 4 seconds/);
 
     // The reminder comes on its own (a worker task), counting every failure so far.

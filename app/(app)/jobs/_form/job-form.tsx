@@ -134,7 +134,13 @@ export function JobForm({
         setParam={setParam}
       />
       <BehaviourCard v={v} set={set} err={err} />
-      <NotifyCard lists={lists} onList={(k, t) => setLists((l) => ({ ...l, [k]: t }))} err={err} />
+      <NotifyCard
+        lists={lists}
+        onList={(k, t) => setLists((l) => ({ ...l, [k]: t }))}
+        err={err}
+        v={v}
+        set={set}
+      />
 
       <div className="flex gap-2">
         <Button type="submit" disabled={m.isPending} data-testid="job-save">
