@@ -3,6 +3,8 @@
  * domain call and POST /api/v1/scripts (JSON or multipart); binary, non-UTF-8, empty and
  * oversized files are refused with a field error; re-uploading changed text makes version 2.
  */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,6 +20,7 @@ import {
   SCRIPT_MAX_BYTES,
   uploadScript,
 } from "../../server/reports/scripts";
+import { zipFiles } from "../../server/reports/zip";
 import { createRuns } from "../../server/runs/create";
 import { tokenFor } from "../api/helpers";
 import { ADMIN, makeJob, runsOf } from "../helpers/jobs";
@@ -171,5 +174,29 @@ describe("the report archive", () => {
       })
       .returning();
     await expect(openReportFile(getDb(), evil?.id ?? 0)).rejects.toThrow(/not in its run's folder|no longer/);
+  });
+});
+
+describe("zipped attachments", () => {
+  it("writes a zip that Python's zipfile reads back, names in UTF-8, bytes unchanged", () => {
+    const gbk = Buffer.from([0xb5, 0xd8, 0xc7, 0xf8, 0x2c, 0x31, 0x0a]);
+    const big = Buffer.from("a,b\n".repeat(10_000));
+    const file = path.join(dataDir, "r.zip");
+    writeFileSync(
+      file,
+      zipFiles([
+        { name: "地区.csv", data: gbk },
+        { name: "detail/big.csv", data: big },
+      ]),
+    );
+    expect(
+      execFileSync("/usr/bin/python3", [
+        "-c",
+        "import zipfile,sys,hashlib\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nfor i in z.infolist(): print(i.filename, i.file_size, hashlib.sha256(z.read(i)).hexdigest()[:12], i.compress_type)",
+        file,
+      ]).toString(),
+    ).toBe(
+      `地区.csv 7 ${createHash("sha256").update(gbk).digest("hex").slice(0, 12)} 0\ndetail/big.csv ${big.length} ${createHash("sha256").update(big).digest("hex").slice(0, 12)} 8\n`,
+    );
   });
 });
