@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseCron } from "../../server/cron/cron";
 import { ZJobInput } from "../../server/jobs/schema";
 
 const issuesOf = (input: unknown) => {
@@ -32,5 +33,22 @@ describe("job input checks", () => {
         command: "【url】http://a.b/",
       }),
     ).toEqual({});
+  });
+});
+
+describe("Quartz habits", () => {
+  it("reads N/step as N-max/step, and says so", () => {
+    const s = parseCron("0 0/15 8-18 * * ?", "Asia/Shanghai");
+    expect(s.normalized).toBe("0 0-59/15 8-18 * * *");
+    expect(s.readings).toEqual([{ token: "0/15", as: "0-59/15" }]);
+    const fires = s.nextN(new Date("2025-03-03T00:00:00Z"), 3).map((d) => d.toISOString());
+    // 08:00, 08:15, 08:30 in Shanghai.
+    expect(fires).toEqual([
+      "2025-03-03T00:15:00.000Z",
+      "2025-03-03T00:30:00.000Z",
+      "2025-03-03T00:45:00.000Z",
+    ]);
+    expect(parseCron("5/20 * * * *", "UTC").readings).toEqual([{ token: "5/20", as: "5-59/20" }]);
+    expect(parseCron("*/15 * * * *", "UTC").readings).toEqual([]);
   });
 });
