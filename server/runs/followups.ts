@@ -1,20 +1,11 @@
 import { sql } from "drizzle-orm";
-import { createElement } from "react";
-import { FailedRun } from "../../emails/failed-run";
 import type { Db } from "../db/client";
 import { retryingTransaction } from "../db/retry";
-import { isLocale } from "../i18n/locale";
-import { translator } from "../i18n/messages";
-import { displayTimeZone } from "../i18n/zone";
 import { publicUrl } from "../lib/app-info";
 import type { JobPolicy } from "../lib/enums";
-import { formatMailTime } from "../lib/local-time";
 import { log } from "../lib/log";
-import { sendMail } from "../mail/outbox";
-import { recipientGroups } from "../mail/recipients";
-import { renderEmail } from "../mail/render";
+import { noteFailure, noteSuccess } from "../notify/state";
 import { createRuns, type RunSpec } from "./create";
-import { runErrorText } from "./error-text";
 import { runLogTail } from "./log";
 import type { RunOutcome, StartedRun } from "./store";
 
@@ -22,8 +13,8 @@ const BAD = new Set(["failed", "timed_out", "lost"]);
 
 /**
  * What follows the end of a run: a retry (with exponential backoff) while attempts remain;
- * otherwise the chained jobs (on success / on final failure) and, on final failure, a mail to
- * the job's notification addresses.
+ * otherwise the chained jobs (on success / on final failure). A final failure and a success
+ * move the job's alert state (server/notify), which notifies on a change, not per failure.
  */
 export async function afterRun(db: Db, run: StartedRun, outcome: Pick<RunOutcome, "status" | "error">) {
   const l = log("runs").child({ runId: run.id, jobId: run.job.id });
@@ -64,47 +55,18 @@ export async function afterRun(db: Db, run: StartedRun, outcome: Pick<RunOutcome
       }
     }
     if (specs.length) await retryingTransaction(db, "queue follow-up runs", (tx) => createRuns(tx, specs));
-    if (bad && !retrying && run.job.notifyEmails.length) await notifyFailure(db, run, outcome);
+    const subject = { kind: "job", id: run.job.id } as const;
+    if (bad && !retrying) {
+      await noteFailure(db, subject, {
+        ref: run.id,
+        error: outcome.error ?? outcome.status,
+        refUrl: `${publicUrl()}/runs/${run.id}`,
+        logTail: await runLogTail(db, run.id),
+      });
+    } else if (outcome.status === "succeeded") {
+      await noteSuccess(db, subject);
+    }
   } catch (err) {
     l.error({ err }, "follow-up of a run failed");
-  }
-}
-
-async function notifyFailure(db: Db, run: StartedRun, outcome: Pick<RunOutcome, "status" | "error">) {
-  // Outside addresses read the job owner's language and zone; Kairos users their own settings.
-  const [owner] = await db.execute<{ locale: string | null; time_zone: string | null }>(
-    sql`select locale, time_zone from users where id = ${run.job.ownerId ?? -1}`,
-  );
-  const fallback = {
-    locale: isLocale(owner?.locale) ? owner.locale : "en",
-    timeZone: owner?.time_zone || displayTimeZone(),
-  } as const;
-  const logTail = await runLogTail(db, run.id);
-  const finishedAt = new Date();
-  for (const group of await recipientGroups(db, run.job.notifyEmails, fallback)) {
-    const { locale, timeZone } = group;
-    const { html, text: plain } = await renderEmail(
-      createElement(FailedRun, {
-        locale,
-        jobName: run.job.name,
-        runId: run.id,
-        status: outcome.status,
-        error: runErrorText(outcome.error, locale) ?? outcome.status,
-        attempt: run.attempt,
-        scheduledAt: formatMailTime(run.scheduledAt, timeZone),
-        finishedAt: formatMailTime(finishedAt, timeZone),
-        logTail,
-        runUrl: `${publicUrl()}/runs/${run.id}`,
-        url: publicUrl(),
-      }),
-    );
-    const t = translator(locale);
-    await sendMail(db, {
-      kind: "job-failure",
-      to: group.to,
-      subject: `[Kairos] ${t("email.failedRun.subject", { job: run.job.name, status: t(`runs.statusName.${outcome.status}` as never) })} (#${run.id})`,
-      html,
-      text: plain,
-    });
   }
 }
