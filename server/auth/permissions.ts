@@ -15,6 +15,10 @@ export const PERMISSIONS = {
   /** See secret values in job definitions (headers, cookies, passwords, env) and named secrets. */
   "jobs.secrets": ["admin"],
   "reports.read": ["admin", "operator", "viewer"],
+  /** Sites' data, within the caller's sites (server/sites/sites.ts siteScope). */
+  "sites.read": ["admin", "operator", "viewer"],
+  /** Create sites, assign their people, pull now, push data, rotate push tokens (own sites). */
+  "sites.write": ["admin", "operator"],
   "mail.read": ["admin", "operator", "viewer"],
   "mail.send": ["admin", "operator"],
   "users.manage": ["admin"],

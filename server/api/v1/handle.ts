@@ -16,6 +16,7 @@ import {
 } from "../core";
 import { logRequest } from "../request-log";
 import { matchV1 } from "./routes";
+import { handleSitePush } from "./site-push";
 
 const MULTIPART = /^multipart\/form-data\s*;/i;
 
@@ -51,6 +52,8 @@ async function readBody(req: Request, multipart = false): Promise<unknown> {
 
 /** One /api/v1 request; `path` is relative to /api/v1 (e.g. /jobs/3/run). */
 export async function handleV1(req: Request, path: string): Promise<Response> {
+  const push = /^\/sites\/([^/]+)\/ingest\/?$/.exec(path);
+  if (push && req.method === "POST") return handleSitePush(req, decodeURIComponent(push[1] as string));
   const started = performance.now();
   const db = getDb();
   const ip = requestAddress(req.headers);
