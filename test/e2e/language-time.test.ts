@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getUser, setUserLocale } from "../../server/auth/users";
+import { getUser, setUserLocale, setUserTimeZone } from "../../server/auth/users";
 import { getDb } from "../../server/db/client";
 import { runJobNow } from "../../server/jobs/jobs";
 import { sendTestMail } from "../../server/mail/test-mail";
@@ -20,6 +20,7 @@ let app: RunningApp;
 let peer: HitServer;
 let browser: Browser;
 let zhUserId: number;
+let linUserId: number;
 let jobId: number;
 let runId: number;
 let mailId: number;
@@ -78,7 +79,7 @@ beforeAll(async () => {
   const zh = await makeUser("admin", "password-123", { username: "mei" });
   await setUserLocale(getDb(), zh.id, "zh-CN");
   zhUserId = zh.id;
-  await makeUser("admin", "password-123", { username: "lin" });
+  linUserId = (await makeUser("admin", "password-123", { username: "lin" })).id;
   peer = await startHitServer();
   app = await startApp({ TZ: "UTC", KAIROS_TIME_ZONE: "UTC" });
   const job = await makeJob({
@@ -187,6 +188,57 @@ describe("中文 on a WeChat phone in Asia/Shanghai", () => {
   });
 });
 
+/** Every page in one context: catalog title, no console error, and (中文) no English sentence. */
+async function checkEveryPage(ctx: BrowserContext, login: string, zh: boolean) {
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, login);
+  const found: Record<string, string[]> = {};
+  for (const path of pages()) {
+    errors.length = 0;
+    await page.goto(`${app.url}${path}`);
+    await page.waitForLoadState("networkidle");
+    expect(await page.title(), path).toMatch(/ · Kairos$|^Kairos$/);
+    if (zh) {
+      const english = englishSentences(await proseOf(page), ["ops@example.com", "Internal Server Error"]);
+      if (english.length) found[path] = english;
+    }
+    if (errors.length) found[`${path} (console)`] = [...errors];
+  }
+  expect(found).toEqual({});
+}
+
+describe("the other two: 中文 on the desktop, English on the phone", () => {
+  it("中文 desktop (1280×800): every page clean", async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: "zh-CN",
+      timezoneId: "Asia/Shanghai",
+    });
+    try {
+      await checkEveryPage(ctx, "mei", true);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("English phone (390×844, WeChat): every page clean", async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      userAgent: WECHAT_UA,
+      locale: "en-US",
+      timezoneId: "Asia/Shanghai",
+    });
+    try {
+      await checkEveryPage(ctx, "lin", false);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
 describe("English on the desktop", () => {
   let ctx: BrowserContext;
   let page: Page;
@@ -213,11 +265,14 @@ describe("English on the desktop", () => {
   });
 
   it("labels the job's next fire with its zone when it is not the reader's", async () => {
+    // The reader in UTC; the job's schedule is in Asia/Shanghai.
+    await setUserTimeZone(getDb(), linUserId, "UTC");
     await page.goto(`${app.url}/jobs/${jobId}`);
-    const next = page.getByTestId("job-next-fire");
-    // The test job never fires (stopped) or fires in Asia/Shanghai; either way no bare UTC text.
-    const text = (await next.textContent()) ?? "";
-    expect(text === "" || /GMT\+8|—/.test(text)).toBe(true);
+    expect(await page.getByTestId("job-next-fire").textContent()).toMatch(/\d\d:\d\d:\d\d\s*GMT\+8$/);
+    // The same instant for a reader in Asia/Shanghai: no label.
+    await setUserTimeZone(getDb(), linUserId, "Asia/Shanghai");
+    await page.reload();
+    expect(await page.getByTestId("job-next-fire").textContent()).toMatch(/\d\d:\d\d:\d\d$/);
   });
 
   it("screenshots: account and run pages at 1280×800", async () => {
