@@ -1,13 +1,20 @@
+import { z } from "zod";
 import type { V1Route } from "../api/v1/routes";
 import { serverSeries, ZSeriesFields } from "./series";
 import {
+  assignSiteUsers,
+  createSite,
+  deleteSite,
   getSite,
   listBadLines,
   listServers,
   listSiteFiles,
   listSites,
   pullSiteNow,
+  rotateIngestToken,
+  ZAssignInput,
   ZBadLinesInput,
+  ZCreateSiteInput,
   ZListSitesInput,
 } from "./sites";
 
@@ -17,6 +24,50 @@ import {
  * (POST /sites/{code}/ingest) is handled before these routes: see server/sites/push.ts.
  */
 export const SITE_V1_ROUTES: V1Route[] = [
+  {
+    method: "POST",
+    path: "/sites",
+    tag: "sites",
+    summary: "Create a site (and its site_pull job when it has a base URL); the caller manages it",
+    summaryZh: "新建局点（有文件地址时同时建采集任务）",
+    permission: "sites.write",
+    body: ZCreateSiteInput,
+    status: 201,
+    handler: async ({ db, actor, body }) => createSite(db, actor, ZCreateSiteInput.parse(body)),
+  },
+  {
+    method: "DELETE",
+    path: "/sites/{id}",
+    tag: "sites",
+    summary: "Delete a site, its pull job and all its data",
+    summaryZh: "删除局点",
+    permission: "sites.write",
+    status: 204,
+    handler: async ({ db, actor, path }) => deleteSite(db, actor, path.id ?? 0),
+  },
+  {
+    method: "PUT",
+    path: "/sites/{id}/users",
+    tag: "sites",
+    summary: "Who manages the site: `{ userIds: [...] }` replaces the list",
+    summaryZh: "设置局点管理人员",
+    permission: "sites.write",
+    body: ZAssignInput.omit({ id: true }),
+    status: 204,
+    handler: async ({ db, actor, path, body }) =>
+      assignSiteUsers(db, actor, path.id ?? 0, ZAssignInput.omit({ id: true }).parse(body).userIds),
+  },
+  {
+    method: "POST",
+    path: "/sites/{id}/token",
+    tag: "sites",
+    summary: "A new push token for the site (only in this answer; the old one stops working)",
+    summaryZh: "生成局点推送令牌",
+    permission: "sites.write",
+    status: 201,
+    response: z.object({ token: z.string() }),
+    handler: async ({ db, actor, path }) => rotateIngestToken(db, actor, path.id ?? 0),
+  },
   {
     method: "GET",
     path: "/sites",

@@ -166,8 +166,32 @@ describe("site scope", () => {
       expect(r.status, path).toBe(404);
     }
     expect((await v1("POST", `/sites/${siteB.id}/pull`, tokenA)).status).toBe(404);
+    expect((await v1("POST", `/sites/${siteB.id}/token`, tokenA)).status).toBe(404);
+    expect((await v1("DELETE", `/sites/${siteB.id}`, tokenA)).status).toBe(404);
+    const users = JSON.stringify({ userIds: [userA.id] });
+    expect((await v1("PUT", `/sites/${siteB.id}/users`, tokenA, users, "application/json")).status).toBe(404);
     expect((await v1("POST", "/sites/B/ingest", tokenA, INFO("B"), "text/plain")).status).toBe(404);
     expect((await v1("GET", `/sites/${siteA.id}/servers`, tokenA)).status).toBe(200);
+    // A site the user creates is theirs.
+    const made = await v1(
+      "POST",
+      "/sites",
+      tokenA,
+      JSON.stringify({ code: "C", name: "C", timezone: "UTC" }),
+      "application/json",
+    );
+    expect(made.status).toBe(201);
+    const after = await v1("GET", "/sites", tokenA);
+    expect((after.json.items as { code: string }[]).map((s) => s.code)).toEqual(["A", "C"]);
+    const bad = await v1(
+      "POST",
+      "/sites",
+      tokenA,
+      JSON.stringify({ code: "D", name: "D", timezone: "Mars/Base" }),
+      "application/json",
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ fields: { timezone: ["unknown time zone"] } });
   });
 });
 
