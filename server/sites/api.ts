@@ -6,6 +6,7 @@ import {
   createSite,
   deleteSite,
   getSite,
+  listAlarms,
   listBadLines,
   listServers,
   listSiteFiles,
@@ -15,6 +16,7 @@ import {
   ZAssignInput,
   ZBadLinesInput,
   ZCreateSiteInput,
+  ZListAlarmsInput,
   ZListSitesInput,
 } from "./sites";
 
@@ -128,6 +130,17 @@ export const SITE_V1_ROUTES: V1Route[] = [
     numericQuery: ["points"],
     handler: async ({ db, actor, path, query }) =>
       serverSeries(db, actor, { ...query, serverId: path.id ?? 0 } as never),
+  },
+  {
+    method: "GET",
+    path: "/alarms",
+    tag: "sites",
+    summary: "The sites' alarms (open by default), within the caller's sites",
+    summaryZh: "告警列表",
+    permission: "sites.read",
+    query: ZListAlarmsInput,
+    numericQuery: ["page", "size", "siteId"],
+    handler: async ({ db, actor, query }) => listAlarms(db, actor, ZListAlarmsInput.parse(query)),
   },
   {
     method: "POST",

@@ -6,6 +6,7 @@ import {
   createSite,
   deleteSite,
   getSite,
+  listAlarms,
   listBadLines,
   listServers,
   listSiteFiles,
@@ -15,6 +16,7 @@ import {
   ZAssignInput,
   ZBadLinesInput,
   ZCreateSiteInput,
+  ZListAlarmsInput,
   ZListSitesInput,
   ZSiteId,
 } from "./sites";
@@ -33,6 +35,7 @@ export const sitesRouter = router({
   server: read.input(ZServerId).query(({ ctx, input }) => visibleServer(ctx.db, ctx.user, input.id)),
   mounts: read.input(ZServerId).query(({ ctx, input }) => serverMounts(ctx.db, ctx.user, input.id)),
   series: read.input(ZSeriesInput).query(({ ctx, input }) => serverSeries(ctx.db, ctx.user, input)),
+  alarms: read.input(ZListAlarmsInput).query(({ ctx, input }) => listAlarms(ctx.db, ctx.user, input)),
   create: write.input(ZCreateSiteInput).mutation(({ ctx, input }) => createSite(ctx.db, ctx.actor, input)),
   delete: write.input(ZSiteId).mutation(({ ctx, input }) => deleteSite(ctx.db, ctx.actor, input.id)),
   assign: write

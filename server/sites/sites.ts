@@ -5,12 +5,12 @@
  * same answer as a site that does not exist, so ids cannot be probed.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { and, count, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, ilike, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import { isValidTimeZone } from "../cron/cron";
 import type { Db, DbOrTx } from "../db/client";
-import { siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
+import { alarms, siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
 import { createJob, deleteJob, runJobNow } from "../jobs/jobs";
 import type { Role } from "../lib/enums";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
@@ -383,4 +383,53 @@ export async function listSiteFiles(db: DbOrTx, viewer: SiteViewer, siteId: numb
     .where(eq(siteFiles.siteId, siteId))
     .orderBy(desc(siteFiles.day), siteFiles.kind)
     .limit(60);
+}
+
+export const ZListAlarmsInput = z.object({
+  siteId: z.number().int().positive().optional(),
+  state: z.enum(["open", "resumed", "all"]).default("open"),
+  q: z.string().trim().max(200).optional(),
+  page: z.number().int().min(1).default(1),
+  size: z.number().int().min(1).max(200).default(50),
+});
+export type ListAlarmsInput = z.input<typeof ZListAlarmsInput>;
+
+/** The sites' own alarms, newest raise first, within the viewer's sites. */
+export async function listAlarms(db: DbOrTx, viewer: SiteViewer, input: ListAlarmsInput) {
+  const o = ZListAlarmsInput.parse(input);
+  const conds: SQL[] = [siteScope(viewer)];
+  if (o.siteId) conds.push(eq(sites.id, o.siteId));
+  if (o.state === "open") conds.push(isNull(alarms.resumedAt));
+  if (o.state === "resumed") conds.push(isNotNull(alarms.resumedAt));
+  if (o.q) {
+    const like = `%${o.q}%`;
+    conds.push(
+      or(ilike(alarms.name, like), ilike(alarms.node, like), ilike(alarms.description, like)) as SQL,
+    );
+  }
+  const where = and(...conds);
+  const [items, [total]] = await Promise.all([
+    db
+      .select({
+        id: alarms.id,
+        siteId: sites.id,
+        siteCode: sites.code,
+        siteName: sites.name,
+        timezone: sites.timezone,
+        name: alarms.name,
+        node: alarms.node,
+        description: alarms.description,
+        raisedAt: alarms.raisedAt,
+        resumedAt: alarms.resumedAt,
+        lastRecordAt: alarms.lastRecordAt,
+      })
+      .from(alarms)
+      .innerJoin(sites, eq(sites.id, alarms.siteId))
+      .where(where)
+      .orderBy(desc(alarms.raisedAt), desc(alarms.id))
+      .limit(o.size)
+      .offset((o.page - 1) * o.size),
+    db.select({ n: count() }).from(alarms).innerJoin(sites, eq(sites.id, alarms.siteId)).where(where),
+  ]);
+  return { items, total: total?.n ?? 0, page: o.page, size: o.size };
 }

@@ -242,6 +242,13 @@ describe("push", () => {
     expect(json.files[1]?.counts).toMatchObject({ samples: 0, bad: 1 });
     const site = await callerFor(userB).sites.get({ id: siteB.id });
     expect(site.openAlarms).toBe(1);
+    // The alarm list keeps to the reader's sites, even when asked for another site by id.
+    expect((await callerFor(userB).sites.alarms({})).items.map((a) => a.name)).toEqual(["磁盘满"]);
+    expect((await callerFor(userA).sites.alarms({ state: "all" })).items).toEqual([]);
+    expect((await callerFor(userA).sites.alarms({ siteId: siteB.id })).total).toBe(0);
+    const viaApi = await v1("GET", `/alarms?state=all&siteId=${siteB.id}`, tokenA);
+    expect(viaApi.status).toBe(200);
+    expect(viaApi.json.items).toEqual([]);
     const unnamed = await v1("POST", "/sites/B/ingest", pushB, Buffer.from("x|y\n"), "text/plain");
     expect(unnamed.status).toBe(400);
     expect(unnamed.json.error).toMatchObject({
