@@ -310,6 +310,9 @@ async function kairos(
       late = runs
         .filter((r) => r.ended !== null && r.slot >= from && r.slot < to && Number(r.ended) <= cutoff)
         .map((r) => Number(r.ended) - Number(r.slot));
+    const statuses = await sql<{ status: string; n: number; error: string | null }[]>`
+      select status, count(*)::int as n, min(error) as error from runs group by status order by status`;
+    if (process.env.BENCH_VERBOSE) console.log(`  ${mode} ×${n} runs by status:`, statuses);
     // Where the time goes: queue + wait for a place (start − slot) vs the execution itself.
     const inWindow = runs.filter((r) => r.slot >= from && r.slot < to);
     const starts = inWindow.map((r) => Number(r.began) - Number(r.slot)).sort((a, b) => a - b);

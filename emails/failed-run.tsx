@@ -38,7 +38,7 @@ export function FailedRun(p: FailedRunProps) {
         })}
       </Text>
       <Text style={paragraph}>
-        <strong>{t("email.failedRun.error")}:</strong> {p.error}
+        {t("common.labelled", { label: t("email.failedRun.error"), value: p.error })}
       </Text>
       <Text style={muted}>
         {t("email.failedRun.times", { scheduled: p.scheduledAt, finished: p.finishedAt })}

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { explainCronError, isValidTimeZone } from "../cron/cron";
+import { cronRefusal, isValidTimeZone } from "../cron/cron";
+import { carryIssue, issueParamsOf } from "../i18n/errors";
 import { displayTimeZone } from "../i18n/zone";
 import { JOB_MODES, JOB_POLICIES, JOB_STATES, type JobMode, MISFIRE_POLICIES } from "../lib/enums";
 import { DomainError } from "../lib/errors";
@@ -36,7 +37,7 @@ function checkScriptTemplates(params: z.infer<typeof ZScriptParams>, ctx: z.Refi
     if (r.success) continue;
     ok = false;
     for (const issue of r.error.issues) {
-      ctx.addIssue({ code: "custom", path: ["params", "mail", field], message: issue.message });
+      ctx.addIssue({ code: "custom", path: ["params", "mail", field], ...carryIssue(issue) });
     }
   }
   return ok;
@@ -87,16 +88,31 @@ const ZJobFields = z.object({
 export const ZJobInput = ZJobFields.transform((v, ctx) => {
   const timezone = v.timezone || displayTimeZone();
   if (!isValidTimeZone(timezone)) {
-    ctx.addIssue({ code: "custom", path: ["timezone"], message: `unknown time zone "${timezone}"` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["timezone"],
+      message: `unknown time zone "${timezone}"`,
+      params: { key: "errors.unknownZone", zone: timezone },
+    });
     return z.NEVER;
   }
-  const cronError = explainCronError(v.cron, timezone);
+  const cronError = cronRefusal(v.cron, timezone);
   if (cronError) {
-    ctx.addIssue({ code: "custom", path: ["cron"], message: cronError });
+    ctx.addIssue({
+      code: "custom",
+      path: ["cron"],
+      message: cronError.message,
+      params: issueParamsOf(cronError.msg),
+    });
     return z.NEVER;
   }
   if (MODES_NOT_YET.includes(v.mode) || v.mode === "mail_pickup") {
-    ctx.addIssue({ code: "custom", path: ["mode"], message: `${v.mode} jobs are not available yet` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["mode"],
+      message: `${v.mode} jobs are not available yet`,
+      params: { key: "errors.modeNotYet", mode: v.mode },
+    });
     return z.NEVER;
   }
   let params: unknown;
@@ -104,7 +120,7 @@ export const ZJobInput = ZJobFields.transform((v, ctx) => {
     const r = PARAM_SCHEMAS[v.mode].safeParse(v.params);
     if (!r.success) {
       for (const issue of r.error.issues) {
-        ctx.addIssue({ code: "custom", path: ["params", ...issue.path.map(String)], message: issue.message });
+        ctx.addIssue({ code: "custom", path: ["params", ...issue.path.map(String)], ...carryIssue(issue) });
       }
       return z.NEVER;
     }
@@ -117,7 +133,7 @@ export const ZJobInput = ZJobFields.transform((v, ctx) => {
       params = parseCommandText(v.mode, v.command);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      ctx.addIssue({ code: "custom", path: ["command"], message: e.message });
+      ctx.addIssue({ code: "custom", path: ["command"], message: e.message, params: issueParamsOf(e.msg) });
       return z.NEVER;
     }
   } else {
@@ -127,6 +143,9 @@ export const ZJobInput = ZJobFields.transform((v, ctx) => {
       message: isTextMode(v.mode)
         ? "give the mode's parameters or its 【key】value text"
         : `${v.mode} jobs take structured params`,
+      params: isTextMode(v.mode)
+        ? { key: "errors.needParamsOrText" }
+        : { key: "errors.needParams", mode: v.mode },
     });
     return z.NEVER;
   }

@@ -248,6 +248,8 @@ export class RunEngine {
       clearTimeout(markTimer);
       this.active.delete(run.id);
     }
+    // The run ended when its work did; storing the rest of its output is bookkeeping after that.
+    const finishedAt = new Date();
     await marking;
     const reason = ac.signal.aborted ? (ac.signal.reason as AbortReason) : null;
     if (reason === "timeout") out.write("system", `\n[timed out after ${(timeoutMs ?? 0) / 1000} s]\n`);
@@ -261,7 +263,7 @@ export class RunEngine {
     const outcome: RunOutcome = {
       id: run.id,
       startedAt,
-      finishedAt: new Date(),
+      finishedAt,
       status:
         reason === "timeout"
           ? "timed_out"

@@ -88,7 +88,9 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
       />
       {values.tag && (
         <div className="text-sm">
-          {t("tags")}: <Badge tone="indigo">{values.tag}</Badge>{" "}
+          {t("tags")}
+          {tc("colon")}
+          <Badge tone="indigo">{values.tag}</Badge>{" "}
           <button
             type="button"
             className="min-h-11 px-2 text-indigo-700 underline"

@@ -1,4 +1,5 @@
 import { getDb } from "../../db/client";
+import { negotiateLocale } from "../../i18n/locale";
 import { log } from "../../lib/log";
 import {
   type ApiActor,
@@ -78,7 +79,7 @@ export async function handleV1(req: Request, path: string): Promise<Response> {
         ? new Response(null, { status })
         : Response.json(out, { status, headers: { "Cache-Control": "no-store" } });
   } catch (e) {
-    const err = toApiError(e);
+    const err = toApiError(e, undefined, negotiateLocale(req.headers.get("accept-language")));
     if (err.status === 500) log("api").error({ err: e, path }, "API request failed");
     res = Response.json(
       { error: { status: err.status, message: err.message, fields: err.fields } },

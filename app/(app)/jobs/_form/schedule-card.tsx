@@ -77,7 +77,7 @@ export function ScheduleCard({ v, set, err, zones, jobId }: CardProps & { zones:
           </>
         ) : preview.data ? (
           <p className="text-red-600 dark:text-red-400">
-            {tf("cronInvalid")}: {preview.data.error}
+            {tc("labelled", { label: tf("cronInvalid"), value: preview.data.error })}
           </p>
         ) : (
           <p className="text-gray-500">{tc("loading")}</p>
