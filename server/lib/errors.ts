@@ -31,6 +31,8 @@ const WHAT = {
   "script version": "scriptVersion",
   "report file": "reportFile",
   "IP rule": "ipRule",
+  site: "site",
+  server: "server",
 } as const;
 
 export const notFound = (what: keyof typeof WHAT, id: unknown) =>
