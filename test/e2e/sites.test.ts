@@ -42,6 +42,14 @@ beforeAll(async () => {
   }
   lines.push("web1|10.0.0.1|SZ01|cpu|not|a|number|line|2025-01-01 00:00:00");
   await ingestBytes(getDb(), site, "info", "system_info_today.txt", Buffer.from(lines.join("\n")));
+  const raised = formatLocal(new Date(now - 30 * 60_000), TZ);
+  await ingestBytes(
+    getDb(),
+    site,
+    "alarm",
+    "system_alarm_today.txt",
+    Buffer.from(`SZ01|磁盘空间不足|db1|/data 使用率 90%|${raised}||${raised}\n`),
+  );
   app = await startApp();
   browser = await launchBrowser();
   ctx = await desktop(browser);
@@ -81,6 +89,24 @@ describe("sites pages", () => {
     await expect.poll(() => page.locator(".recharts-line").count()).toBeGreaterThanOrEqual(7);
   }, 60_000);
 
+  it("creates a site from the form: a bad zone is named on its field, then the site opens", async () => {
+    await page.goto(`${app.url}/sites`);
+    await page.getByTestId("site-new").click();
+    await page.fill("#site-code", "GZ02");
+    await page.fill("#site-name", "广州二");
+    await page.fill("#site-baseUrl", "http://127.0.0.1:9/gz");
+    await page.fill("#site-timezone", "Mars/Olympus");
+    await page.getByTestId("site-save").click();
+    await expect
+      .poll(() => page.locator("#site-timezone-error").textContent())
+      .toContain("unknown time zone");
+    await page.fill("#site-timezone", "Asia/Shanghai");
+    await page.getByTestId("site-save").click();
+    await page.waitForURL(/\/sites\/\d+$/);
+    await expect.poll(() => page.getByRole("heading", { name: "广州二 · GZ02" }).count()).toBe(1);
+    expect(await page.getByRole("link", { name: /^#\d+$/ }).count()).toBe(1);
+  }, 60_000);
+
   it("at 390 px in WeChat, in Chinese, without sideways scrolling", async () => {
     const mobile = await phone(browser, await ctx.storageState());
     const p = await mobile.newPage();
@@ -104,6 +130,11 @@ describe("sites pages", () => {
     expect(await p.getByRole("heading", { name: "内存使用率（%）" }).count()).toBe(1);
     expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await p.screenshot({ path: screenshotPath("server-zh-390x844"), fullPage: true });
+    await p.goto(`${app.url}/alarms`);
+    await expect.poll(() => p.getByText("磁盘空间不足").filter({ visible: true }).count()).toBe(1);
+    expect(await p.getByText("未恢复").filter({ visible: true }).count()).toBeGreaterThan(0);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await p.screenshot({ path: screenshotPath("alarms-zh-390x844"), fullPage: true });
     await mobile.close();
   }, 60_000);
 });

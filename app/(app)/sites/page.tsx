@@ -5,7 +5,9 @@ import { RelativeTime } from "@/app/_components/time";
 import { Badge, Button, EmptyState, Input, PageHeader } from "@/app/_components/ui";
 import { api } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
+import { can } from "@/server/auth/permissions";
 import type { SiteHealth } from "@/server/sites/sites";
+import { NewSite } from "./new-site";
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v)} %`);
 const tone = (v: number | null, warn: number, bad: number) =>
@@ -13,7 +15,7 @@ const tone = (v: number | null, warn: number, bad: number) =>
 
 /** Site list: the health of each of the reader's sites at a glance (issue 12). */
 export default async function SitesPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
-  await requirePageUser("sites.read");
+  const user = await requirePageUser("sites.read");
   const t = await getTranslations("sites");
   const sp = await searchParams;
   const q = (sp.q ?? "").slice(0, 200);
@@ -24,6 +26,11 @@ export default async function SitesPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title={t("title")} />
+      {can(user.role, "sites.write") && (
+        <div className="mb-4">
+          <NewSite />
+        </div>
+      )}
       <form className="mb-4 flex gap-2" action="/sites">
         <Input
           name="q"
