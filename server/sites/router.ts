@@ -13,11 +13,13 @@ import {
   listSites,
   pullSiteNow,
   rotateIngestToken,
+  siteReport,
   ZAssignInput,
   ZBadLinesInput,
   ZCreateSiteInput,
   ZListAlarmsInput,
   ZListSitesInput,
+  ZReportInput,
   ZSiteId,
 } from "./sites";
 
@@ -35,6 +37,7 @@ export const sitesRouter = router({
   server: read.input(ZServerId).query(({ ctx, input }) => visibleServer(ctx.db, ctx.user, input.id)),
   mounts: read.input(ZServerId).query(({ ctx, input }) => serverMounts(ctx.db, ctx.user, input.id)),
   series: read.input(ZSeriesInput).query(({ ctx, input }) => serverSeries(ctx.db, ctx.user, input)),
+  report: read.input(ZReportInput).query(({ ctx, input }) => siteReport(ctx.db, ctx.user, input)),
   alarms: read.input(ZListAlarmsInput).query(({ ctx, input }) => listAlarms(ctx.db, ctx.user, input)),
   create: write.input(ZCreateSiteInput).mutation(({ ctx, input }) => createSite(ctx.db, ctx.actor, input)),
   delete: write.input(ZSiteId).mutation(({ ctx, input }) => deleteSite(ctx.db, ctx.actor, input.id)),

@@ -433,3 +433,73 @@ export async function listAlarms(db: DbOrTx, viewer: SiteViewer, input: ListAlar
   ]);
   return { items, total: total?.n ?? 0, page: o.page, size: o.size };
 }
+
+export const COUNTERS = [
+  "subUsers",
+  "unsubUsers",
+  "totalUsers",
+  "callTimes",
+  "showTimes",
+  "moTimes",
+  "mtTimes",
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+
+export const ZReportInput = z.object({
+  id: z.number().int().positive(),
+  days: z.number().int().min(1).max(366).default(30),
+});
+
+export type ReportDay = {
+  day: string;
+  values: Record<Counter, number>;
+  /** Change against the day before and the same day a week before (null when unknown). */
+  dayOverDay: Record<Counter, number | null>;
+  weekOverWeek: Record<Counter, number | null>;
+};
+
+/**
+ * The site report (seed 001: 局点报表): the business counters per local day — the day's latest
+ * system_service line — with day-over-day and week-over-week change, newest day first.
+ */
+export async function siteReport(
+  db: DbOrTx,
+  viewer: SiteViewer,
+  input: z.input<typeof ZReportInput>,
+  now = new Date(),
+) {
+  const o = ZReportInput.parse(input);
+  const site = await visibleSite(db, viewer, o.id);
+  const since = new Date(now.getTime() - (o.days + 8) * 86400_000).toISOString();
+  const rows = await db.execute<Record<string, string | number>>(sql`
+    select distinct on (d) to_char(at at time zone ${site.timezone}, 'YYYY-MM-DD') as d,
+      sub_users, unsub_users, total_users, call_times, show_times, mo_times, mt_times
+    from service_counters
+    where site_id = ${site.id} and at >= ${since}::timestamptz
+    order by d desc, at desc`);
+  const byDay = new Map<string, Record<Counter, number>>();
+  for (const r of rows) {
+    byDay.set(String(r.d), {
+      subUsers: Number(r.sub_users),
+      unsubUsers: Number(r.unsub_users),
+      totalUsers: Number(r.total_users),
+      callTimes: Number(r.call_times),
+      showTimes: Number(r.show_times),
+      moTimes: Number(r.mo_times),
+      mtTimes: Number(r.mt_times),
+    });
+  }
+  const shift = (day: string, n: number) =>
+    new Date(Date.parse(`${day}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
+  const change = (a: Record<Counter, number>, b: Record<Counter, number> | undefined) =>
+    Object.fromEntries(
+      COUNTERS.map((k) => [k, b && b[k] !== 0 ? Math.round(((a[k] - b[k]) / b[k]) * 1000) / 10 : null]),
+    ) as Record<Counter, number | null>;
+  const days: ReportDay[] = [...byDay.entries()].slice(0, o.days).map(([day, values]) => ({
+    day,
+    values,
+    dayOverDay: change(values, byDay.get(shift(day, -1))),
+    weekOverWeek: change(values, byDay.get(shift(day, -7))),
+  }));
+  return { site: { id: site.id, code: site.code, name: site.name, timezone: site.timezone }, days };
+}

@@ -50,6 +50,17 @@ beforeAll(async () => {
     "system_alarm_today.txt",
     Buffer.from(`SZ01|磁盘空间不足|db1|/data 使用率 90%|${raised}||${raised}\n`),
   );
+  const today = formatLocal(new Date(now), TZ).slice(0, 10);
+  const yesterday = formatLocal(new Date(now - 86400_000), TZ).slice(0, 10);
+  await ingestBytes(
+    getDb(),
+    site,
+    "service",
+    "system_service_today.txt",
+    Buffer.from(
+      `SZ01|80|4|12000|900|800|70|60|${yesterday} 23:00:00\nSZ01|90|5|12085|950|820|75|66|${today} 00:10:00\n`,
+    ),
+  );
   app = await startApp();
   browser = await launchBrowser();
   ctx = await desktop(browser);
@@ -76,6 +87,14 @@ describe("sites pages", () => {
     await row.getByRole("link").click();
     await page.waitForURL(/\/sites\/\d+$/);
     await expect.poll(() => page.getByText("system_info_today.txt:1441").count()).toBe(1);
+    const siteUrl = page.url();
+    await page.getByRole("link", { name: "Report" }).click();
+    await page.waitForURL(/\/report$/);
+    const reportRow = page.locator("table tbody tr").first();
+    await expect.poll(() => reportRow.textContent()).toContain("12,085");
+    expect(await reportRow.textContent()).toContain("+12.5%");
+    await page.screenshot({ path: screenshotPath("site-report-en-1280x800"), fullPage: true });
+    await page.goto(siteUrl);
     await page.locator("table tbody tr a", { hasText: "web1" }).click();
     await page.waitForURL(/\/sites\/servers\/\d+$/);
     // cpu, memory and the two disks, each drawn.

@@ -10,6 +10,7 @@ import { sites } from "../../server/db/schema";
 import { ingestBytes } from "../../server/sites/ingest";
 import { pruneSites } from "../../server/sites/retention";
 import { seriesQuery } from "../../server/sites/series";
+import { siteReport } from "../../server/sites/sites";
 
 const START = Date.UTC(2025, 0, 1); // 08:00 in Shanghai
 const MINUTES = 3 * 1440;
@@ -109,4 +110,33 @@ it("retention: raw samples go after their days, the hourly roll-up stays; stale 
     points: 1000,
   });
   expect(points.reduce((a, p) => a + p.n, 0)).toBe(MINUTES);
+});
+
+it("the site report: the day's latest counters, day over day and week over week", async () => {
+  const db = getDb();
+  const [site] = await db.execute<{ id: string }>(sql`select id from sites where code = 'SERIES'`);
+  const s = { id: Number(site?.id), code: "SERIES", timezone: "Asia/Shanghai" };
+  const lines: string[] = [];
+  for (let d = 1; d <= 9; d++) {
+    const day = `2025-03-0${d}`;
+    // An early line and the day's last one: the last counts.
+    lines.push(`SERIES|1|1|1|1|1|1|1|${day} 01:00:00`);
+    lines.push(`SERIES|${d * 10}|${d}|${1000 + d}|${d * 100}|5|6|7|${day} 23:30:00`);
+  }
+  await ingestBytes(db, s, "service", "system_service_x.txt", Buffer.from(lines.join("\n")));
+  const r = await siteReport(
+    db,
+    { id: null, role: "admin" },
+    { id: s.id, days: 3 },
+    new Date("2025-03-10T00:00:00Z"),
+  );
+  expect(r.days.map((d) => d.day)).toEqual(["2025-03-09", "2025-03-08", "2025-03-07"]);
+  const top = r.days[0];
+  expect(top?.values).toMatchObject({ subUsers: 90, unsubUsers: 9, totalUsers: 1009, mtTimes: 7 });
+  expect(top?.dayOverDay.subUsers).toBe(12.5); // 90 against 80
+  expect(top?.weekOverWeek.subUsers).toBe(350); // 90 against 20 on 2 March
+  expect(top?.dayOverDay.showTimes).toBe(0);
+  expect(r.days[2]?.weekOverWeek.subUsers).toBeNull(); // no 28 February
+  // Out of scope reads as not found.
+  await expect(siteReport(db, { id: 999_999, role: "viewer" }, { id: s.id })).rejects.toThrow(/not found/);
 });
