@@ -88,7 +88,7 @@ describe("sites pages", () => {
     await page.waitForURL(/\/sites\/\d+$/);
     await expect.poll(() => page.getByText("system_info_today.txt:1441").count()).toBe(1);
     const siteUrl = page.url();
-    await page.getByRole("link", { name: "Report" }).click();
+    await page.getByRole("link", { name: "Report", exact: true }).click();
     await page.waitForURL(/\/report$/);
     const reportRow = page.locator("table tbody tr").first();
     await expect.poll(() => reportRow.textContent()).toContain("12,085");
