@@ -9,7 +9,8 @@
  *   npm run bench -- http [--http=10,100,1000,5000] [--command=10,100,500] [--seconds=10]
  *                         [--no-apscheduler]
  * (`--http=` or `--command=` with nothing after it skips that mode.) Settings in the
- * environment (WORKER_CONCURRENCY…) reach Kairos, to measure a tuned configuration.
+ * environment (WORKER_CONCURRENCY…) reach Kairos, to measure a tuned configuration;
+ * BENCH_VERBOSE=1 also prints Kairos' runs by status, KAIROS_CPU_PROF=<dir> profiles its processes.
  *
  * Lateness: http — arrival at the target − the second the fire was for; command — end of the
  * run − that second. Not modulo: each side says which slots it started, and a job's arrivals

@@ -3,6 +3,7 @@ import { dashboardRouter } from "./dashboard/router";
 import { ipControlRouter } from "./ipcontrol/router";
 import { jobsRouter } from "./jobs/router";
 import { mailRouter } from "./mail/router";
+import { alertsRouter } from "./notify/router";
 import { reportsRouter } from "./reports/router";
 import { runsRouter } from "./runs/router";
 import { secretsRouter } from "./secrets/router";
@@ -15,6 +16,7 @@ export const appRouter = router({
   users: usersRouter,
   dashboard: dashboardRouter,
   mail: mailRouter,
+  alerts: alertsRouter,
   jobs: jobsRouter,
   runs: runsRouter,
   reports: reportsRouter,

@@ -90,7 +90,8 @@ export function FilterBar<K extends string>({
           </Button>
         )}
       </form>
-      {actions}
+      {/* Own row on phones, right-aligned at its own width: not a full-width (primary-looking) bar. */}
+      {actions && <div className="flex flex-wrap justify-end gap-2">{actions}</div>}
     </div>
   );
 }

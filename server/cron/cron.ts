@@ -29,7 +29,7 @@ import {
   parseEvery,
   unknownDescriptor,
 } from "./descriptors";
-import { CronError, type ParsedFields, parseFields } from "./fields";
+import { CronError, type CronReading, type ParsedFields, parseFields } from "./fields";
 import { isValidTimeZone, type ZoneClock, type ZoneSegment, zoneClock } from "./zone-offsets";
 
 export { CronError } from "./fields";
@@ -49,6 +49,8 @@ export type CronSchedule = {
   nextN(after: Date, n: number): Date[];
   /** Human-readable text (cronstrue), 24-hour clock. */
   describe(locale: "en" | "zh-CN"): string;
+  /** Tokens read in a way worth telling the user (Quartz's `0/15` as `0-59/15`). */
+  readings: CronReading[];
 };
 
 /** How far next() looks before giving up (a Feb 29 schedule fires at least every 8 years). */
@@ -162,6 +164,7 @@ class Schedule implements CronSchedule {
   readonly normalized: string;
   readonly hasSeconds: boolean;
   readonly isFixedTime: boolean;
+  readonly readings: CronReading[];
   private readonly expanded: string;
   private readonly domAndDow: boolean;
 
@@ -175,6 +178,7 @@ class Schedule implements CronSchedule {
     this.normalized = fields.normalized;
     this.hasSeconds = fields.hasSeconds;
     this.isFixedTime = fields.isFixedTime;
+    this.readings = fields.readings;
     this.expanded = fields.expanded;
     this.domAndDow = fields.domAndDow;
   }
@@ -315,6 +319,7 @@ class EverySchedule implements CronSchedule {
   readonly normalized: string;
   readonly hasSeconds: boolean;
   readonly isFixedTime = false;
+  readonly readings: CronReading[] = [];
   /** Whole second, as robfig/cron rounds. */
   private readonly anchorMs: number | null;
 

@@ -107,7 +107,11 @@ export type ParsedFields = {
   isFixedTime: boolean;
   /** Day of month AND day of week must both match (see `usesAndForDays`). */
   domAndDow: boolean;
+  /** Tokens read in a way worth saying: Quartz's `0/15` as `0-59/15`. */
+  readings: CronReading[];
 };
+
+export type CronReading = { token: string; as: string };
 
 export function parseFields(input: string): ParsedFields {
   const expression = input.trim().split(/\s+/).join(" ");
@@ -119,7 +123,8 @@ export function parseFields(input: string): ParsedFields {
   }
   const hasSeconds = given.length === 6;
   const six = hasSeconds ? given : ["0", ...given];
-  const fields = six.map((field, index) => normalizeField(field, fieldSpec(index)));
+  const readings: CronReading[] = [];
+  const fields = six.map((field, index) => normalizeField(field, fieldSpec(index), readings));
   const hourField = six[HOUR] ?? "*";
   const dom = fields[DAY_OF_MONTH] ?? "*";
   const dow = fields[DAY_OF_WEEK] ?? "*";
@@ -134,6 +139,7 @@ export function parseFields(input: string): ParsedFields {
     // refused in the hour field, so only the leading `*` needs checking.
     isFixedTime: !hourField.startsWith("*"),
     domAndDow: usesAndForDays(dom, dow),
+    readings,
   };
 }
 
@@ -153,19 +159,19 @@ function fieldSpec(index: number): FieldSpec {
   return spec;
 }
 
-function normalizeField(field: string, spec: FieldSpec): string {
+function normalizeField(field: string, spec: FieldSpec, readings: CronReading[]): string {
   const lower = field.toLowerCase();
   const tokens = lower.split(",");
   if (tokens.some((token) => token === "")) {
     throw new CronError(`${spec.label} "${field}" has an empty item; separate values with single commas`);
   }
-  return tokens.map((token) => normalizeToken(token, spec)).join(",");
+  return tokens.map((token) => normalizeToken(token, spec, readings)).join(",");
 }
 
 const STAR_STEP = /^\*\/(\d+)$/;
 const VALUE_RANGE_STEP = /^([a-z]+|\d+)(?:-([a-z]+|\d+))?(?:\/(\d+))?$/;
 
-function normalizeToken(token: string, spec: FieldSpec): string {
+function normalizeToken(token: string, spec: FieldSpec, readings: CronReading[]): string {
   if (token === "*") return "*";
   if (token === "?") {
     if (spec.acceptsQuestionMark) return "*";
@@ -183,9 +189,11 @@ function normalizeToken(token: string, spec: FieldSpec): string {
   const from = readValue(fromText, spec);
   if (toText === undefined) {
     if (stepText !== undefined) {
-      throw new CronError(
-        `${spec.label} "${token}": a step needs * or a range before it, e.g. */${stepText} or ${from}-${spec.max}/${stepText}`,
-      );
+      // Quartz and xxl-job read `N/step` as "from N to the end, every step" (`0 0/15 8-18 * * ?`,
+      // pasted by teams coming from them); Vixie cron has no such form, so it cannot mean else.
+      const step = checkStep(stepText, spec);
+      readings.push({ token, as: `${fromText}-${spec.max}/${step}` });
+      return normalizeRange(from, spec.max, step, spec);
     }
     return String(from);
   }

@@ -101,6 +101,7 @@ export const jobsRouter = router({
           ok: true as const,
           timezone,
           normalized: s.normalized,
+          readings: s.readings,
           text: { en: s.describe("en"), "zh-CN": s.describe("zh-CN") },
           next: s.nextN(new Date(), input.count),
         };

@@ -161,6 +161,8 @@ export class RunEngine {
       }
       if (ac.signal.aborted) {
         this.active.delete(run.id);
+        // Shutting down: fail the task so the queue hands the run to a worker that stays.
+        if (ac.signal.reason === "shutdown") throw new Error(`worker ${this.workerId} shut down`);
         this.events.emit("run:finished", {
           runId: run.id,
           jobId: run.job.id,

@@ -12,7 +12,6 @@ import type { PublicUser } from "../../server/auth/users";
 import { getDb } from "../../server/db/client";
 import { jobs, servers } from "../../server/db/schema";
 import { ingestBytes } from "../../server/sites/ingest";
-import { createSite } from "../../server/sites/sites";
 import { createToken } from "../../server/tokens/tokens";
 import { callerFor, makeUser } from "../helpers/users";
 
