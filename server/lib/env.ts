@@ -114,6 +114,13 @@ export const ZEnv = z.object({
   SITE_HOURLY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(400),
   /** Sites: resumed alarms kept this many days after they resumed (bad lines as long). */
   SITE_ALARM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Sites: while a site has alarms not resumed, its people get a reminder this often (0: none). */
+  SITE_ALARM_REMIND_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400)
+    .default(4 * 3600),
   /** A fire found later than this (worker down, scheduler paused) follows the job's misfire policy. */
   SCHEDULER_MISFIRE_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   /**
