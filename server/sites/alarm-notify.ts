@@ -113,4 +113,3 @@ export async function noteSiteAlarms(db: Db, site: { id: number; code: string },
     await noteSuccess(db, subject);
   }
 }
-

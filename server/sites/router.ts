@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requirePermission, router } from "../trpc";
-import { serverMounts, serverSeries, visibleServer, ZSeriesInput } from "./series";
+import { serverMounts, serverNodesOf, serverSeries, visibleServer, ZSeriesInput } from "./series";
 import {
   assignSiteUsers,
   createSite,
@@ -35,6 +35,7 @@ export const sitesRouter = router({
   files: read.input(ZSiteId).query(({ ctx, input }) => listSiteFiles(ctx.db, ctx.user, input.id)),
   badLines: read.input(ZBadLinesInput).query(({ ctx, input }) => listBadLines(ctx.db, ctx.user, input)),
   server: read.input(ZServerId).query(({ ctx, input }) => visibleServer(ctx.db, ctx.user, input.id)),
+  nodes: read.input(ZServerId).query(({ ctx, input }) => serverNodesOf(ctx.db, ctx.user, input.id)),
   mounts: read.input(ZServerId).query(({ ctx, input }) => serverMounts(ctx.db, ctx.user, input.id)),
   series: read.input(ZSeriesInput).query(({ ctx, input }) => serverSeries(ctx.db, ctx.user, input)),
   report: read.input(ZReportInput).query(({ ctx, input }) => siteReport(ctx.db, ctx.user, input)),

@@ -41,6 +41,7 @@ beforeAll(async () => {
     }
   }
   lines.push("web1|10.0.0.1|SZ01|cpu|not|a|number|line|2025-01-01 00:00:00");
+  lines.push(`web1|10.0.0.1|SZ01|node|nginx|running|${formatLocal(new Date(now - 60_000), TZ)}`);
   await ingestBytes(getDb(), site, "info", "system_info_today.txt", Buffer.from(lines.join("\n")));
   const raised = formatLocal(new Date(now - 30 * 60_000), TZ);
   await ingestBytes(
@@ -102,6 +103,8 @@ describe("sites pages", () => {
       .poll(() => page.locator(".recharts-line").count(), { timeout: 15_000 })
       .toBeGreaterThanOrEqual(7);
     expect(await page.getByRole("heading", { name: "Disk used (%) — /data" }).count()).toBe(1);
+    expect(await page.getByRole("heading", { name: "Running nodes" }).count()).toBe(1);
+    expect(await page.getByText("nginx", { exact: true }).count()).toBe(1);
     await page.screenshot({ path: screenshotPath("server-en-1280x800"), fullPage: true });
     await page.getByRole("link", { name: "6h" }).click();
     await page.waitForURL(/range=6h$/);

@@ -125,6 +125,7 @@ describe("site scope", () => {
       ["badLines", () => a.sites.badLines({ id: siteB.id })],
       ["server", () => a.sites.server({ id: serverB })],
       ["mounts", () => a.sites.mounts({ id: serverB })],
+      ["nodes", () => a.sites.nodes({ id: serverB })],
       [
         "series",
         () =>
