@@ -62,3 +62,28 @@ export const reportFiles = pgTable(
 
 export type ScriptVersionRow = typeof scriptVersions.$inferSelect;
 export type ReportFileRow = typeof reportFiles.$inferSelect;
+
+/**
+ * What a mail-pickup job has mailed (issue 11: a file is never mailed twice by the same job
+ * unless asked). A file is its name and its checksum: the same name with new bytes is new.
+ * The row is written before the mail is queued (it claims the file against a parallel run) and
+ * removed again if the mail cannot be queued.
+ */
+export const pickupSentFiles = pgTable(
+  "pickup_sent_files",
+  {
+    id: id(),
+    jobId: ref("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    sha256: text("sha256").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    /** The run that mailed it last (null once that run is pruned). */
+    runId: ref("run_id").references(() => runs.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("pickup_sent_files_job_file_uq").on(t.jobId, t.name, t.sha256)],
+);
+
+export type PickupSentFileRow = typeof pickupSentFiles.$inferSelect;
