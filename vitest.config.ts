@@ -13,6 +13,7 @@ const E2E_FILES = [
   "test/api/timerjobs.test.ts",
   "test/api/v1.test.ts",
   "test/cli/**/*.test.ts",
+  "test/security/browser.test.ts",
 ];
 
 // Inline projects do not inherit the root config unless they extend it, and extending would

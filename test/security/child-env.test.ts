@@ -78,6 +78,8 @@ describe("command jobs get a clean environment", () => {
         "LANGUAGE",
         "TZ",
         "TMPDIR",
+        // Kairos' own marker of the run (orphaned-command recovery finds processes by it).
+        "KAIROS_RUN_ID",
         "PWD",
         "SHLVL",
         "_",

@@ -86,10 +86,11 @@ describe("several worker processes on one database", () => {
       retryBackoffSeconds: 1,
     });
     const run = await runJobNow(getDb(), ADMIN, job.id);
+    // Its process group recorded too (the command may start after the run is marked running).
     const holder = await waitFor("the run to start", async () => {
       const [r] = await getDb().execute<{ pid: number; worker_id: string }>(sql`
         select w.pid, r.worker_id from runs r join workers w on w.id = r.worker_id
-        where r.id = ${run.id} and r.status = 'running'`);
+        where r.id = ${run.id} and r.status = 'running' and r.pgid is not null`);
       return r;
     });
     const killedAt = Date.now();
