@@ -97,6 +97,8 @@ export const ZEnv = z.object({
   KAIROS_PICKUP_RETRY_TIMES: z.coerce.number().int().min(1).max(100).default(4),
   /** …this many seconds apart (RETRY_INTERVAL). Each job may override both. */
   KAIROS_PICKUP_RETRY_INTERVAL: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Days a report's share link (the one each report mail carries) opens without an account. */
+  KAIROS_SHARE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** When Kairos runs as root, jobs' processes run as this user (created if missing). Never root. */
   KAIROS_RUN_AS: z
     .string()
