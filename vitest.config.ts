@@ -14,6 +14,7 @@ const E2E_FILES = [
   "test/api/v1.test.ts",
   "test/cli/**/*.test.ts",
   "test/security/browser.test.ts",
+  "test/security/attack-matrix.test.ts",
 ];
 
 // Inline projects do not inherit the root config unless they extend it, and extending would

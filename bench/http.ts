@@ -9,7 +9,8 @@
  *   npm run bench -- http [--http=10,100,1000,5000] [--command=10,100,500] [--seconds=10]
  *                         [--no-apscheduler]
  * (`--http=` or `--command=` with nothing after it skips that mode.) Settings in the
- * environment (WORKER_CONCURRENCY…) reach Kairos, to measure a tuned configuration.
+ * environment (WORKER_CONCURRENCY…) reach Kairos, to measure a tuned configuration;
+ * BENCH_VERBOSE=1 also prints Kairos' runs by status, KAIROS_CPU_PROF=<dir> profiles its processes.
  *
  * Lateness: http — arrival at the target − the second the fire was for; command — end of the
  * run − that second. Not modulo: each side says which slots it started, and a job's arrivals
@@ -310,6 +311,9 @@ async function kairos(
       late = runs
         .filter((r) => r.ended !== null && r.slot >= from && r.slot < to && Number(r.ended) <= cutoff)
         .map((r) => Number(r.ended) - Number(r.slot));
+    const statuses = await sql<{ status: string; n: number; error: string | null }[]>`
+      select status, count(*)::int as n, min(error) as error from runs group by status order by status`;
+    if (process.env.BENCH_VERBOSE) console.log(`  ${mode} ×${n} runs by status:`, statuses);
     // Where the time goes: queue + wait for a place (start − slot) vs the execution itself.
     const inWindow = runs.filter((r) => r.slot >= from && r.slot < to);
     const starts = inWindow.map((r) => Number(r.began) - Number(r.slot)).sort((a, b) => a - b);

@@ -3,9 +3,11 @@ import { dashboardRouter } from "./dashboard/router";
 import { ipControlRouter } from "./ipcontrol/router";
 import { jobsRouter } from "./jobs/router";
 import { mailRouter } from "./mail/router";
+import { alertsRouter } from "./notify/router";
 import { reportsRouter } from "./reports/router";
 import { runsRouter } from "./runs/router";
 import { secretsRouter } from "./secrets/router";
+import { sitesRouter } from "./sites/router";
 import { tokensRouter } from "./tokens/router";
 import { createCallerFactory, router } from "./trpc";
 
@@ -14,12 +16,14 @@ export const appRouter = router({
   users: usersRouter,
   dashboard: dashboardRouter,
   mail: mailRouter,
+  alerts: alertsRouter,
   jobs: jobsRouter,
   runs: runsRouter,
   reports: reportsRouter,
   tokens: tokensRouter,
   ipControl: ipControlRouter,
   secrets: secretsRouter,
+  sites: sitesRouter,
 });
 
 export type AppRouter = typeof appRouter;

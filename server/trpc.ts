@@ -12,6 +12,8 @@ import type { Actor } from "./audit";
 import { can, type Permission } from "./auth/permissions";
 import type { PublicUser } from "./auth/users";
 import { type Db, getDb } from "./db/client";
+import { hasMsg, LocalizedError, localizedMessage, msg, renderMsg } from "./i18n/errors";
+import { isLocale, LOCALE_COOKIE, type Locale, negotiateLocale } from "./i18n/locale";
 import { badValue, DomainError } from "./lib/errors";
 import { type FieldErrors, fieldErrorsFromIssues, unstorableValue } from "./lib/validation";
 
@@ -20,6 +22,8 @@ export type Context = {
   db: Db;
   user: PublicUser | null;
   ip: string | null;
+  /** The language errors are written in for this caller (absent: English). */
+  locale?: Locale;
   /** Re-issues the caller's session cookie (web only), e.g. after they change their password. */
   refreshSession?: () => Promise<void>;
 };
@@ -35,30 +39,53 @@ export async function createContext(opts: {
   user: PublicUser | null;
   refreshSession?: () => Promise<void>;
 }): Promise<Context> {
-  return { db: getDb(), user: opts.user, ip: clientIp(opts.headers), refreshSession: opts.refreshSession };
+  return {
+    db: getDb(),
+    user: opts.user,
+    ip: clientIp(opts.headers),
+    locale: requestLocale(opts.headers, opts.user),
+    refreshSession: opts.refreshSession,
+  };
+}
+
+/** As pages choose (server/i18n/request.ts): the user's setting, the cookie, Accept-Language. */
+function requestLocale(headers: Headers, user: PublicUser | null): Locale {
+  if (isLocale(user?.locale)) return user.locale;
+  const cookie = (headers.get("cookie") ?? "")
+    .split(";")
+    .map((c) => c.trim().split("="))
+    .find(([k]) => k === LOCALE_COOKIE)?.[1];
+  if (isLocale(cookie)) return cookie;
+  return negotiateLocale(headers.get("accept-language"));
 }
 
 // 2. Initialisation --------------------------------------------------------------------------
 
-function fieldErrorsOf(cause: unknown): FieldErrors | null {
-  if (cause instanceof DomainError) return cause.field ? { [cause.field]: [cause.message] } : null;
+function fieldErrorsOf(cause: unknown, locale: Locale): FieldErrors | null {
+  if (cause instanceof DomainError) {
+    return cause.field ? { [cause.field]: [localizedMessage(cause, locale)] } : null;
+  }
   const issues = (cause as { issues?: unknown })?.issues;
-  return Array.isArray(issues) ? fieldErrorsFromIssues(issues) : null;
+  return Array.isArray(issues) ? fieldErrorsFromIssues(issues, locale) : null;
 }
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
-    const fieldErrors = error.code === "INTERNAL_SERVER_ERROR" ? null : fieldErrorsOf(error.cause);
+  errorFormatter({ shape, error, ctx }) {
+    // Written in the caller's language: domain errors and zod issues carry catalog keys.
+    const locale = ctx?.locale ?? "en";
+    const fieldErrors = error.code === "INTERNAL_SERVER_ERROR" ? null : fieldErrorsOf(error.cause, locale);
     // A bug's message may quote SQL and its parameters (drizzle's "Failed query: …"): never sent.
     const message =
       error.code === "INTERNAL_SERVER_ERROR"
-        ? "internal error"
+        ? renderMsg(msg("internal"), locale)
         : error.code === "BAD_REQUEST" && fieldErrors && !(error.cause instanceof DomainError)
           ? Object.entries(fieldErrors)
               .map(([k, v]) => `${k}: ${v.join(", ")}`)
               .join("; ")
-          : shape.message;
+          : hasMsg(error.cause)
+            ? localizedMessage(error.cause, locale)
+            : shape.message;
     return { ...shape, message, data: { ...shape.data, fieldErrors, stack: undefined } };
   },
 });
@@ -72,7 +99,7 @@ const domainErrors = t.middleware(async ({ next, getRawInput }) => {
   // which field, rather than let Postgres fail the statement.
   const bad = unstorableValue(await getRawInput().catch(() => undefined));
   if (bad) {
-    const cause = new DomainError("BAD_REQUEST", bad.message, bad.field);
+    const cause = new DomainError("BAD_REQUEST", msg(bad.key), bad.field);
     throw new TRPCError({ code: "BAD_REQUEST", message: `${bad.field}: ${bad.message}`, cause });
   }
   const result = await next();
@@ -81,7 +108,10 @@ const domainErrors = t.middleware(async ({ next, getRawInput }) => {
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
   }
   const refused = result.ok ? undefined : badValue(result.error.cause);
-  if (refused) throw new TRPCError({ code: "BAD_REQUEST", message: `invalid value: ${refused}` });
+  if (refused) {
+    const cause = new LocalizedError(msg("invalidValue", { detail: refused }));
+    throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  }
   return result;
 });
 
@@ -89,7 +119,10 @@ const domainErrors = t.middleware(async ({ next, getRawInput }) => {
 export const publicProcedure = t.procedure.use(domainErrors);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
+  if (!ctx.user) {
+    const cause = new LocalizedError(msg("signInFirst"));
+    throw new TRPCError({ code: "UNAUTHORIZED", message: cause.message, cause });
+  }
   const actor: Actor = { id: ctx.user.id, name: ctx.user.username, ip: ctx.ip, role: ctx.user.role };
   return next({ ctx: { ...ctx, user: ctx.user, actor } });
 });
@@ -97,7 +130,8 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 export function requirePermission(permission: Permission) {
   return protectedProcedure.use(({ ctx, next }) => {
     if (!can(ctx.user.role, permission)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `your role (${ctx.user.role}) may not do this` });
+      const cause = new LocalizedError(msg("roleMayNot", { role: ctx.user.role }));
+      throw new TRPCError({ code: "FORBIDDEN", message: cause.message, cause });
     }
     return next();
   });

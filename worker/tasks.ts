@@ -2,6 +2,7 @@ import type { TaskList } from "graphile-worker";
 import { getDb } from "../server/db/client";
 import { env } from "../server/lib/env";
 import { deliverMail, MAIL_TASK } from "../server/mail/outbox";
+import { REMIND_TASK, sendReminder } from "../server/notify/state";
 import type { TaskName } from "../server/queue/tasks";
 import { pruneReportFolders } from "../server/reports/archive";
 import { RUN_TASK } from "../server/runs/create";
@@ -21,6 +22,9 @@ export function buildTaskList(engine: RunEngine): TaskList {
     }),
     defineTask(RUN_TASK, async ({ runId }) => {
       await engine.execute(runId);
+    }),
+    defineTask(REMIND_TASK, async (subject) => {
+      await sendReminder(getDb(), subject);
     }),
     defineTask(PRUNE_TASK, async () => {
       const e = env();

@@ -60,9 +60,7 @@ export function FilterBar<K extends string>({
               onChange={(e) => onChange({ [f.key]: e.target.value } as Partial<Record<K, string>>)}
               className={cx("sm:w-auto sm:max-w-56", f.key === lone && "col-span-2")}
             >
-              <option value="">
-                {f.label}: {tc("all")}
-              </option>
+              <option value="">{tc("labelled", { label: f.label, value: tc("all") })}</option>
               {f.options.map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label}
@@ -92,7 +90,8 @@ export function FilterBar<K extends string>({
           </Button>
         )}
       </form>
-      {actions}
+      {/* Own row on phones, right-aligned at its own width: not a full-width (primary-looking) bar. */}
+      {actions && <div className="flex flex-wrap justify-end gap-2">{actions}</div>}
     </div>
   );
 }

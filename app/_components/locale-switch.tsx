@@ -19,7 +19,7 @@ export function LocaleSwitch({ className }: { className?: string }) {
     <button
       type="button"
       data-testid="locale-switch"
-      aria-label={`${t("language")}: ${LABELS[other]}`}
+      aria-label={t("labelled", { label: t("language"), value: LABELS[other] })}
       disabled={pending}
       onClick={() =>
         start(async () => {

@@ -7,6 +7,8 @@ import { z } from "zod";
 import type { Actor } from "../audit";
 import { can, type Permission } from "../auth/permissions";
 import type { Db } from "../db/client";
+import { localizedMessage, msg, renderMsg } from "../i18n/errors";
+import type { Locale } from "../i18n/locale";
 import { isLoopback } from "../lib/cidr";
 import type { Role } from "../lib/enums";
 import { env } from "../lib/env";
@@ -44,18 +46,23 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
  * the names the caller used (TimerJobs: cron → cron_expr), so every message names a field the
  * caller knows.
  */
-export function toApiError(e: unknown, rename: (path: string) => string = (p) => p): ApiError {
+export function toApiError(
+  e: unknown,
+  rename: (path: string) => string = (p) => p,
+  locale: Locale = "en",
+): ApiError {
   if (e instanceof ApiError) return e;
   if (e instanceof DomainError) {
     const field = e.field ? rename(e.field) : null;
+    const text = localizedMessage(e, locale);
     return new ApiError(
       DOMAIN_STATUS[e.code],
-      field && !e.message.startsWith(`${field}:`) ? `${field}: ${e.message}` : e.message,
-      field ? { [field]: [e.message] } : null,
+      field && !text.startsWith(`${field}:`) ? `${field}: ${text}` : text,
+      field ? { [field]: [text] } : null,
     );
   }
   if (e instanceof z.ZodError) {
-    const raw = fieldErrorsFromIssues(e.issues);
+    const raw = fieldErrorsFromIssues(e.issues, locale);
     const fields: FieldErrors = {};
     for (const [k, v] of Object.entries(raw)) {
       const name = rename(k);
@@ -64,11 +71,11 @@ export function toApiError(e: unknown, rename: (path: string) => string = (p) =>
     const message = Object.entries(fields)
       .map(([k, v]) => `${k}: ${v.join(", ")}`)
       .join("; ");
-    return new ApiError(400, message || "invalid input", fields);
+    return new ApiError(400, message || renderMsg(msg("invalidInput"), locale), fields);
   }
   const refused = badValue(e);
-  if (refused) return new ApiError(400, `invalid value: ${refused}`);
-  return new ApiError(500, "internal error");
+  if (refused) return new ApiError(400, renderMsg(msg("invalidValue", { detail: refused }), locale));
+  return new ApiError(500, renderMsg(msg("internal"), locale));
 }
 
 /** Bearer token → actor; or, when configured, loopback without a token. */

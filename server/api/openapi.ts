@@ -85,6 +85,7 @@ const TAGS = [
   { name: "v1-ip", description: "Kairos API: IP rules (admins)" },
   { name: "v1-me", description: "Kairos API: the caller" },
   { name: "v1-reports", description: "Kairos API: scripts and report files" },
+  { name: "v1-sites", description: "Kairos API: sites & monitoring (within the caller's sites)" },
 ];
 
 function properties(schema: Json): { name: string; schema: Json; required: boolean; description?: string }[] {

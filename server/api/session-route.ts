@@ -3,6 +3,7 @@ import { can, type Permission } from "../auth/permissions";
 import { currentUser } from "../auth/session";
 import type { PublicUser } from "../auth/users";
 import { type Db, getDb } from "../db/client";
+import { msg } from "../i18n/errors";
 import { DomainError } from "../lib/errors";
 
 const STATUS: Record<DomainError["code"], number> = {
@@ -37,6 +38,6 @@ export async function sessionRoute(
 export function idParam(value: string, name = "id"): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0)
-    throw new DomainError("BAD_REQUEST", `${name} must be a positive integer`, name);
+    throw new DomainError("BAD_REQUEST", msg("positiveInteger", { name }), name);
   return n;
 }

@@ -5,6 +5,7 @@ import { log } from "../lib/log";
 import { isCrossSite } from "../net/origin";
 import { appRouter } from "../router";
 import { createContext } from "../trpc";
+import { API_MAX_BODY_BYTES } from "./core";
 
 /** Procedures per batched request; the web client batches at most this many (providers.tsx). */
 export const TRPC_MAX_BATCH = 20;
@@ -22,7 +23,8 @@ const refuse = (status: number, code: string, message: string) =>
 /**
  * /api/trpc: every request goes through tRPC's fetch adapter, after two checks it lacks —
  * mutations (POST) sent by a browser for another site are refused (a session cookie must not
- * be usable from someone else's page), and a batch may hold at most TRPC_MAX_BATCH procedures.
+ * be usable from someone else's page), a batch may hold at most TRPC_MAX_BATCH procedures, and
+ * a body over API_MAX_BODY_BYTES gets 413 naming the limit.
  */
 export async function handleTrpc(
   req: Request,
@@ -35,6 +37,13 @@ export async function handleTrpc(
   }
   if (req.method !== "GET" && req.method !== "HEAD" && isCrossSite(req.headers, req.url)) {
     return refuse(403, "FORBIDDEN", "cross-site requests may not change anything");
+  }
+  if (Number(req.headers.get("content-length") ?? 0) > API_MAX_BODY_BYTES) {
+    return refuse(
+      413,
+      "PAYLOAD_TOO_LARGE",
+      `the body is larger than the limit of ${API_MAX_BODY_BYTES} bytes (1 MiB)`,
+    );
   }
   return fetchRequestHandler({
     endpoint: "/api/trpc",

@@ -17,6 +17,10 @@ export const PERMISSIONS = {
   "reports.read": ["admin", "operator", "viewer"],
   /** Make or revoke a link that opens a run's report without an account. */
   "reports.share": ["admin", "operator"],
+  /** Sites' data, within the caller's sites (server/sites/sites.ts siteScope). */
+  "sites.read": ["admin", "operator", "viewer"],
+  /** Create sites, assign their people, pull now, push data, rotate push tokens (own sites). */
+  "sites.write": ["admin", "operator"],
   "mail.read": ["admin", "operator", "viewer"],
   "mail.send": ["admin", "operator"],
   "users.manage": ["admin"],

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "../db/schema";
-import { DomainError } from "../lib/errors";
+import { msg } from "../i18n/errors";
+import { DomainError, notFound } from "../lib/errors";
 import { adminProcedure, protectedProcedure, publicProcedure, router } from "../trpc";
 import { verifyPassword } from "./password";
 import { ZCreateUserInput, ZLocale, ZPassword, ZTimeZone, ZUpdateUserInput } from "./schema";
@@ -48,7 +49,7 @@ export const accountRouter = router({
         .from(users)
         .where(eq(users.id, ctx.user.id));
       if (!row || !(await verifyPassword(row.hash, input.current))) {
-        throw new DomainError("BAD_REQUEST", "the current password is wrong", "current");
+        throw new DomainError("BAD_REQUEST", msg("wrongPassword"), "current");
       }
       await updateUser(ctx.db, ctx.actor, { id: ctx.user.id, email: undefined, password: input.password });
       // Keep this session signed in; every other session of this user is now void.
@@ -61,7 +62,7 @@ export const usersRouter = router({
   list: adminProcedure.input(ZListUsersInput).query(({ ctx, input }) => listUsers(ctx.db, input)),
   get: adminProcedure.input(z.object({ id: z.number().int().positive() })).query(async ({ ctx, input }) => {
     const user = await getUser(ctx.db, input.id);
-    if (!user) throw new DomainError("NOT_FOUND", `user ${input.id} not found`);
+    if (!user) throw notFound("user", input.id);
     return user;
   }),
   create: adminProcedure

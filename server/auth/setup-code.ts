@@ -3,6 +3,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { settings } from "../db/schema";
+import { msg } from "../i18n/errors";
 import { isLoopback } from "../lib/cidr";
 import { DomainError } from "../lib/errors";
 import { countUsers, createFirstAdmin, type PublicUser } from "./users";
@@ -69,11 +70,7 @@ export async function setupFirstAdmin(
   code: string,
 ): Promise<PublicUser> {
   if (setupNeedsCode(ip) && !(await codeMatches(db, code))) {
-    throw new DomainError(
-      "FORBIDDEN",
-      "wrong setup code: use the one printed in Kairos' start-up log",
-      "code",
-    );
+    throw new DomainError("FORBIDDEN", msg("wrongSetupCode"), "code");
   }
   const user = await createFirstAdmin(db, input, ip);
   await db.execute(sql`delete from settings where key = ${KEY}`);

@@ -2,6 +2,7 @@ import { and, count, desc, eq, ilike, or, sql } from "drizzle-orm";
 import { type Actor, audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
 import { type User, users } from "../db/schema";
+import { msg } from "../i18n/errors";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { log } from "../lib/log";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
@@ -34,8 +35,8 @@ export async function countUsers(db: DbOrTx): Promise<number> {
 
 function conflictField(e: unknown): never {
   const c = uniqueViolation(e);
-  if (c === "users_username_uq") throw new DomainError("CONFLICT", "this username is taken", "username");
-  if (c === "users_email_uq") throw new DomainError("CONFLICT", "this email is already used", "email");
+  if (c === "users_username_uq") throw new DomainError("CONFLICT", msg("usernameTaken"), "username");
+  if (c === "users_email_uq") throw new DomainError("CONFLICT", msg("emailTaken"), "email");
   throw e;
 }
 
@@ -69,7 +70,7 @@ export async function createFirstAdmin(
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${FIRST_ADMIN_LOCK.toString()}::bigint)`);
     if ((await countUsers(tx)) > 0) {
-      throw new DomainError("PRECONDITION_FAILED", "Kairos is already set up: sign in instead");
+      throw new DomainError("PRECONDITION_FAILED", msg("alreadySetUp"));
     }
     return createUser(tx, { id: null, name: "setup", ip }, { ...input, role: "admin" });
   });
@@ -145,7 +146,7 @@ export async function updateUser(db: Db, actor: Actor, input: UpdateUserInput): 
     if (losesAdmin && (await activeAdmins(tx)) <= 1) {
       throw new DomainError(
         "PRECONDITION_FAILED",
-        "this is the last active admin: make someone else admin first",
+        msg("lastAdmin"),
         input.role !== undefined ? "role" : "isActive",
       );
     }

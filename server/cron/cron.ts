@@ -18,7 +18,9 @@
 
 import { Cron } from "croner";
 import cronstrue from "cronstrue/i18n.js";
+import { msg } from "../i18n/errors";
 import { translator } from "../i18n/messages";
+import { describeZh, tidyCronstrueZh } from "./describe-zh";
 import {
   everyParts,
   expandDescriptor,
@@ -27,7 +29,7 @@ import {
   parseEvery,
   unknownDescriptor,
 } from "./descriptors";
-import { CronError, type ParsedFields, parseFields } from "./fields";
+import { CronError, type CronReading, type ParsedFields, parseFields } from "./fields";
 import { isValidTimeZone, type ZoneClock, type ZoneSegment, zoneClock } from "./zone-offsets";
 
 export { CronError } from "./fields";
@@ -47,6 +49,8 @@ export type CronSchedule = {
   nextN(after: Date, n: number): Date[];
   /** Human-readable text (cronstrue), 24-hour clock. */
   describe(locale: "en" | "zh-CN"): string;
+  /** Tokens read in a way worth telling the user (Quartz's `0/15` as `0-59/15`). */
+  readings: CronReading[];
 };
 
 /** How far next() looks before giving up (a Feb 29 schedule fires at least every 8 years). */
@@ -76,11 +80,16 @@ export function parseCron(expression: string, timezone: string, anchor?: Date | 
 
 /** The reason an expression or zone is refused, or null when both are fine (for forms). */
 export function explainCronError(expression: string, timezone: string): string | null {
+  return cronRefusal(expression, timezone)?.message ?? null;
+}
+
+/** The refusal itself (its `msg` renders in the reader's language), or null. */
+export function cronRefusal(expression: string, timezone: string): CronError | null {
   try {
     parseCron(expression, timezone);
     return null;
   } catch (error) {
-    if (error instanceof CronError) return error.message;
+    if (error instanceof CronError) return error;
     throw error;
   }
 }
@@ -94,7 +103,7 @@ const SCHEDULE_CACHE_LIMIT = 10_000;
 
 function checkTimeZone(timezone: string) {
   if (!isValidTimeZone(timezone)) {
-    throw new CronError(`Unknown time zone "${timezone}"; use an IANA name such as Europe/Berlin or UTC`);
+    throw new CronError(msg("cron.zone", { zone: timezone }));
   }
 }
 
@@ -130,13 +139,11 @@ class WallClockMatcher {
       this.cron = new Cron(fields.normalized, { utcOffset: 0, mode: "6-part", domAndDow: fields.domAndDow });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new CronError(`Invalid cron expression: ${reason.replace(/^CronPattern: /, "")}`);
+      throw new CronError(msg("cron.other", { detail: reason.replace(/^CronPattern: /, "") }));
     }
     // A reference before any real schedule start, so the check does not depend on the clock.
     if (this.nextAfter(Date.UTC(2000, 0, 1)) === Infinity) {
-      throw new CronError(
-        "The expression never matches a date; check that the day of month exists in the chosen months",
-      );
+      throw new CronError(msg("cron.never"));
     }
   }
 
@@ -157,6 +164,7 @@ class Schedule implements CronSchedule {
   readonly normalized: string;
   readonly hasSeconds: boolean;
   readonly isFixedTime: boolean;
+  readonly readings: CronReading[];
   private readonly expanded: string;
   private readonly domAndDow: boolean;
 
@@ -170,6 +178,7 @@ class Schedule implements CronSchedule {
     this.normalized = fields.normalized;
     this.hasSeconds = fields.hasSeconds;
     this.isFixedTime = fields.isFixedTime;
+    this.readings = fields.readings;
     this.expanded = fields.expanded;
     this.domAndDow = fields.domAndDow;
   }
@@ -194,6 +203,16 @@ class Schedule implements CronSchedule {
   }
 
   describe(locale: "en" | "zh-CN"): string {
+    if (locale === "zh-CN") {
+      const written = this.expression.startsWith("@") ? [] : this.expression.split(" ");
+      const six = this.normalized.split(" ").map((n, i) => {
+        // The user's own token where it is plain numbers (keeps a wrapping 23-7 as written).
+        const own = written.length === 6 ? written[i] : i === 0 ? "0" : written[i - 1];
+        return own && /^[\d,\-/*?L]+$/.test(own) ? own : n;
+      });
+      const text = describeZh(six);
+      if (text) return text;
+    }
     const options = {
       locale: locale === "zh-CN" ? "zh_CN" : "en",
       use24HourTimeFormat: true,
@@ -203,7 +222,8 @@ class Schedule implements CronSchedule {
     // If cronstrue refuses what the user wrote, describe the expanded form (numbers and lists).
     for (const candidate of [this.expression, this.expanded]) {
       try {
-        return cronstrue.toString(candidate, options);
+        const text = cronstrue.toString(candidate, options);
+        return locale === "zh-CN" ? tidyCronstrueZh(text) : text;
       } catch {}
     }
     return this.expression;
@@ -299,6 +319,7 @@ class EverySchedule implements CronSchedule {
   readonly normalized: string;
   readonly hasSeconds: boolean;
   readonly isFixedTime = false;
+  readonly readings: CronReading[] = [];
   /** Whole second, as robfig/cron rounds. */
   private readonly anchorMs: number | null;
 

@@ -3,10 +3,30 @@
 // (names to numbers, `?` to `*`, wrapping ranges to lists) and checks values, so that a mistake
 // is reported per field in words a user can act on.
 
-/** An expression Kairos refuses; `message` is meant for the user who typed it. */
+import { type Msg, msg, renderMsg } from "../i18n/errors";
+
+/**
+ * An expression Kairos refuses; `message` is meant for the user who typed it, `msg` renders it
+ * in the reader's language (a plain-text message is shown under "Invalid cron expression").
+ */
 export class CronError extends Error {
   override name = "CronError";
+  public readonly msg: Msg | null;
+  constructor(message: string | Msg) {
+    super(typeof message === "string" ? message : renderMsg(message, "en"));
+    this.msg = typeof message === "string" ? { key: "cron.other", params: { detail: message } } : message;
+  }
 }
+
+const FIELD_KEY: Record<string, string> = {
+  second: "second",
+  minute: "minute",
+  hour: "hour",
+  "day of month": "dayOfMonth",
+  month: "month",
+  "day of week": "dayOfWeek",
+};
+const fieldName = (label: string) => `errors.cron.field.${FIELD_KEY[label] ?? "minute"}`;
 
 type FieldSpec = {
   /** Name used in messages. */
@@ -87,21 +107,24 @@ export type ParsedFields = {
   isFixedTime: boolean;
   /** Day of month AND day of week must both match (see `usesAndForDays`). */
   domAndDow: boolean;
+  /** Tokens read in a way worth saying: Quartz's `0/15` as `0-59/15`. */
+  readings: CronReading[];
 };
+
+export type CronReading = { token: string; as: string };
 
 export function parseFields(input: string): ParsedFields {
   const expression = input.trim().split(/\s+/).join(" ");
-  if (expression === "") throw new CronError("The cron expression is empty");
+  if (expression === "") throw new CronError(msg("cron.empty"));
   const given = expression.split(" ");
-  if (given.length > 6) throw new CronError(`6 fields expected at most, got ${given.length}`);
+  if (given.length > 6) throw new CronError(msg("cron.tooMany", { n: given.length }));
   if (given.length < 5) {
-    throw new CronError(
-      `5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first expected, got ${given.length}`,
-    );
+    throw new CronError(msg("cron.tooFew", { n: given.length }));
   }
   const hasSeconds = given.length === 6;
   const six = hasSeconds ? given : ["0", ...given];
-  const fields = six.map((field, index) => normalizeField(field, fieldSpec(index)));
+  const readings: CronReading[] = [];
+  const fields = six.map((field, index) => normalizeField(field, fieldSpec(index), readings));
   const hourField = six[HOUR] ?? "*";
   const dom = fields[DAY_OF_MONTH] ?? "*";
   const dow = fields[DAY_OF_WEEK] ?? "*";
@@ -116,6 +139,7 @@ export function parseFields(input: string): ParsedFields {
     // refused in the hour field, so only the leading `*` needs checking.
     isFixedTime: !hourField.startsWith("*"),
     domAndDow: usesAndForDays(dom, dow),
+    readings,
   };
 }
 
@@ -135,19 +159,19 @@ function fieldSpec(index: number): FieldSpec {
   return spec;
 }
 
-function normalizeField(field: string, spec: FieldSpec): string {
+function normalizeField(field: string, spec: FieldSpec, readings: CronReading[]): string {
   const lower = field.toLowerCase();
   const tokens = lower.split(",");
   if (tokens.some((token) => token === "")) {
     throw new CronError(`${spec.label} "${field}" has an empty item; separate values with single commas`);
   }
-  return tokens.map((token) => normalizeToken(token, spec)).join(",");
+  return tokens.map((token) => normalizeToken(token, spec, readings)).join(",");
 }
 
 const STAR_STEP = /^\*\/(\d+)$/;
 const VALUE_RANGE_STEP = /^([a-z]+|\d+)(?:-([a-z]+|\d+))?(?:\/(\d+))?$/;
 
-function normalizeToken(token: string, spec: FieldSpec): string {
+function normalizeToken(token: string, spec: FieldSpec, readings: CronReading[]): string {
   if (token === "*") return "*";
   if (token === "?") {
     if (spec.acceptsQuestionMark) return "*";
@@ -159,17 +183,17 @@ function normalizeToken(token: string, spec: FieldSpec): string {
   if (extension) return normalizeExtension(token, extension, spec);
   const parts = VALUE_RANGE_STEP.exec(token);
   if (!parts) {
-    throw new CronError(
-      `${spec.label} "${token}" is not understood; use numbers, names, *, ranges (1-5), lists (1,3) and steps (*/5, 1-10/2)`,
-    );
+    throw new CronError(msg("cron.notUnderstood", { field: fieldName(spec.label), token }));
   }
   const [, fromText = "", toText, stepText] = parts;
   const from = readValue(fromText, spec);
   if (toText === undefined) {
     if (stepText !== undefined) {
-      throw new CronError(
-        `${spec.label} "${token}": a step needs * or a range before it, e.g. */${stepText} or ${from}-${spec.max}/${stepText}`,
-      );
+      // Quartz and xxl-job read `N/step` as "from N to the end, every step" (`0 0/15 8-18 * * ?`,
+      // pasted by teams coming from them); Vixie cron has no such form, so it cannot mean else.
+      const step = checkStep(stepText, spec);
+      readings.push({ token, as: `${fromText}-${spec.max}/${step}` });
+      return normalizeRange(from, spec.max, step, spec);
     }
     return String(from);
   }
@@ -213,7 +237,9 @@ function readValue(text: string, spec: FieldSpec): number {
   if (/^\d+$/.test(text)) {
     const value = Number(text);
     if (value < spec.min || value > spec.max) {
-      throw new CronError(`${spec.label} ${value} out of range ${spec.min}-${spec.max}`);
+      throw new CronError(
+        msg("cron.outOfRange", { field: fieldName(spec.label), value, min: spec.min, max: spec.max }),
+      );
     }
     return value;
   }
@@ -223,7 +249,7 @@ function readValue(text: string, spec: FieldSpec): number {
     throw new CronError(`month "${text}" is not a month number or name (jan-dec)`);
   if (spec.names === DAY_NAMES)
     throw new CronError(`day of week "${text}" is not a day number or name (sun-sat)`);
-  throw new CronError(`${spec.label} "${text}" is not a number`);
+  throw new CronError(msg("cron.notANumber", { field: fieldName(spec.label), text }));
 }
 
 function checkStep(text: string, spec: FieldSpec): number {

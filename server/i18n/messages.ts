@@ -2,9 +2,17 @@ import { createTranslator } from "next-intl";
 import type { Locale } from "./locale";
 import adminEn from "./messages/admin/en.json";
 import adminZh from "./messages/admin/zh-CN.json";
+import alertsEn from "./messages/alerts/en.json";
+import alertsZh from "./messages/alerts/zh-CN.json";
 import en from "./messages/en.json";
+import errorsEn from "./messages/errors/en.json";
+import errorsZh from "./messages/errors/zh-CN.json";
+import jobPageEn from "./messages/jobpage/en.json";
+import jobPageZh from "./messages/jobpage/zh-CN.json";
 import reportsEn from "./messages/reports/en.json";
 import reportsZh from "./messages/reports/zh-CN.json";
+import sitesEn from "./messages/sites/en.json";
+import sitesZh from "./messages/sites/zh-CN.json";
 import zhCN from "./messages/zh-CN.json";
 
 /**
@@ -12,8 +20,8 @@ import zhCN from "./messages/zh-CN.json";
  * so areas can grow their messages without editing one giant file.
  */
 const catalogs = {
-  en: { ...en, ...adminEn, ...reportsEn },
-  "zh-CN": { ...zhCN, ...adminZh, ...reportsZh },
+  en: { ...en, ...adminEn, ...alertsEn, ...jobPageEn, ...reportsEn, ...errorsEn, ...sitesEn },
+  "zh-CN": { ...zhCN, ...adminZh, ...alertsZh, ...jobPageZh, ...reportsZh, ...errorsZh, ...sitesZh },
 } satisfies Record<Locale, unknown>;
 
 export type Messages = (typeof catalogs)["en"];

@@ -3,9 +3,10 @@ import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
 import { ipRules } from "../db/schema";
+import { msg } from "../i18n/errors";
 import { CidrError, displayRange, parseRange, parseRangeList } from "../lib/cidr";
 import { IP_LISTS, type IpList } from "../lib/enums";
-import { DomainError } from "../lib/errors";
+import { DomainError, notFound } from "../lib/errors";
 import { getSetting, setSetting } from "../settings";
 import { compileRules, decide, VERSION_KEY } from "./check";
 
@@ -89,9 +90,11 @@ async function assertNotLockingOut(
   if (!d.allowed) {
     throw new DomainError(
       "PRECONDITION_FAILED",
-      `this change would lock out your own address ${callerIp}${
-        d.reason === "denied" ? ` (denied by ${displayRange(d.rule)})` : " (not in the allow list)"
-      }; send confirm=true to save it anyway`,
+      msg("ipLockout", {
+        ip: callerIp,
+        why: d.reason,
+        range: d.reason === "denied" ? displayRange(d.rule) : "",
+      }),
       "confirm",
     );
   }
@@ -124,7 +127,7 @@ export async function addIpRule(
     if (!row) {
       throw new DomainError(
         "CONFLICT",
-        `${displayRange(cidr)} is already in the ${v.list === "allow" ? "allow list (whitelist)" : "deny list (blacklist)"}`,
+        msg("ipAlreadyListed", { range: displayRange(cidr), list: v.list }),
         "ip",
       );
     }
@@ -156,7 +159,7 @@ export async function removeIpRule(
     if (!row) {
       throw new DomainError(
         "NOT_FOUND",
-        `${displayRange(cidr)} is not in the ${input.list === "allow" ? "allow list (whitelist)" : "deny list (blacklist)"}`,
+        msg("ipNotListed", { range: displayRange(cidr), list: input.list }),
         "ip",
       );
     }
@@ -173,7 +176,7 @@ export async function removeIpRuleById(
   opts: { callerIp?: string | null; confirm?: boolean } = {},
 ) {
   const [row] = await db.select().from(ipRules).where(eq(ipRules.id, id));
-  if (!row) throw new DomainError("NOT_FOUND", `IP rule ${id} not found`);
+  if (!row) throw notFound("IP rule", id);
   return removeIpRule(db, actor, { list: row.list, value: row.cidr, confirm: opts.confirm }, opts);
 }
 

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { issueMsg, msg } from "../i18n/errors";
 import type { JobMode } from "../lib/enums";
 import { DomainError } from "../lib/errors";
 import {
@@ -53,11 +54,11 @@ function splitKeys(text: string, mode: TextMode): Map<string, string> {
     if (!known.includes(key)) {
       throw new DomainError(
         "BAD_REQUEST",
-        `unknown key 【${m[1]}】 for ${mode} mode (known: ${known.map((k) => `【${k}】`).join(" ")})`,
+        msg("unknownCommandKey", { name: m[1] ?? "", mode, known: known.map((k) => `【${k}】`).join(" ") }),
         "command",
       );
     }
-    if (out.has(key)) throw new DomainError("BAD_REQUEST", `【${key}】 is given twice`, "command");
+    if (out.has(key)) throw new DomainError("BAD_REQUEST", msg("keyTwice", { name: key }), "command");
     const start = (m.index ?? 0) + m[0].length;
     const end = found[i + 1]?.index ?? text.length;
     // A value runs to the next key; the line break before that key is not part of it.
@@ -65,11 +66,7 @@ function splitKeys(text: string, mode: TextMode): Map<string, string> {
   }
   const before = text.slice(0, found[0]?.index ?? text.length).trim();
   if (found.length && before) {
-    throw new DomainError(
-      "BAD_REQUEST",
-      `text before the first 【key】: "${before.slice(0, 40)}"`,
-      "command",
-    );
+    throw new DomainError("BAD_REQUEST", msg("textBeforeKey", { text: before.slice(0, 40) }), "command");
   }
   return out;
 }
@@ -81,8 +78,7 @@ function pairs(value: string, sep: ":" | "=", what: string): [string, string][] 
     .filter(Boolean)
     .map((p) => {
       const at = p.indexOf(sep);
-      if (at <= 0)
-        throw new DomainError("BAD_REQUEST", `${what} "${p}" needs the form name${sep}value`, "command");
+      if (at <= 0) throw new DomainError("BAD_REQUEST", msg("pairForm", { what, pair: p, sep }), "command");
       return [p.slice(0, at).trim(), p.slice(at + 1).trim()];
     });
 }
@@ -90,7 +86,7 @@ function pairs(value: string, sep: ":" | "=", what: string): [string, string][] 
 function int(value: string, key: string): number {
   const v = value.trim();
   if (!/^\d+$/.test(v))
-    throw new DomainError("BAD_REQUEST", `【${key}】 must be a whole number, got "${v}"`, "command");
+    throw new DomainError("BAD_REQUEST", msg("keyWholeNumber", { name: key, value: v }), "command");
   return Number(v);
 }
 
@@ -103,7 +99,8 @@ function validated<S extends z.ZodType>(
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const field = String(issue?.path[0] ?? "");
-  throw new DomainError("BAD_REQUEST", `【${keyOf(field)}】 ${issue?.message ?? "is invalid"}`, "command");
+  const detail = issue ? (issueMsg(issue) ?? issue.message) : msg("invalidFormat");
+  throw new DomainError("BAD_REQUEST", msg("keyInvalid", { name: keyOf(field), detail }), "command");
 }
 
 const HTTP_FIELD_KEY: Record<string, string> = { method: "mode", args: "arg" };
@@ -111,7 +108,7 @@ const keyOf = (field: string) => HTTP_FIELD_KEY[field] ?? field;
 
 export function parseCommandText<M extends TextMode>(mode: M, text: string): ModeParams[M] {
   const trimmed = text.trim();
-  if (!trimmed) throw new DomainError("BAD_REQUEST", "the command text is empty", "command");
+  if (!trimmed) throw new DomainError("BAD_REQUEST", msg("emptyCommandText"), "command");
   const hasKeys = /【[^】\n]{1,40}】/.test(trimmed);
   if (mode === "http") {
     const k = hasKeys ? splitKeys(trimmed, mode) : new Map([["url", trimmed]]);

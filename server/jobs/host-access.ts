@@ -1,5 +1,6 @@
 import type { Actor } from "../audit";
 import { can } from "../auth/permissions";
+import { msg } from "../i18n/errors";
 import type { JobMode } from "../lib/enums";
 import { DomainError } from "../lib/errors";
 
@@ -48,9 +49,7 @@ export function assertCanWriteJob(actor: Actor, job: { mode: JobMode; params: un
   if (!actor.role || can(actor.role, "jobs.host") || !isHostJob(job.mode, job.params)) return;
   throw new DomainError(
     "FORBIDDEN",
-    job.mode === "func"
-      ? "only admins may create or change jobs that call host functions (File, Backup, Cleanup, Database) or user functions"
-      : `only admins may create or change ${job.mode} jobs`,
+    job.mode === "func" ? msg("hostFunctionsAdmin") : msg("modeAdmin", { mode: job.mode }),
     job.mode === "func" ? "params.name" : "mode",
   );
 }

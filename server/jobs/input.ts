@@ -30,6 +30,7 @@ export function jobInputOf(job: JobRow): StoredJobInput {
     onSuccessStart: job.onSuccessStart,
     onFailureStart: job.onFailureStart,
     notifyEmails: job.notifyEmails,
+    alertRemindSeconds: job.alertRemindSeconds,
     tags: job.tags,
     retentionDays: job.retentionDays,
     retentionCount: job.retentionCount,

@@ -4,6 +4,7 @@ import { parseCron } from "../cron/cron";
 import type { Db, DbOrTx } from "../db/client";
 import { retryingTransaction } from "../db/retry";
 import { type JobRow, jobs, runs } from "../db/schema";
+import { msg } from "../i18n/errors";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { cancelActiveRuns } from "../runs/cancel";
 import { createRuns } from "../runs/create";
@@ -38,8 +39,7 @@ async function wakeSchedulers(db: DbOrTx) {
 }
 
 function conflict(e: unknown): never {
-  if (uniqueViolation(e) === "jobs_name_uq")
-    throw new DomainError("CONFLICT", "a job with this name exists", "name");
+  if (uniqueViolation(e) === "jobs_name_uq") throw new DomainError("CONFLICT", msg("jobNameTaken"), "name");
   throw e;
 }
 
@@ -47,7 +47,8 @@ async function assertJobsExist(db: DbOrTx, ids: number[], field: string) {
   if (!ids.length) return;
   const found = await db.select({ id: jobs.id }).from(jobs).where(inArray(jobs.id, ids));
   const missing = ids.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length) throw new DomainError("BAD_REQUEST", `no job with id ${missing.join(", ")}`, field);
+  if (missing.length)
+    throw new DomainError("BAD_REQUEST", msg("noJobIds", { ids: missing.join(", ") }), field);
 }
 
 function toView(row: JobRow, activeRuns: number): JobView {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { audit } from "../audit";
 import { isValidTimeZone, parseCron } from "../cron/cron";
 import { readFunctionCatalog, requestFunctionReload } from "../functions/catalog";
+import { localizedMessage, msg, renderMsg } from "../i18n/errors";
 import { displayTimeZone } from "../i18n/zone";
 import { requirePermission, router } from "../trpc";
 import {
@@ -89,7 +90,10 @@ export const jobsRouter = router({
     .input(ZCronPreviewInput)
     .query(async ({ ctx, input }) => {
       const timezone = input.timezone || displayTimeZone();
-      if (!isValidTimeZone(timezone)) return { ok: false as const, error: `unknown time zone "${timezone}"` };
+      const locale = ctx.locale ?? "en";
+      if (!isValidTimeZone(timezone)) {
+        return { ok: false as const, error: renderMsg(msg("unknownZone", { zone: timezone }), locale) };
+      }
       const anchor = input.jobId ? (await getJob(ctx.db, input.jobId).catch(() => null))?.createdAt : null;
       try {
         const s = parseCron(input.cron, timezone, anchor);
@@ -97,11 +101,12 @@ export const jobsRouter = router({
           ok: true as const,
           timezone,
           normalized: s.normalized,
+          readings: s.readings,
           text: { en: s.describe("en"), "zh-CN": s.describe("zh-CN") },
           next: s.nextN(new Date(), input.count),
         };
       } catch (e) {
-        return { ok: false as const, error: e instanceof Error ? e.message : String(e) };
+        return { ok: false as const, error: localizedMessage(e, locale) };
       }
     }),
   functions: requirePermission("jobs.read")

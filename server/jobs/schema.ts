@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { explainCronError, isValidTimeZone } from "../cron/cron";
+import { cronRefusal, isValidTimeZone } from "../cron/cron";
+import { carryIssue, issueParamsOf } from "../i18n/errors";
 import { displayTimeZone } from "../i18n/zone";
 import { JOB_MODES, JOB_POLICIES, JOB_STATES, type JobMode, MISFIRE_POLICIES } from "../lib/enums";
 import { DomainError } from "../lib/errors";
@@ -46,7 +47,7 @@ function checkReportTemplates(
     if (r.success) continue;
     ok = false;
     for (const issue of r.error.issues) {
-      ctx.addIssue({ code: "custom", path: ["params", ...field], message: issue.message });
+      ctx.addIssue({ code: "custom", path: ["params", ...field], ...carryIssue(issue) });
     }
   }
   return ok;
@@ -80,6 +81,13 @@ const ZJobFields = z.object({
   onSuccessStart: z.array(z.number().int().positive()).max(20).default([]),
   onFailureStart: z.array(z.number().int().positive()).max(20).default([]),
   notifyEmails: z.array(z.email("not a valid email address")).max(20).default([]),
+  /** Reminders while the job keeps failing; 0 = only the first failure and the recovery. */
+  alertRemindSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400)
+    .default(4 * 3600),
   tags: z
     .array(z.string().trim().min(1).max(40))
     .max(20)
@@ -89,62 +97,88 @@ const ZJobFields = z.object({
   retentionCount: z.number().int().min(1).max(1_000_000).nullable().default(null),
 });
 
+type JobFields = z.output<typeof ZJobFields>;
+
 /**
- * A job as submitted (UI form, REST, CLI). Cross-field checks: the cron must be valid in the
- * zone, and the mode's parameters must be valid — from `params` or parsed from `command`.
- * The output always carries structured `params`.
+ * The cross-field checks, each on its own so a save hears about every bad field at once: the
+ * zone, the cron in that zone, the mode, and the mode's parameters (from `params` or parsed
+ * from `command`). Also run on a submission whose plain fields already failed (`when` below);
+ * then `v` is the raw input, so each check looks at the shape of what it reads first.
+ * Returns the structured params when they are valid.
  */
-export const ZJobInput = ZJobFields.transform((v, ctx) => {
-  const timezone = v.timezone || displayTimeZone();
-  if (!isValidTimeZone(timezone)) {
-    ctx.addIssue({ code: "custom", path: ["timezone"], message: `unknown time zone "${timezone}"` });
-    return z.NEVER;
+function crossCheck(v: JobFields, ctx: z.RefinementCtx): { timezone: string; params: unknown } | null {
+  let ok = true;
+  // `params` carries the catalog key and values, so the reader gets the message in their language.
+  const fail = (path: string[], message: string, params?: Record<string, unknown>) => {
+    ok = false;
+    ctx.addIssue({ code: "custom", path, message, ...(params ? { params } : {}) });
+  };
+  const timezone = (typeof v.timezone === "string" && v.timezone.trim()) || displayTimeZone();
+  const zoneOk = isValidTimeZone(timezone);
+  if (!zoneOk)
+    fail(["timezone"], `unknown time zone "${timezone}"`, { key: "errors.unknownZone", zone: timezone });
+  if (typeof v.cron === "string" && v.cron.trim()) {
+    const cronError = cronRefusal(v.cron.trim(), zoneOk ? timezone : "UTC");
+    if (cronError) fail(["cron"], cronError.message, issueParamsOf(cronError.msg));
   }
-  const cronError = explainCronError(v.cron, timezone);
-  if (cronError) {
-    ctx.addIssue({ code: "custom", path: ["cron"], message: cronError });
-    return z.NEVER;
-  }
+  if (!(JOB_MODES as readonly unknown[]).includes(v.mode)) return null;
   if (MODES_NOT_YET.includes(v.mode)) {
-    ctx.addIssue({ code: "custom", path: ["mode"], message: `${v.mode} jobs are not available yet` });
-    return z.NEVER;
+    fail(["mode"], `${v.mode} jobs are not available yet`, { key: "errors.modeNotYet", mode: v.mode });
+    return null;
   }
   let params: unknown;
-  if (v.params) {
+  if (v.params && typeof v.params === "object") {
     const r = PARAM_SCHEMAS[v.mode].safeParse(v.params);
     if (!r.success) {
       for (const issue of r.error.issues) {
-        ctx.addIssue({ code: "custom", path: ["params", ...issue.path.map(String)], message: issue.message });
+        ok = false;
+        ctx.addIssue({ code: "custom", path: ["params", ...issue.path.map(String)], ...carryIssue(issue) });
       }
-      return z.NEVER;
+      return null;
     }
     params = r.data;
     if (
       (v.mode === "script" || v.mode === "mail_pickup") &&
       !checkReportTemplates(r.data as z.infer<typeof ZMailPickupParams>, ctx)
     ) {
-      return z.NEVER;
+      return null;
     }
-  } else if (v.command !== undefined && isTextMode(v.mode)) {
+  } else if (typeof v.command === "string" && isTextMode(v.mode)) {
     try {
       params = parseCommandText(v.mode, v.command);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      ctx.addIssue({ code: "custom", path: ["command"], message: e.message });
-      return z.NEVER;
+      fail(["command"], e.message, issueParamsOf(e.msg));
+      return null;
     }
   } else {
-    ctx.addIssue({
-      code: "custom",
-      path: isTextMode(v.mode) ? ["command"] : ["params"],
-      message: isTextMode(v.mode)
+    fail(
+      isTextMode(v.mode) ? ["command"] : ["params"],
+      isTextMode(v.mode)
         ? "give the mode's parameters or its 【key】value text"
         : `${v.mode} jobs take structured params`,
-    });
-    return z.NEVER;
+      isTextMode(v.mode) ? { key: "errors.needParamsOrText" } : { key: "errors.needParams", mode: v.mode },
+    );
+    return null;
   }
+  return ok ? { timezone, params } : null;
+}
+
+/**
+ * A job as submitted (UI form, REST, CLI): the plain fields, then the cross-field checks
+ * (crossCheck). The output always carries structured `params`.
+ */
+export const ZJobInput = ZJobFields.superRefine(
+  (v, ctx) => {
+    crossCheck(v, ctx);
+  },
+  // Only when the plain fields failed: the transform below checks a clean submission.
+  { when: (payload) => payload.issues.length > 0 && !!payload.value && typeof payload.value === "object" },
+).transform((v, ctx) => {
+  const checked = crossCheck(v, ctx);
+  if (!checked) return z.NEVER;
   const { command: _text, ...rest } = v;
-  return { ...rest, timezone, params: params as Record<string, unknown> };
+  return { ...rest, timezone: checked.timezone, params: checked.params as Record<string, unknown> };
 });
 export type JobInput = z.input<typeof ZJobInput>;
 

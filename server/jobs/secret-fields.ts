@@ -1,4 +1,5 @@
 import { can } from "../auth/permissions";
+import { msg } from "../i18n/errors";
 import type { JobMode, Role } from "../lib/enums";
 import { DomainError } from "../lib/errors";
 import type { CommandParams, HttpParams } from "../runs/modes/params";
@@ -99,7 +100,7 @@ export function jobForRole<J extends { mode: JobMode; params: unknown; commandTe
 }
 
 const masked = (field: string, what: string): never => {
-  throw new DomainError("BAD_REQUEST", `${what} is hidden (${SECRET_MASK}); type its value`, field);
+  throw new DomainError("BAD_REQUEST", msg("secretHidden", { what, mask: SECRET_MASK }), field);
 };
 
 /**

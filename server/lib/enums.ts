@@ -54,3 +54,11 @@ export type SampleKind = (typeof SAMPLE_KINDS)[number];
 /** The three daily files of a site (seed 001): system_info, system_alarm, system_service. */
 export const SITE_FILE_KINDS = ["info", "alarm", "service"] as const;
 export type SiteFileKind = (typeof SITE_FILE_KINDS)[number];
+
+/** A notification subject's state (server/notify): ok, or failing since its first failure. */
+export const NOTIFY_STATUSES = ["ok", "failing"] as const;
+export type NotifyStatus = (typeof NOTIFY_STATUSES)[number];
+
+/** What can raise alerts: jobs now; sites' alarms plug in with their own kind. */
+export const NOTIFY_SUBJECT_KINDS = ["job", "site"] as const;
+export type NotifySubjectKind = (typeof NOTIFY_SUBJECT_KINDS)[number];

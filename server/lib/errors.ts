@@ -1,22 +1,43 @@
+import { type Msg, msg, renderMsg } from "../i18n/errors";
+
 /**
  * An expected failure of a domain operation (not a bug): tRPC, REST and forms turn it into a
- * clear message, per field when `field` says which input was wrong.
+ * clear message, per field when `field` says which input was wrong. Given a catalog message
+ * (msg("jobNameTaken")), it is shown in the reader's language; `message` is its English text.
  */
 export type DomainErrorCode = "BAD_REQUEST" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "PRECONDITION_FAILED";
 
 export class DomainError extends Error {
+  public readonly msg: Msg | null;
   constructor(
     public readonly code: DomainErrorCode,
-    message: string,
+    message: string | Msg,
     public readonly field?: string,
   ) {
-    super(message);
+    super(typeof message === "string" ? message : renderMsg(message, "en"));
     this.name = "DomainError";
+    this.msg = typeof message === "string" ? null : message;
   }
 }
 
-export const notFound = (what: string, id: unknown) =>
-  new DomainError("NOT_FOUND", `${what} ${String(id)} not found`);
+const WHAT = {
+  job: "job",
+  user: "user",
+  run: "run",
+  mail: "mail",
+  attachment: "attachment",
+  secret: "secret",
+  token: "token",
+  "script version": "scriptVersion",
+  "report file": "reportFile",
+  "share link": "shareLink",
+  "IP rule": "ipRule",
+  site: "site",
+  server: "server",
+} as const;
+
+export const notFound = (what: keyof typeof WHAT, id: unknown) =>
+  new DomainError("NOT_FOUND", msg("notFound", { what: `errors.what.${WHAT[what]}`, id: String(id) }));
 
 /** Postgres unique violations name their constraint; map them to the field a user can fix. */
 export function uniqueViolation(e: unknown): string | undefined {

@@ -1,8 +1,14 @@
-export type FieldErrors = Record<string, string[]>;
-type Issue = { path?: readonly (PropertyKey | { key: PropertyKey })[]; message: string };
+import { localizeIssue } from "../i18n/errors";
+import type { Locale } from "../i18n/locale";
 
-/** Zod / Standard Schema issues → { "field.path": ["message", …] }, the shape every form reads. */
-export function fieldErrorsFromIssues(issues: readonly Issue[]): FieldErrors {
+export type FieldErrors = Record<string, string[]>;
+type Issue = { path?: readonly (PropertyKey | { key: PropertyKey })[]; message: string; code?: string };
+
+/**
+ * Zod / Standard Schema issues → { "field.path": ["message", …] }, the shape every form reads,
+ * in the reader's language.
+ */
+export function fieldErrorsFromIssues(issues: readonly Issue[], locale: Locale = "en"): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of issues) {
     const key =
@@ -10,7 +16,7 @@ export function fieldErrorsFromIssues(issues: readonly Issue[]): FieldErrors {
         .map((p) => (typeof p === "object" && p !== null ? String(p.key) : String(p)))
         .join(".") || "_form";
     const list = out[key] ?? [];
-    list.push(issue.message);
+    list.push(localizeIssue(issue, locale));
     out[key] = list;
   }
   return out;
@@ -24,14 +30,16 @@ export function fieldErrorsFromIssues(issues: readonly Issue[]): FieldErrors {
 export function unstorableValue(
   value: unknown,
   path: string[] = [],
-): { field: string; message: string } | null {
+): { field: string; message: string; key: "noNul" | "tooLarge" } | null {
   const field = () => path.join(".") || "_form";
   if (typeof value === "string") {
-    return value.includes("\u0000") ? { field: field(), message: "must not contain NUL characters" } : null;
+    return value.includes("\u0000")
+      ? { field: field(), message: "must not contain NUL characters", key: "noNul" }
+      : null;
   }
   if (typeof value === "number") {
     return Number.isFinite(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER
-      ? { field: field(), message: "is too large" }
+      ? { field: field(), message: "is too large", key: "tooLarge" }
       : null;
   }
   if (Array.isArray(value)) {
@@ -43,7 +51,8 @@ export function unstorableValue(
   }
   if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
     for (const [k, v] of Object.entries(value)) {
-      if (k.includes("\u0000")) return { field: field(), message: "must not contain NUL characters" };
+      if (k.includes("\u0000"))
+        return { field: field(), message: "must not contain NUL characters", key: "noNul" };
       const bad = unstorableValue(v, [...path, k]);
       if (bad) return bad;
     }

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import { NOTIFY_SUBJECT_KINDS } from "../lib/enums";
 
 /**
  * Every graphile-worker task Kairos queues: its name and payload schema, shared by the code
@@ -11,6 +12,8 @@ export const TASKS = {
   mail_deliver: z.object({ id: z.number().int().positive() }),
   /** Execute one run (the run row is the history; this job is only transport). */
   run_execute: z.object({ runId: z.number().int().positive() }),
+  /** Remind about a subject that keeps failing (server/notify), and schedule the next reminder. */
+  notify_remind: z.object({ kind: z.enum(NOTIFY_SUBJECT_KINDS), id: z.number().int().positive() }),
   /** Delete run history beyond the retention settings. */
   runs_prune: z.object({}).passthrough(),
 } as const satisfies Record<string, z.ZodType>;

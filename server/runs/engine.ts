@@ -169,6 +169,8 @@ export class RunEngine {
       }
       if (ac.signal.aborted) {
         this.active.delete(run.id);
+        // Shutting down: fail the task so the queue hands the run to a worker that stays.
+        if (ac.signal.reason === "shutdown") throw new Error(`worker ${this.workerId} shut down`);
         this.events.emit("run:finished", {
           runId: run.id,
           jobId: run.job.id,
@@ -256,6 +258,8 @@ export class RunEngine {
       clearTimeout(markTimer);
       this.active.delete(run.id);
     }
+    // The run ended when its work did; storing the rest of its output is bookkeeping after that.
+    const finishedAt = new Date();
     await marking;
     const reason = ac.signal.aborted ? (ac.signal.reason as AbortReason) : null;
     if (reason === "timeout") out.write("system", `\n[timed out after ${(timeoutMs ?? 0) / 1000} s]\n`);
@@ -269,7 +273,7 @@ export class RunEngine {
     const outcome: RunOutcome = {
       id: run.id,
       startedAt,
-      finishedAt: new Date(),
+      finishedAt,
       status:
         reason === "timeout"
           ? "timed_out"

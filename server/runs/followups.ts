@@ -1,17 +1,10 @@
 import { sql } from "drizzle-orm";
-import { createElement } from "react";
-import { FailedRun } from "../../emails/failed-run";
 import type { Db } from "../db/client";
 import { retryingTransaction } from "../db/retry";
-import { isLocale } from "../i18n/locale";
-import { translator } from "../i18n/messages";
-import { displayTimeZone } from "../i18n/zone";
 import { publicUrl } from "../lib/app-info";
 import type { JobPolicy } from "../lib/enums";
-import { formatLocal } from "../lib/local-time";
 import { log } from "../lib/log";
-import { sendMail } from "../mail/outbox";
-import { renderEmail } from "../mail/render";
+import { noteFailure, noteSuccess } from "../notify/state";
 import { createRuns, type RunSpec } from "./create";
 import { runLogTail } from "./log";
 import type { RunOutcome, StartedRun } from "./store";
@@ -20,8 +13,8 @@ const BAD = new Set(["failed", "timed_out", "lost"]);
 
 /**
  * What follows the end of a run: a retry (with exponential backoff) while attempts remain;
- * otherwise the chained jobs (on success / on final failure) and, on final failure, a mail to
- * the job's notification addresses.
+ * otherwise the chained jobs (on success / on final failure). A final failure and a success
+ * move the job's alert state (server/notify), which notifies on a change, not per failure.
  */
 export async function afterRun(db: Db, run: StartedRun, outcome: Pick<RunOutcome, "status" | "error">) {
   const l = log("runs").child({ runId: run.id, jobId: run.job.id });
@@ -62,40 +55,18 @@ export async function afterRun(db: Db, run: StartedRun, outcome: Pick<RunOutcome
       }
     }
     if (specs.length) await retryingTransaction(db, "queue follow-up runs", (tx) => createRuns(tx, specs));
-    if (bad && !retrying && run.job.notifyEmails.length) await notifyFailure(db, run, outcome);
+    const subject = { kind: "job", id: run.job.id } as const;
+    if (bad && !retrying) {
+      await noteFailure(db, subject, {
+        ref: run.id,
+        error: outcome.error ?? outcome.status,
+        refUrl: `${publicUrl()}/runs/${run.id}`,
+        logTail: await runLogTail(db, run.id),
+      });
+    } else if (outcome.status === "succeeded") {
+      await noteSuccess(db, subject);
+    }
   } catch (err) {
     l.error({ err }, "follow-up of a run failed");
   }
-}
-
-async function notifyFailure(db: Db, run: StartedRun, outcome: Pick<RunOutcome, "status" | "error">) {
-  const [owner] = await db.execute<{ locale: string | null }>(
-    sql`select locale from users where id = ${run.job.ownerId ?? -1}`,
-  );
-  const locale = isLocale(owner?.locale) ? owner.locale : "en";
-  const logTail = await runLogTail(db, run.id);
-  const zone = displayTimeZone();
-  const { html, text: plain } = await renderEmail(
-    createElement(FailedRun, {
-      locale,
-      jobName: run.job.name,
-      runId: run.id,
-      status: outcome.status,
-      error: outcome.error ?? outcome.status,
-      attempt: run.attempt,
-      scheduledAt: formatLocal(run.scheduledAt, zone),
-      finishedAt: formatLocal(new Date(), zone),
-      logTail,
-      runUrl: `${publicUrl()}/runs/${run.id}`,
-      url: publicUrl(),
-    }),
-  );
-  const t = translator(locale);
-  await sendMail(db, {
-    kind: "job-failure",
-    to: run.job.notifyEmails,
-    subject: `[Kairos] ${t("email.failedRun.subject", { job: run.job.name, status: t(`runs.statusName.${outcome.status}` as never) })} (#${run.id})`,
-    html,
-    text: plain,
-  });
 }

@@ -3,6 +3,7 @@ import { audit } from "../audit";
 import { retryingTransaction } from "../db/retry";
 import { requirePermission, router } from "../trpc";
 import { cancelActiveRuns } from "./cancel";
+import { runErrorText } from "./error-text";
 import { readRunLog, ZRunLogInput } from "./log";
 import { getRun, listRuns, runCounts, ZListRunsInput } from "./runs";
 
@@ -10,12 +11,20 @@ const ZId = z.object({ id: z.number().int().positive() });
 const FINISHED = new Set(["succeeded", "failed", "timed_out", "cancelled", "skipped", "lost"]);
 
 export const runsRouter = router({
+  // A run's error as the reader's language says it (server/runs/error-text.ts).
   list: requirePermission("jobs.read")
     .input(ZListRunsInput)
-    .query(({ ctx, input }) => listRuns(ctx.db, input)),
+    .query(async ({ ctx, input }) => {
+      const page = await listRuns(ctx.db, input);
+      const locale = ctx.locale ?? "en";
+      return { ...page, items: page.items.map((r) => ({ ...r, error: runErrorText(r.error, locale) })) };
+    }),
   get: requirePermission("jobs.read")
     .input(ZId)
-    .query(({ ctx, input }) => getRun(ctx.db, input.id)),
+    .query(async ({ ctx, input }) => {
+      const run = await getRun(ctx.db, input.id);
+      return { ...run, error: runErrorText(run.error, ctx.locale ?? "en") };
+    }),
   log: requirePermission("jobs.read")
     .input(ZRunLogInput)
     .query(({ ctx, input }) => readRunLog(ctx.db, input)),

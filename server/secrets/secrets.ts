@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import type { DbOrTx } from "../db/client";
 import { jobs, secrets } from "../db/schema";
+import { msg } from "../i18n/errors";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 
 /**
@@ -76,11 +77,7 @@ export async function assertSecretsExist(db: DbOrTx, params: unknown, field: str
   const found = await db.select({ name: secrets.name }).from(secrets).where(inArray(secrets.name, names));
   const missing = names.filter((n) => !found.some((f) => f.name === n));
   if (missing.length) {
-    throw new DomainError(
-      "BAD_REQUEST",
-      `no secret named ${missing.join(", ")} (an admin defines it under Admin › Secrets)`,
-      field,
-    );
+    throw new DomainError("BAD_REQUEST", msg("secretMissing", { names: missing.join(", ") }), field);
   }
 }
 
@@ -122,8 +119,7 @@ export async function listSecrets(db: DbOrTx): Promise<SecretView[]> {
 }
 
 function conflict(e: unknown): never {
-  if (uniqueViolation(e) === "secrets_name_uq")
-    throw new DomainError("CONFLICT", "a secret with this name exists", "name");
+  if (uniqueViolation(e) === "secrets_name_uq") throw new DomainError("CONFLICT", msg("secretTaken"), "name");
   throw e;
 }
 
@@ -165,11 +161,7 @@ export async function deleteSecret(db: DbOrTx, actor: Actor, id: number) {
   if (!row) throw notFound("secret", id);
   const users = (await jobsUsing(db, [row.name])).get(row.name) ?? [];
   if (users.length) {
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      `still used by ${users.join(", ")}: change those jobs first`,
-      "id",
-    );
+    throw new DomainError("PRECONDITION_FAILED", msg("secretInUse", { users: users.join(", ") }), "id");
   }
   await db.delete(secrets).where(eq(secrets.id, id));
   await audit(db, actor, "secret.delete", "secret", id, { before: { name: row.name } });

@@ -191,17 +191,39 @@ async function storeSampleBatch(sql: Sql, site: IngestSite, rows: SampleLine[], 
         v1 float8, v2 float8, v3 float8, v4 float8
       ) on commit delete rows`;
     await copyInto(tx, "copy sample_stage from stdin", sampleCopyText(rows, ids));
-    const inserted = await tx`
-      insert into samples (server_id, kind, mount, at, v1, v2, v3, v4)
-      select server_id, kind, mount, local at time zone ${site.timezone}, v1, v2, v3, v4
-      from sample_stage
-      on conflict do nothing`;
+    // The hourly roll-up takes exactly the rows that were new (RETURNING), so it stays right
+    // however often the same lines come back.
+    const [r] = await tx<{ inserted: number }[]>`
+      with ins as (
+        insert into samples (server_id, kind, mount, at, v1, v2, v3, v4)
+        select server_id, kind, mount, local at time zone ${site.timezone}, v1, v2, v3, v4
+        from sample_stage
+        on conflict do nothing
+        returning server_id, kind, mount, at, v1, v2, v3, v4
+      ), hourly as (
+        insert into samples_hourly as h (server_id, kind, mount, hour, n, sum1, sum2, sum3, sum4,
+                                         min1, min2, min3, min4, max1, max2, max3, max4)
+        select server_id, kind, mount, date_trunc('hour', at, 'UTC'), count(*), sum(v1), sum(v2), sum(v3), sum(v4),
+               min(v1), min(v2), min(v3), min(v4), max(v1), max(v2), max(v3), max(v4)
+        from ins group by 1, 2, 3, 4
+        on conflict (server_id, kind, mount, hour) do update set
+          n = h.n + excluded.n,
+          sum1 = h.sum1 + excluded.sum1, sum2 = h.sum2 + excluded.sum2,
+          sum3 = case when excluded.sum3 is null then h.sum3 else coalesce(h.sum3, 0) + excluded.sum3 end,
+          sum4 = case when excluded.sum4 is null then h.sum4 else coalesce(h.sum4, 0) + excluded.sum4 end,
+          min1 = least(h.min1, excluded.min1), min2 = least(h.min2, excluded.min2),
+          min3 = least(h.min3, excluded.min3), min4 = least(h.min4, excluded.min4),
+          max1 = greatest(h.max1, excluded.max1), max2 = greatest(h.max2, excluded.max2),
+          max3 = greatest(h.max3, excluded.max3), max4 = greatest(h.max4, excluded.max4)
+        returning 1
+      )
+      select (select count(*) from ins)::int as inserted, (select count(*) from hourly)::int as hours`;
     await tx`
       update servers s set last_sample_at = x.at
       from (select server_id, max(local) at time zone ${site.timezone} as at
             from sample_stage group by server_id) x
       where s.id = x.server_id and (s.last_sample_at is null or s.last_sample_at < x.at)`;
-    return inserted.count;
+    return r?.inserted ?? 0;
   });
 }
 

@@ -90,8 +90,19 @@ export function completeLength(bytes: Buffer): number {
 const TIME_DASHED = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 const TIME_COMPACT = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 
+let lastTimeIn = "";
+let lastTimeOut: string | null = null;
+
 /** A record time → `YYYY-MM-DD HH:MM:SS`, or null when it is no time or an impossible one. */
 export function wallTime(text: string): string | null {
+  // Lines come in runs with the same time (every server, every metric of a minute).
+  if (text === lastTimeIn) return lastTimeOut;
+  lastTimeIn = text;
+  lastTimeOut = checkWallTime(text);
+  return lastTimeOut;
+}
+
+function checkWallTime(text: string): string | null {
   const m = TIME_DASHED.exec(text) ?? TIME_COMPACT.exec(text);
   if (!m) return null;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
@@ -109,10 +120,6 @@ const ZTime = z.string().transform((s, ctx) => {
   }
   return t;
 });
-const ZNumber = z
-  .string()
-  .regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, { error: (i) => `"${String(i.input)}" is not a number` })
-  .transform(Number);
 const ZCount = z
   .string()
   .regex(/^\d{1,15}$/, { error: (i) => `"${String(i.input)}" is not a whole number` })
@@ -121,10 +128,6 @@ const ZName = (what: string) =>
   z.string().min(1, `${what} is empty`).max(200, `${what} is over 200 characters`);
 
 // Row shapes, one per line type: tuples of the fields after the type column.
-const ZCpu = z.tuple([ZNumber, ZNumber, ZNumber, ZNumber, ZTime]);
-const ZMem = z.tuple([ZNumber, ZNumber, ZNumber, ZNumber, ZTime]);
-const ZDisk = z.tuple([ZName("the mount"), ZNumber, ZNumber, ZTime]);
-const ZNode = z.tuple([ZName("the node"), z.string().max(200), ZTime]);
 const ZAlarm = z.tuple([ZName("alarm_name"), ZName("alarm_node"), z.string(), ZTime, z.string(), ZTime]);
 const ZService = z.tuple([ZCount, ZCount, ZCount, ZCount, ZCount, ZCount, ZCount, ZTime]);
 
@@ -160,7 +163,11 @@ function eachLine(text: string, opts: ParseOptions, header: string, visit: LineV
     // No text column can hold NUL: a line of binary garbage is still reported, without it.
     if (raw.includes("\u0000")) raw = raw.replaceAll("\u0000", "");
     if (!raw.trim()) continue;
-    const fields = raw.split("|").map((f) => f.trim());
+    const fields = raw.split("|");
+    for (let k = 0; k < fields.length; k++) {
+      const f = fields[k] as string;
+      if (f.length && (f.charCodeAt(0) <= 32 || f.charCodeAt(f.length - 1) <= 32)) fields[k] = f.trim();
+    }
     if (fields[0] === header) continue;
     const reason = visit(fields, first + i, raw);
     if (reason) bad.push({ lineNo: first + i, reason, raw: raw.slice(0, 2000) });
@@ -177,15 +184,22 @@ function otherSite(code: string, opts: ParseOptions): string | null {
   return code ? `site_id "${code}" is not this site's ("${opts.siteCode}")` : "site_id is empty";
 }
 
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * system_info is the big file (a million lines a day is ordinary), so its fields are checked
+ * by hand, by the same rules and with the same words as the zod shapes of the other files.
+ */
 const SAMPLE_SHAPES = {
-  cpu: { count: 9, schema: ZCpu, names: ["user_use", "sys_use", "io_use", "idle", "record_time"] },
-  mem: { count: 9, schema: ZMem, names: ["mem_use", "mem_free", "mem_buffer", "mem_total", "record_time"] },
-  disk: { count: 8, schema: ZDisk, names: ["mount", "disk_used", "disk_total", "record_time"] },
-  node: { count: 7, schema: ZNode, names: ["node", "state", "record_time"] },
+  cpu: { count: 9, names: ["user_use", "sys_use", "io_use", "idle"] },
+  mem: { count: 9, names: ["mem_use", "mem_free", "mem_buffer", "mem_total"] },
+  disk: { count: 8, names: ["disk_used", "disk_total"] },
+  node: { count: 7, names: [] },
 } as const;
 
 export function parseInfo(text: string, opts: ParseOptions): Parsed<InfoRows> {
   const rows: InfoRows = { samples: [], nodes: [] };
+  const values: number[] = [0, 0, 0, 0];
   const { bad, lines } = eachLine(text, opts, "server_name", (f) => {
     const type = (f[3] ?? "").toLowerCase();
     const shape = SAMPLE_SHAPES[type as keyof typeof SAMPLE_SHAPES];
@@ -198,19 +212,50 @@ export function parseInfo(text: string, opts: ParseOptions): Parsed<InfoRows> {
     if (server.length > 200) return "server_name is over 200 characters";
     const site = otherSite(f[2] as string, opts);
     if (site) return site;
-    const r = shape.schema.safeParse(f.slice(4));
-    if (!r.success) return reasonOf(r.error, shape.names);
+    const timeText = f[f.length - 1] as string;
+    const local = wallTime(timeText);
+    if (local === null)
+      return `record_time: "${timeText}" is not a time (YYYY-MM-DD HH:MM:SS or YYYYmmddHHMMSS)`;
     const ip = f[1] as string;
-    const v = r.data;
     if (type === "node") {
-      const [node, state, local] = v as z.output<typeof ZNode>;
-      rows.nodes.push({ server, ip, node, state, local });
-    } else if (type === "disk") {
-      const [mount, used, total, local] = v as z.output<typeof ZDisk>;
-      rows.samples.push({ kind: "disk", server, ip, mount, local, v1: used, v2: total, v3: null, v4: null });
+      const node = f[4] as string;
+      if (!node) return "node: the node is empty";
+      rows.nodes.push({ server, ip, node: node.slice(0, 200), state: (f[5] as string).slice(0, 200), local });
+      return null;
+    }
+    const first = type === "disk" ? 5 : 4;
+    for (let k = 0; k < shape.names.length; k++) {
+      const v = f[first + k] as string;
+      if (!NUMBER.test(v)) return `${shape.names[k]}: "${v}" is not a number`;
+      values[k] = Number(v);
+    }
+    if (type === "disk") {
+      const mount = f[4] as string;
+      if (!mount) return "mount: the mount is empty";
+      if (mount.length > 200) return "mount: the mount is over 200 characters";
+      rows.samples.push({
+        kind: "disk",
+        server,
+        ip,
+        mount,
+        local,
+        v1: values[0] as number,
+        v2: values[1] as number,
+        v3: null,
+        v4: null,
+      });
     } else {
-      const [v1, v2, v3, v4, local] = v as z.output<typeof ZCpu>;
-      rows.samples.push({ kind: type as "cpu" | "mem", server, ip, mount: "", local, v1, v2, v3, v4 });
+      rows.samples.push({
+        kind: type as "cpu" | "mem",
+        server,
+        ip,
+        mount: "",
+        local,
+        v1: values[0] as number,
+        v2: values[1] as number,
+        v3: values[2] as number,
+        v4: values[3] as number,
+      });
     }
     return null;
   });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
 import { apiTokens, users } from "../db/schema";
+import { msg } from "../i18n/errors";
 import { ROLES, type Role, TOKEN_KINDS } from "../lib/enums";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { zPageSize } from "../lib/paging";
@@ -31,7 +32,7 @@ export function parseExpiry(text: string | undefined | null, now = new Date()): 
   }
   const d = new Date(t);
   if (Number.isNaN(d.getTime())) {
-    throw new DomainError("BAD_REQUEST", `"${text}" is not a duration (30d, 12h, 1y) or a date`, "expires");
+    throw new DomainError("BAD_REQUEST", msg("tokenExpires", { text: String(text ?? "") }), "expires");
   }
   return d;
 }
@@ -99,17 +100,18 @@ export async function createToken(
   let username: string | null = null;
   if (v.kind === "personal") {
     const ownerId = v.userId ?? actor.id;
-    if (!ownerId) throw new DomainError("BAD_REQUEST", "a personal token needs a user", "userId");
+    if (!ownerId) throw new DomainError("BAD_REQUEST", msg("tokenNeedsUser"), "userId");
     const [owner] = await db
       .select({ id: users.id, username: users.username, role: users.role, isActive: users.isActive })
       .from(users)
       .where(eq(users.id, ownerId));
-    if (!owner) throw new DomainError("BAD_REQUEST", `no user with id ${ownerId}`, "userId");
-    if (!owner.isActive) throw new DomainError("BAD_REQUEST", `${owner.username} is disabled`, "userId");
+    if (!owner) throw new DomainError("BAD_REQUEST", msg("noUserId", { id: ownerId }), "userId");
+    if (!owner.isActive)
+      throw new DomainError("BAD_REQUEST", msg("userDisabled", { user: owner.username }), "userId");
     if (ROLE_RANK[v.role] > ROLE_RANK[owner.role]) {
       throw new DomainError(
         "BAD_REQUEST",
-        `a personal token cannot have more rights than its user (${owner.username} is ${owner.role})`,
+        msg("tokenRights", { user: owner.username, role: owner.role }),
         "role",
       );
     }
@@ -135,7 +137,7 @@ export async function createToken(
         .returning();
     } catch (e) {
       if (uniqueViolation(e) === "api_tokens_name_uq")
-        throw new DomainError("CONFLICT", "an active token with this name exists", "name");
+        throw new DomainError("CONFLICT", msg("tokenTaken"), "name");
       throw e;
     }
     if (!row) throw new Error("token insert returned nothing");
@@ -186,7 +188,7 @@ export async function revokeToken(db: Db, actor: Actor, id: number): Promise<Tok
     if (!row) {
       const [exists] = await tx.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.id, id));
       if (!exists) throw notFound("token", id);
-      throw new DomainError("PRECONDITION_FAILED", `token ${id} is already revoked`);
+      throw new DomainError("PRECONDITION_FAILED", msg("tokenRevoked", { id }));
     }
     await audit(tx, actor, "token.revoke", "api_token", id, { after: row });
     const [v] = await tx
@@ -206,7 +208,7 @@ export async function findTokenId(db: DbOrTx, idOrName: string): Promise<number>
     .select({ id: apiTokens.id })
     .from(apiTokens)
     .where(and(sql`lower(${apiTokens.name}) = lower(${idOrName})`, isNull(apiTokens.revokedAt)));
-  if (!row) throw new DomainError("NOT_FOUND", `no active token named "${idOrName}"`);
+  if (!row) throw new DomainError("NOT_FOUND", msg("noTokenNamed", { name: idOrName }));
   return row.id;
 }
 

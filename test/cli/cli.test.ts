@@ -13,13 +13,14 @@ import { apiTokens, ipRules, jobs, users } from "../../server/db/schema";
 import { hashToken } from "../../server/tokens/tokens";
 import { type RunningApp, startApp } from "../helpers/app";
 import { type HitServer, startHitServer, waitForFinishedRuns } from "../helpers/jobs";
-import { waitFor } from "../helpers/wait";
+import { PROCESS_TEST_MS, waitFor } from "../helpers/wait";
 import { kairos } from "./helpers";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "kairos-cli-"));
 const db = () => getDb();
 
-describe("on the database", () => {
+// Every step runs the real binary (node loading TypeScript): seconds each on a busy machine.
+describe("on the database", { timeout: PROCESS_TEST_MS }, () => {
   it("prints help and refuses unknown commands and options with exit 2", async () => {
     const help = await kairos(["--help"]);
     expect(help.code).toBe(0);
@@ -153,7 +154,7 @@ describe("on the database", () => {
   });
 });
 
-describe("against a running Kairos", () => {
+describe("against a running Kairos", { timeout: PROCESS_TEST_MS }, () => {
   let app: RunningApp;
   let peer: HitServer;
   let token: string;

@@ -103,6 +103,46 @@ describe("npm start on a machine with no Postgres", () => {
     expect(await second.exited).toBe(0);
   });
 
+  it("restarts a crashed worker or web process, and keeps the rest running (issue 7)", async () => {
+    const port = await freePort();
+    const third = await launch(port, await freePort());
+    // Children share the launcher's stdout: a line may arrive split or mixed, so parse leniently.
+    const pidOf = (msg: string, svc: string) =>
+      third
+        .output()
+        .split("\n")
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as { msg: string; svc: string; pid: number }];
+          } catch {
+            return [];
+          }
+        })
+        .filter((l) => l.msg === msg && l.svc === svc)
+        .map((l) => l.pid);
+    const healthy = () =>
+      waitFor(
+        "healthy again",
+        async () =>
+          (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.status === 200,
+        60_000,
+        200,
+      );
+    await healthy();
+    const worker = await waitFor("the worker's pid", () => pidOf("worker started", "worker")[0]);
+    process.kill(worker, "SIGKILL");
+    await waitFor("a new worker", () => pidOf("worker started", "worker").length === 2, 60_000, 100);
+    expect(third.output()).toContain("worker exited unexpectedly (signal SIGKILL); restarting it in 1 s");
+    await healthy();
+    const web = await waitFor("the web's pid", () => pidOf("web listening", "web")[0]);
+    process.kill(web, "SIGKILL");
+    await waitFor("a new web process", () => pidOf("web listening", "web").length === 2, 60_000, 100);
+    await healthy();
+    expect(third.child.exitCode).toBeNull();
+    third.child.kill("SIGTERM");
+    expect(await third.exited).toBe(0);
+  }, 180_000);
+
   it("refuses to start with a bad environment, naming the variable", async () => {
     const child = spawn(process.execPath, ["--import", "./scripts/lib/node-hooks.mjs", "scripts/start.ts"], {
       env: { ...process.env, PORT: "not-a-port", KAIROS_DATA_DIR: dataDir },

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
@@ -5,6 +6,8 @@ export type SmtpPeer = {
   url: string;
   port: number;
   messages: ParsedMail[];
+  /** "message" after each mail is kept: wait on it rather than polling `messages`. */
+  events: EventEmitter<{ message: [ParsedMail] }>;
   close: () => Promise<void>;
   rejectNext: (n: number) => void;
 };
@@ -12,6 +15,7 @@ export type SmtpPeer = {
 /** A real SMTP server on 127.0.0.1 that keeps what it receives (parsed), for mail tests. */
 export async function startSmtpPeer(): Promise<SmtpPeer> {
   const messages: ParsedMail[] = [];
+  const events = new EventEmitter<{ message: [ParsedMail] }>();
   let rejections = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -30,6 +34,7 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
         .then((m) => {
           messages.push(m);
           callback();
+          events.emit("message", m);
         })
         .catch(callback);
     },
@@ -41,6 +46,7 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
+    events,
     rejectNext: (n) => {
       rejections = n;
     },

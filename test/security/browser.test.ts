@@ -5,9 +5,11 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../../server/db/client";
+import { runJobNow } from "../../server/jobs/jobs";
 import { type RunningApp, startApp } from "../helpers/app";
 import { desktop, launchBrowser } from "../helpers/browser";
-import { makeJob } from "../helpers/jobs";
+import { ADMIN, makeJob } from "../helpers/jobs";
 import { makeUser } from "../helpers/users";
 
 let app: RunningApp;
@@ -34,6 +36,8 @@ async function signIn(p: Page, login: string, password: string) {
 describe("Content-Security-Policy and HSTS", () => {
   it("every page renders and works with no CSP violation", async () => {
     const job = await makeJob({ mode: "http", command: "【url】http://127.0.0.1:9/" });
+    // A run page tails its output over server-sent events: that must work under the policy too.
+    const run = await runJobNow(getDb(), ADMIN, job.id);
     const ctx: BrowserContext = await desktop(browser);
     const page = await ctx.newPage();
     const violations: string[] = [];
@@ -50,6 +54,7 @@ describe("Content-Security-Policy and HSTS", () => {
       `/jobs/${job.id}`,
       `/jobs/${job.id}/edit`,
       "/runs",
+      `/runs/${run.id}`,
       "/mail",
       "/reports",
       "/sites",
@@ -97,6 +102,32 @@ describe("sessions in the browser", () => {
     await page.waitForURL(/\/login/);
     expect(await me()).toBe(401);
     await ctx.close();
+  });
+
+  it("a password change keeps this session and ends the one signed in just before it", async () => {
+    await makeUser("operator", "first password 1", { username: "changer" });
+    const other = await desktop(browser);
+    const otherPage = await other.newPage();
+    await signIn(otherPage, "changer", "first password 1");
+    await otherPage.waitForURL(`${app.url}/`);
+    const mine = await desktop(browser);
+    const page = await mine.newPage();
+    await signIn(page, "changer", "first password 1");
+    await page.waitForURL(`${app.url}/`);
+    const cookieOf = async (c: BrowserContext) =>
+      (await c.cookies()).map((k) => `${k.name}=${k.value}`).join("; ");
+    const me = async (c: BrowserContext) =>
+      (await fetch(`${app.url}/api/trpc/account.me`, { headers: { cookie: await cookieOf(c) } })).status;
+    expect(await me(other)).toBe(200);
+    await page.goto(`${app.url}/account`);
+    await page.fill("#pw-current", "first password 1");
+    await page.fill("#pw-new", "second password 2");
+    await page.click("form:has(#pw-new) button[type=submit]");
+    await page.waitForSelector("form:has(#pw-new) [role=status]");
+    expect(await me(mine)).toBe(200);
+    expect(await me(other)).toBe(401);
+    await mine.close();
+    await other.close();
   });
 
   it("the sign-in form locks an account after 10 failures, the same way for a made-up one", async () => {

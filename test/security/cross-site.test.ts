@@ -154,6 +154,22 @@ describe("the TimerJobs API and /api/v1 under API_LOOPBACK_ROLE", () => {
     expect(await jobCount()).toBe(before + 1); // the http job itself, nothing more
   });
 
+  it("the Webhook built-in (func mode) posting to Kairos on 127.0.0.1 gets no loopback role either", async () => {
+    const before = await jobCount();
+    const data = JSON.stringify({ ...newJob(), mode: "http", command: "http://a.test" });
+    const job = await makeJob({
+      mode: "func",
+      command: `【name】Webhook\n【arg】${serverUrl}/jobs/add,${data}`,
+    });
+    const run = await runJobNow(getDb(), { id: null, name: "operator", role: "operator" }, job.id);
+    await waitForFinishedRuns(job.id, 1);
+    const out = (await getDb().select().from(runLogs).where(eq(runLogs.runId, run.id)))
+      .map((c) => c.data)
+      .join("");
+    expect(out).toContain('"code":401');
+    expect(await jobCount()).toBe(before + 1);
+  });
+
   it("/api/v1: 415 for a non-JSON body, 403 for cross-site loopback, 401 for job requests", async () => {
     const call = (headers: Record<string, string>, body = JSON.stringify({ name: "v", mode: "http" })) =>
       handleV1(
@@ -194,6 +210,21 @@ describe("tRPC over HTTP", () => {
     expect((await mutate({ "sec-fetch-site": "cross-site" })).status).toBe(403);
     // Same origin reaches the procedure (which then validates its input).
     expect((await mutate({ origin: BASE, "sec-fetch-site": "same-origin" })).status).toBe(400);
+  });
+
+  it("answers 413 naming the limit for a body over 1 MiB", async () => {
+    const admin = await makeUser("admin");
+    const body = JSON.stringify(superjson.serialize({ name: "x".repeat(1_100_000) }));
+    const res = await handleTrpc(
+      new Request(`${BASE}/api/trpc/jobs.create`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(body.length) },
+        body,
+      }),
+      { user: async () => admin },
+    );
+    expect(res.status).toBe(413);
+    expect(JSON.stringify(await res.json())).toContain("1048576 bytes");
   });
 
   it(`caps a batch at ${TRPC_MAX_BATCH} procedures with a clear 400`, async () => {

@@ -650,7 +650,6 @@ describe("cron: refused expressions", () => {
     ["-1 * * * *", /minute "-1" is not understood/],
     ["1- * * * *", /minute "1-" is not understood/],
     ["1,,2 * * * *", /empty item/],
-    ["5/15 * * * *", /a step needs \* or a range before it/],
     ["*/0 * * * *", /step must be at least 1/],
     ["0 */25 * * *", /hour step 25 is larger than the field/],
     ["? * * * *", /"\?" is only allowed in day of month and day of week/],
@@ -697,7 +696,7 @@ describe("cron: refused expressions", () => {
 describe("cron: describe()", () => {
   const cases: [string, string[], string[]][] = [
     ["30 21 * * *", ["At 21:30"], ["21:30"]],
-    ["10 1 * * 5,6", ["01:10", "Friday and Saturday"], ["01:10", "星期五", "星期六"]],
+    ["10 1 * * 5,6", ["01:10", "Friday and Saturday"], ["01:10", "周五", "周六"]],
     ["0 */1 * * *", ["Every hour"], ["每小时"]],
     ["0 23-7/1 * * *", ["between 23:00 and 07:00"], ["23:00", "07:00"]],
     [
@@ -705,10 +704,10 @@ describe("cron: describe()", () => {
       ["11:00", "day 4 of the month", "Monday through Wednesday"],
       ["11:00", "星期一至星期三"],
     ],
-    ["0 4 1 jan *", ["04:00", "January"], ["04:00", "一月"]],
+    ["0 4 1 jan *", ["04:00", "January"], ["04:00", "1 月"]],
     ["* * * * * *", ["Every second"], ["每秒"]],
-    ["0 */2 * * * *", ["Every 2 minutes"], ["每隔 2 分钟"]],
-    ["0 0 ? * MON", ["00:00", "only on Monday"], ["00:00", "星期一"]],
+    ["0 */2 * * * *", ["Every 2 minutes"], ["每 2 分钟"]],
+    ["0 0 ? * MON", ["00:00", "only on Monday"], ["00:00", "周一"]],
     ["0 0 */2 * mon", ["only on Monday"], ["星期一"]],
   ];
   for (const [expression, english, chinese] of cases) {

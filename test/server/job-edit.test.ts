@@ -72,6 +72,7 @@ describe("editing a job keeps the fields the client did not send", () => {
       onSuccessStart: [a.id],
       onFailureStart: [b.id],
       notifyEmails: ["ops@example.com"],
+      alertRemindSeconds: 3600,
       tags: ["nightly", "db"],
       retentionDays: 7,
       retentionCount: 50,

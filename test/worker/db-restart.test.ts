@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { runLogs } from "../../server/db/schema";
-import { deleteJob, runJobNow } from "../../server/jobs/jobs";
+import { deleteJob, runJobNow, stopJob } from "../../server/jobs/jobs";
 import { type FaultCluster, type LoggedProcess, spawnLogged, startFaultCluster } from "../helpers/cluster";
 import { ADMIN, makeJob, runsOf, waitForFinishedRuns } from "../helpers/jobs";
 import { waitFor } from "../helpers/wait";
@@ -79,6 +79,10 @@ describe("the worker and its database", () => {
     // Output written while Postgres was down was kept and stored once it came back.
     const out = await outputOf(run.id);
     for (let i = 1; i <= 60; i++) expect(out).toContain(`tick ${i}\n`);
+    // Schedules keep firing after the restart (the scheduler's LISTEN and queue reconnect).
+    const ticker = await makeJob({ mode: "command", command: "【command】echo tick", cron: "* * * * * *" });
+    await waitForFinishedRuns(ticker.id, 2, 20_000);
+    await stopJob(getDb(), ADMIN, ticker.id);
     // And the worker still runs new work after the restart.
     const next = await makeJob({ mode: "command", command: "【command】echo after restart" });
     await runJobNow(getDb(), ADMIN, next.id);

@@ -220,14 +220,15 @@ describe("the engine, end to end with a real worker", () => {
     );
     const [chained] = await finished(onFail.id, 1);
     expect(chained).toMatchObject({ trigger: "chain", status: "succeeded", parentRunId: rs[2]?.id });
-    const mails = await untilWorker(worker, "the failure mail", async () => {
-      const m = await getDb().select().from(outbox).where(eq(outbox.kind, "job-failure"));
+    const mails = await untilWorker(worker, "the failure alert", async () => {
+      const m = await getDb().select().from(outbox).where(eq(outbox.kind, "alert-failing"));
       return m.length ? m : null;
     });
     expect(mails).toHaveLength(1);
     expect(mails[0]?.to).toEqual(["oncall@example.com"]);
     expect(mails[0]?.subject).toContain(job.name);
     expect(mails[0]?.html).toContain("HTTP 500");
+    // The final failure opens the alert (the retried attempts before it do not).
     expect(mails[0]?.html).toContain(`/runs/${rs[2]?.id}`);
   });
 

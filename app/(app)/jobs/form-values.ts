@@ -71,6 +71,7 @@ export function newJobValues(timezone: string): JobFormValues {
     onSuccessStart: [],
     onFailureStart: [],
     notifyEmails: [],
+    alertRemindSeconds: 4 * 3600,
     tags: [],
     retentionDays: null,
     retentionCount: null,

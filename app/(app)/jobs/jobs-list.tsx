@@ -2,6 +2,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
+import { useConfirm } from "@/app/_components/confirm";
 import { DataList } from "@/app/_components/data-list";
 import { FilterBar } from "@/app/_components/filter-bar";
 import { useListParams } from "@/app/_components/list-params";
@@ -34,6 +35,8 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
     placeholderData: keepPreviousData,
   });
   const scheduler = useQuery(trpc.jobs.scheduler.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const tp = useTranslations("jobPage");
+  const [dialog, ask] = useConfirm();
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.jobs.pathKey() });
   const pause = useMutation(trpc.jobs.setPaused.mutationOptions({ onSuccess: invalidate }));
   const runNow = useMutation(trpc.jobs.runNow.mutationOptions({ onSuccess: invalidate }));
@@ -41,6 +44,7 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
 
   return (
     <div className="space-y-4">
+      {dialog}
       {scheduler.data?.paused && (
         <Alert tone="amber">
           <div className="flex flex-wrap items-center justify-between gap-2">
@@ -78,7 +82,16 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
           canWrite && !scheduler.data?.paused ? (
             <Button
               variant="secondary"
-              onClick={() => pause.mutate({ paused: true })}
+              data-testid="jobs-pause-all"
+              onClick={async () => {
+                const ok = await ask({
+                  title: tp("confirmPauseAll"),
+                  body: tp("confirmPauseAllBody"),
+                  confirm: t("pauseAll"),
+                  danger: true,
+                });
+                if (ok) pause.mutate({ paused: true });
+              }}
               disabled={pause.isPending}
             >
               {t("pauseAll")}
@@ -88,7 +101,9 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
       />
       {values.tag && (
         <div className="text-sm">
-          {t("tags")}: <Badge tone="indigo">{values.tag}</Badge>{" "}
+          {t("tags")}
+          {tc("colon")}
+          <Badge tone="indigo">{values.tag}</Badge>{" "}
           <button
             type="button"
             className="min-h-11 px-2 text-indigo-700 underline"

@@ -1,6 +1,6 @@
 "use client";
 import { useTranslations } from "next-intl";
-import { useActionState } from "react";
+import { startTransition, useActionState } from "react";
 import { Alert, Button, Field, Input } from "@/app/_components/ui";
 import { type SetupState, setupAction } from "./actions";
 
@@ -9,7 +9,17 @@ export function SetupForm({ needsCode }: { needsCode: boolean }) {
   const [state, action, pending] = useActionState<SetupState, FormData>(setupAction, {});
   const err = state.fieldErrors ?? {};
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form
+      className="space-y-4"
+      noValidate
+      // Not action={…}: React resets a form after its action, and a refused setup would lose
+      // everything typed (code, passwords included). The form keeps it; the action still runs.
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        startTransition(() => action(data));
+      }}
+    >
       <h1 className="text-lg font-semibold">{t("title")}</h1>
       <p className="text-sm text-gray-600 dark:text-gray-400">{t("intro")}</p>
       {state.error && <Alert>{state.error}</Alert>}

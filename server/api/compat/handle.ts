@@ -1,4 +1,5 @@
 import { getDb } from "../../db/client";
+import { negotiateLocale } from "../../i18n/locale";
 import { env } from "../../lib/env";
 import { log } from "../../lib/log";
 import {
@@ -75,7 +76,8 @@ export async function handleCompat(req: Request, path: string): Promise<Response
     const params = route.input ? route.input.parse(raw) : {};
     body = envelope(await route.handler({ db, actor, params, ip, method: req.method }));
   } catch (e) {
-    const err = toApiError(e, compatFieldName);
+    // `msg` follows Accept-Language (English without one), whatever the web UI's language.
+    const err = toApiError(e, compatFieldName, negotiateLocale(req.headers.get("accept-language")));
     if (err.status === 500) log("api").error({ err: e, path }, "TimerJobs API request failed");
     body = { code: err.status, msg: err.message, data: err.fields ? { errors: err.fields } : null };
   }

@@ -1,4 +1,5 @@
 import { getDb } from "../../db/client";
+import { negotiateLocale } from "../../i18n/locale";
 import { log } from "../../lib/log";
 import {
   type ApiActor,
@@ -15,6 +16,7 @@ import {
 } from "../core";
 import { logRequest } from "../request-log";
 import { matchV1 } from "./routes";
+import { handleSitePush } from "./site-push";
 
 const MULTIPART = /^multipart\/form-data\s*;/i;
 
@@ -50,6 +52,8 @@ async function readBody(req: Request, multipart = false): Promise<unknown> {
 
 /** One /api/v1 request; `path` is relative to /api/v1 (e.g. /jobs/3/run). */
 export async function handleV1(req: Request, path: string): Promise<Response> {
+  const push = /^\/sites\/([^/]+)\/ingest\/?$/.exec(path);
+  if (push && req.method === "POST") return handleSitePush(req, decodeURIComponent(push[1] as string));
   const started = performance.now();
   const db = getDb();
   const ip = requestAddress(req.headers);
@@ -75,7 +79,7 @@ export async function handleV1(req: Request, path: string): Promise<Response> {
         ? new Response(null, { status })
         : Response.json(out, { status, headers: { "Cache-Control": "no-store" } });
   } catch (e) {
-    const err = toApiError(e);
+    const err = toApiError(e, undefined, negotiateLocale(req.headers.get("accept-language")));
     if (err.status === 500) log("api").error({ err: e, path }, "API request failed");
     res = Response.json(
       { error: { status: err.status, message: err.message, fields: err.fields } },

@@ -41,6 +41,7 @@ import {
 import { cancelActiveRuns } from "../../runs/cancel";
 import { readRunLog } from "../../runs/log";
 import { getRun, listRuns, ZListRunsInput } from "../../runs/runs";
+import { SITE_V1_ROUTES } from "../../sites/api";
 import { createToken, listTokens, parseExpiry, revokeToken, ZListTokensInput } from "../../tokens/tokens";
 import { type ApiActor, ApiError, shape } from "../core";
 import { pageOf, ZCreatedRun, ZIpRuleOut, ZJobOut, ZRunLogOut, ZRunOut, ZTokenOut } from "./schemas";
@@ -57,7 +58,7 @@ export type V1Context = {
 export type V1Route = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
-  tag: "jobs" | "runs" | "scheduler" | "functions" | "tokens" | "ip" | "me" | "reports";
+  tag: "jobs" | "runs" | "scheduler" | "functions" | "tokens" | "ip" | "me" | "reports" | "sites";
   summary: string;
   summaryZh: string;
   description?: string;
@@ -524,6 +525,7 @@ export const V1_ROUTES: V1Route[] = [
       return shape(ZIpRuleOut, await removeIpRuleById(db, actor, path.id ?? 0, { callerIp: ip, confirm }));
     },
   },
+  ...SITE_V1_ROUTES,
 ];
 
 /** The route for a method and path, with its numeric path parameters; a 404 or 405 otherwise. */

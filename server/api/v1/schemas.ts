@@ -40,6 +40,7 @@ export const ZJobOut = z
     onSuccessStart: z.array(z.number().int()),
     onFailureStart: z.array(z.number().int()),
     notifyEmails: z.array(z.string()),
+    alertRemindSeconds: z.number().int(),
     ownerId: z.number().int().nullable(),
     tags: z.array(z.string()),
     nextFireAt: instant.nullable(),

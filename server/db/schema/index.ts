@@ -2,6 +2,7 @@ export * from "./api";
 export * from "./auth";
 export * from "./jobs";
 export * from "./mail";
+export * from "./notify";
 export * from "./reports";
 export * from "./secrets";
 export * from "./sites";

@@ -60,6 +60,8 @@ export const jobs = pgTable(
     onSuccessStart: ref("on_success_start").array().notNull().default(sql`'{}'::bigint[]`),
     onFailureStart: ref("on_failure_start").array().notNull().default(sql`'{}'::bigint[]`),
     notifyEmails: text("notify_emails").array().notNull().default([]),
+    /** While the job keeps failing, remind every this many seconds (0 = never; server/notify). */
+    alertRemindSeconds: integer("alert_remind_seconds").notNull().default(14400),
     ownerId: ref("owner_id").references(() => users.id, { onDelete: "set null" }),
     tags: text("tags").array().notNull().default([]),
     nextFireAt: instant("next_fire_at"),

@@ -101,6 +101,37 @@ export const samples = pgTable(
 );
 
 /**
+ * Hourly roll-up of `samples` (count, sum, min, max of each value), kept in step by the ingest
+ * from exactly the rows it inserted, so re-ingesting adds nothing here either. Long chart
+ * ranges read it instead of the raw rows.
+ */
+export const samplesHourly = pgTable(
+  "samples_hourly",
+  {
+    serverId: ref("server_id")
+      .notNull()
+      .references(() => servers.id, { onDelete: "cascade" }),
+    kind: sampleKindEnum("kind").notNull(),
+    mount: text("mount").notNull().default(""),
+    hour: instant("hour").notNull(),
+    n: integer("n").notNull(),
+    sum1: doublePrecision("sum1").notNull(),
+    sum2: doublePrecision("sum2").notNull(),
+    sum3: doublePrecision("sum3"),
+    sum4: doublePrecision("sum4"),
+    min1: doublePrecision("min1").notNull(),
+    min2: doublePrecision("min2").notNull(),
+    min3: doublePrecision("min3"),
+    min4: doublePrecision("min4"),
+    max1: doublePrecision("max1").notNull(),
+    max2: doublePrecision("max2").notNull(),
+    max3: doublePrecision("max3"),
+    max4: doublePrecision("max4"),
+  },
+  (t) => [primaryKey({ columns: [t.serverId, t.kind, t.mount, t.hour] })],
+);
+
+/**
  * A site's alarm, identified by site, name, node and raise time (DESIGN). `resumed_at` null =
  * not resumed; `last_record_at` is the newest record_time seen for it (seed: an alarm whose
  * latest time has not changed for 2 days is removed).

@@ -3,6 +3,7 @@ import { getDb } from "../../db/client";
 import { log } from "../../lib/log";
 import { sendMail } from "../../mail/outbox";
 import { ZAddressList } from "../../mail/schema";
+import { RUN_MARKER_HEADER } from "../../net/origin";
 import type { ExecContext } from "../../runs/executor";
 import { type Builtin, parseArgs, print, rest, untilAborted } from "./common";
 
@@ -128,6 +129,8 @@ const webhook: Builtin = {
       headers: {
         "content-type": isJson(w.data) ? "application/json" : "text/plain; charset=utf-8",
         "user-agent": "Kairos",
+        // A job's request: Kairos' own APIs never treat it as a loopback caller.
+        [RUN_MARKER_HEADER]: String(ctx.runId),
       },
       body: w.data,
       signal: ctx.signal,

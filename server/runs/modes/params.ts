@@ -132,7 +132,7 @@ export type ScriptParams = z.infer<typeof ZScriptParams>;
  */
 export const ZMailPickupParams = z.object({
   prefix: z
-    .string({ error: "the file name prefix is required" })
+    .string()
     .trim()
     .min(1, "the file name prefix is required")
     .max(200)

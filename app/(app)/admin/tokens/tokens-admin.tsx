@@ -66,7 +66,7 @@ export function TokensAdmin({ meRole }: { meRole: Role }) {
               <CopyButton text={created.token} />
             </div>
             <pre className="overflow-x-auto rounded-lg bg-gray-900 p-3 text-xs text-gray-100">
-              {`curl -H "Authorization: Bearer ${created.token.slice(0, 13)}…" ${typeof window === "undefined" ? "" : window.location.origin}/jobs/list`}
+              {`export KAIROS_TOKEN='${created.token}'\ncurl -H "Authorization: Bearer $KAIROS_TOKEN" ${typeof window === "undefined" ? "" : window.location.origin}/jobs/list`}
             </pre>
             <Button variant="secondary" onClick={() => setCreated(null)}>
               {t("done")}

@@ -160,7 +160,7 @@ function UserForm({
   const setF = <K extends keyof typeof form>(k: K, v: (typeof form)[K]) => setForm((f) => ({ ...f, [k]: v }));
 
   return (
-    <Card title={user ? `${tc("edit")}: ${user.username}` : t("createUser")}>
+    <Card title={user ? tc("labelled", { label: tc("edit"), value: user.username }) : t("createUser")}>
       <form
         className="grid gap-4 sm:grid-cols-2"
         noValidate

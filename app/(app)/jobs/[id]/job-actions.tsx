@@ -2,6 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
+import { useConfirm } from "@/app/_components/confirm";
 import { useTRPC } from "@/app/_components/trpc";
 import { Button, LinkButton } from "@/app/_components/ui";
 
@@ -16,6 +17,8 @@ export function JobActions({
 }) {
   const t = useTranslations("jobs");
   const tc = useTranslations("common");
+  const tp = useTranslations("jobPage");
+  const [dialog, ask] = useConfirm();
   const trpc = useTRPC();
   const router = useRouter();
   const refresh = () => router.refresh();
@@ -32,6 +35,7 @@ export function JobActions({
   const error = runNow.error ?? stop.error ?? restart.error ?? clone.error ?? del.error;
   return (
     <div className="flex flex-wrap gap-2">
+      {dialog}
       {canRun && (
         <Button onClick={() => runNow.mutate({ id: job.id })} disabled={busy} data-testid="job-run-now">
           {t("runNow")}
@@ -41,7 +45,15 @@ export function JobActions({
         (job.state === "waiting" ? (
           <Button
             variant="secondary"
-            onClick={() => stop.mutate({ id: job.id })}
+            onClick={async () => {
+              const ok = await ask({
+                title: tp("confirmStop", { name: job.name }),
+                body: tp("confirmStopBody"),
+                confirm: t("stop"),
+                danger: true,
+              });
+              if (ok) stop.mutate({ id: job.id });
+            }}
             disabled={busy}
             data-testid="job-stop"
           >
@@ -66,8 +78,15 @@ export function JobActions({
           <Button
             variant="danger"
             disabled={busy}
-            onClick={() => {
-              if (window.confirm(t("confirmDelete", { name: job.name }))) del.mutate({ id: job.id });
+            data-testid="job-delete"
+            onClick={async () => {
+              const ok = await ask({
+                title: tp("confirmDeleteTitle", { name: job.name }),
+                body: tp("confirmDeleteBody"),
+                confirm: t("delete"),
+                danger: true,
+              });
+              if (ok) del.mutate({ id: job.id });
             }}
           >
             {t("delete")}

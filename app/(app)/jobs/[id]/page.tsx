@@ -6,6 +6,7 @@ import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { parseCron } from "@/server/cron/cron";
+import { AlertsCard } from "./alerts-card";
 import { JobActions } from "./job-actions";
 import { JobLive } from "./job-live";
 
@@ -14,8 +15,11 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const t = await getTranslations("jobs");
   const tf = await getTranslations("jobs.form");
   const tr = await getTranslations("reports");
+  const tp = await getTranslations("jobPage");
+  const ta = await getTranslations("alerts.state");
   const locale = await getLocale();
   const job = await forPage(api.jobs.get({ id: Number((await params).id) }));
+  const alerts = await forPage(api.alerts.state({ kind: "job", id: job.id }));
   const schedule = parseCron(job.cron, job.timezone);
   const facts: [string, React.ReactNode][] = [
     [
@@ -26,12 +30,19 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
     ],
     [t("policy"), t(`policyName.${job.policy}`)],
     [t("misfire"), t(`misfireName.${job.misfirePolicy}`)],
-    [tf("retries"), `${job.retries} · ${job.retryBackoffSeconds} s`],
-    [tf("timeoutSeconds"), job.timeoutSeconds ? `${job.timeoutSeconds} s` : "—"],
-    [tf("maxRunCount"), job.maxRunCount ? `${job.runCount} / ${job.maxRunCount}` : `${job.runCount} / ∞`],
-    [tf("notifyEmails"), job.notifyEmails.join(", ") || "—"],
-    [tf("onSuccess"), job.onSuccessStart.join(", ") || "—"],
-    [tf("onFailure"), job.onFailureStart.join(", ") || "—"],
+    [tp("retries"), tp("retriesValue", { count: job.retries, backoff: job.retryBackoffSeconds })],
+    [
+      tp("timeout"),
+      job.timeoutSeconds ? tp("timeoutValue", { seconds: job.timeoutSeconds }) : tp("timeoutDefault"),
+    ],
+    [
+      tp("runs"),
+      job.maxRunCount
+        ? tp("runsValue", { done: job.runCount, max: job.maxRunCount })
+        : tp("runsUnlimited", { done: job.runCount }),
+    ],
+    [tp("onSuccess"), job.onSuccessStart.join(", ") || tp("none")],
+    [tp("onFailure"), job.onFailureStart.join(", ") || tp("none")],
     [t("tags"), job.tags.length ? job.tags.map((tag) => <Badge key={tag}>{tag}</Badge>) : "—"],
   ];
   return (
@@ -48,8 +59,17 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
       >
         {job.description}
       </PageHeader>
+      {/* What a reader asks first: is it on, and when does it fire next. */}
+      <p className="-mt-2 mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm" data-testid="job-summary">
+        <Badge tone={job.state === "waiting" ? "green" : "gray"}>{t(`stateName.${job.state}`)}</Badge>
+        {alerts.status === "failing" && <Badge tone="red">{ta("failing")}</Badge>}
+        <span className="text-gray-500">{tp("nextFire")}</span>
+        <span data-testid="job-summary-next">
+          {job.nextFireAt ? <DateTime value={job.nextFireAt} timeZone={job.timezone} /> : tp("noNextFire")}
+        </span>
+      </p>
       <div className="grid gap-4 lg:grid-cols-3">
-        <div className="space-y-4 lg:col-span-1">
+        <div className="min-w-0 space-y-4 lg:col-span-1">
           <Card title={tf("scheduleSection")}>
             <p className="font-mono text-sm">{job.cron}</p>
             <p className="mt-1 text-sm">{schedule.describe(locale === "zh-CN" ? "zh-CN" : "en")}</p>
@@ -71,6 +91,13 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
               ))}
             </dl>
           </Card>
+          <AlertsCard
+            jobId={job.id}
+            state={alerts}
+            remindSeconds={job.alertRemindSeconds}
+            to={job.notifyEmails}
+            canWrite={can(user.role, "jobs.write")}
+          />
           {job.mode === "script" || job.mode === "mail_pickup" ? (
             <Card title={tr(job.mode === "script" ? "script.title" : "pickup.title")}>
               <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
@@ -112,7 +139,8 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
             </Card>
           )}
         </div>
-        <div className="lg:col-span-2">
+        {/* On a phone the runs come first: they are what a reader opens a job for. */}
+        <div className="order-first min-w-0 lg:order-none lg:col-span-2">
           <JobLive id={job.id} />
         </div>
       </div>

@@ -2,7 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Button } from "@/app/_components/ui";
@@ -46,17 +46,40 @@ export function JobForm({
     onSuccessStart: initial.onSuccessStart.join(", "),
     onFailureStart: initial.onFailureStart.join(", "),
   });
-  const set = <K extends keyof JobFormValues>(k: K, value: JobFormValues[K]) =>
+  // Fields changed since the last save: their old errors no longer apply.
+  const [changed, setChanged] = useState<ReadonlySet<string>>(new Set());
+  const touch = (...keys: string[]) =>
+    setChanged((c) => (keys.every((k) => c.has(k)) ? c : new Set([...c, ...keys])));
+  const set = <K extends keyof JobFormValues>(k: K, value: JobFormValues[K]) => {
+    touch(k);
     setV((x) => ({ ...x, [k]: value }));
-  const setParam = (patch: Partial<ModeParams[Mode]>) =>
+  };
+  const setParam = (patch: Partial<ModeParams[Mode]>) => {
+    touch(...Object.keys(patch).map((k) => `params.${k}`));
     setV((x) => ({ ...x, params: { ...x.params, ...patch } as ModeParams[Mode] }));
+  };
 
   const onSuccess = (job: { id: number }) => router.push(`/jobs/${job.id}`);
   const create = useMutation(trpc.jobs.create.mutationOptions({ onSuccess }));
   const update = useMutation(trpc.jobs.update.mutationOptions({ onSuccess }));
   const m = id ? update : create;
-  const err = fieldErrorsOf(m.error);
+  const err = Object.fromEntries(
+    Object.entries(fieldErrorsOf(m.error)).filter(
+      ([k]) => ![...changed].some((c) => k === c || k.startsWith(`${c}.`) || c.startsWith(`${k}.`)),
+    ),
+  );
   const general = formErrorOf(m.error);
+
+  // After a rejected save, bring the first field in error into view and focus it (on a phone
+  // the button is screens below the errors).
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!m.error) return;
+    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (!first) return;
+    first.scrollIntoView({ block: "center" });
+    first.focus({ preventScroll: true });
+  }, [m.error]);
 
   const switchView = (next: WhatView) => {
     if (next === view || !isTextMode(v.mode)) return;
@@ -66,16 +89,23 @@ export function JobForm({
       setView("text");
       return;
     }
+    // Parse here, not inside a state updater: a throw there would take the whole page down.
+    // Text that does not parse stays, with its error in place.
+    let params: ModeParams[Mode];
     try {
-      setV((x) => (isTextMode(x.mode) ? { ...x, params: parseCommandText(x.mode, text) } : x));
-      setTextError(null);
-      setView("form");
+      params = parseCommandText(v.mode, text);
     } catch (e) {
       setTextError(e instanceof Error ? e.message : String(e));
+      return;
     }
+    touch("command", "params");
+    setV((x) => ({ ...x, params }));
+    setTextError(null);
+    setView("form");
   };
 
   const submit = () => {
+    setChanged(new Set());
     const job = {
       ...v,
       notifyEmails: list(lists.notifyEmails),
@@ -102,6 +132,7 @@ export function JobForm({
 
   return (
     <form
+      ref={formRef}
       noValidate
       className="space-y-4"
       onSubmit={(e) => {
@@ -130,12 +161,25 @@ export function JobForm({
         view={view}
         onView={switchView}
         text={text}
-        onText={setText}
+        onText={(t) => {
+          touch("command");
+          setTextError(null);
+          setText(t);
+        }}
         textError={textError}
         setParam={setParam}
       />
       <BehaviourCard v={v} set={set} err={err} />
-      <NotifyCard lists={lists} onList={(k, t) => setLists((l) => ({ ...l, [k]: t }))} err={err} />
+      <NotifyCard
+        lists={lists}
+        onList={(k, t) => {
+          touch(k);
+          setLists((l) => ({ ...l, [k]: t }));
+        }}
+        err={err}
+        v={v}
+        set={set}
+      />
 
       <div className="flex gap-2">
         <Button type="submit" disabled={m.isPending} data-testid="job-save">

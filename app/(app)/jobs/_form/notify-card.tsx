@@ -2,7 +2,7 @@
 import { useTranslations } from "next-intl";
 import { TextField } from "@/app/_components/field";
 import { Card } from "@/app/_components/ui";
-import type { FieldErrors } from "./types";
+import type { CardProps, FieldErrors } from "./types";
 
 /** The list-like fields, as the text a person types (split on save). */
 export type ListTexts = {
@@ -16,12 +16,15 @@ export function NotifyCard({
   lists,
   onList,
   err,
+  v,
+  set,
 }: {
   lists: ListTexts;
   onList: (k: keyof ListTexts, text: string) => void;
   err: FieldErrors;
-}) {
+} & Pick<CardProps, "v" | "set">) {
   const tf = useTranslations("jobs.form");
+  const ta = useTranslations("alerts.form");
   return (
     <Card title={tf("notify")}>
       <div className="grid gap-4 sm:grid-cols-2">
@@ -32,6 +35,18 @@ export function NotifyCard({
           errors={err.notifyEmails}
           value={lists.notifyEmails}
           onChange={(e) => onList("notifyEmails", e.target.value)}
+        />
+        <TextField
+          id="job-remind"
+          label={ta("remindHours")}
+          hint={ta("remindHelp")}
+          errors={err.alertRemindSeconds}
+          type="number"
+          inputMode="decimal"
+          min={0}
+          step="any"
+          value={Math.round((v.alertRemindSeconds / 3600) * 100) / 100}
+          onChange={(e) => set("alertRemindSeconds", Math.round(Number(e.target.value) * 3600))}
         />
         <TextField
           id="job-tags"

@@ -21,6 +21,7 @@ function useDebounced<T>(value: T, ms: number): T {
 /** jobId: an @every schedule counts from the job's creation, so its preview needs the job. */
 export function ScheduleCard({ v, set, err, zones, jobId }: CardProps & { zones: string[]; jobId?: number }) {
   const tf = useTranslations("jobs.form");
+  const tp = useTranslations("jobPage");
   const tc = useTranslations("common");
   const locale = useLocale();
   const trpc = useTRPC();
@@ -66,6 +67,18 @@ export function ScheduleCard({ v, set, err, zones, jobId }: CardProps & { zones:
         {preview.data?.ok ? (
           <>
             <p className="font-medium">{preview.data.text[locale === "zh-CN" ? "zh-CN" : "en"]}</p>
+            {preview.data.readings.map((r) => {
+              const [from = "", step = ""] = r.as.split(/-.*\//);
+              return (
+                <p
+                  key={r.token}
+                  className="text-xs text-amber-700 dark:text-amber-400"
+                  data-testid="cron-reading"
+                >
+                  {tp("quartzReading", { token: r.token, as: r.as, from, step })}
+                </p>
+              );
+            })}
             <p className="mt-2 text-xs text-gray-500">{tf("nextFires")}</p>
             <ol className="mt-1 space-y-0.5 font-mono text-xs">
               {preview.data.next.map((d) => (
@@ -77,7 +90,7 @@ export function ScheduleCard({ v, set, err, zones, jobId }: CardProps & { zones:
           </>
         ) : preview.data ? (
           <p className="text-red-600 dark:text-red-400">
-            {tf("cronInvalid")}: {preview.data.error}
+            {tc("labelled", { label: tf("cronInvalid"), value: preview.data.error })}
           </p>
         ) : (
           <p className="text-gray-500">{tc("loading")}</p>

@@ -2,7 +2,7 @@
 import { useTranslations } from "next-intl";
 import type { ComponentType } from "react";
 import { TextAreaField } from "@/app/_components/field";
-import { Alert, Card } from "@/app/_components/ui";
+import { Card } from "@/app/_components/ui";
 import { isTextMode, type ModeParams } from "@/server/jobs/command-text";
 import type { Mode } from "../form-values";
 import { MODE_FIELDS } from "./modes";
@@ -52,17 +52,13 @@ export function WhatCard({
         )
       }
     >
-      {textError && (
-        <div className="mb-3">
-          <Alert>{textError}</Alert>
-        </div>
-      )}
       {view === "text" && isTextMode(v.mode) ? (
         <TextAreaField
           id="job-text"
           label={tf("asText")}
           hint={tf("textHelp")}
-          errors={err.command}
+          // In place, under the text: the text's own parse error, and the server's about it.
+          errors={[...(textError ? [textError] : []), ...(err.command ?? []), ...(err.params ?? [])]}
           rows={7}
           value={text}
           onChange={(e) => onText(e.target.value)}

@@ -33,6 +33,7 @@ export function RunDetail({
 }) {
   const t = useTranslations("runs");
   const tj = useTranslations("jobs");
+  const tc = useTranslations("common");
   const trpc = useTRPC();
   const [run, setRun] = useState(initial);
   const [chunks, setChunks] = useState(initialLog);
@@ -102,7 +103,7 @@ export function RunDetail({
               href={`/jobs/${run.jobId}`}
               className="inline-flex min-h-11 items-center rounded-lg px-4 text-sm ring-1 ring-gray-300 dark:ring-gray-700"
             >
-              {tj("title")}: {run.jobName}
+              {tc("labelled", { label: tj("title"), value: run.jobName })}
             </Link>
             {canStop && live && (
               <Button
@@ -136,7 +137,11 @@ export function RunDetail({
           </Card>
           {run.error && (
             <Alert>
-              <span className="font-medium">{t("error")}:</span> {run.error}
+              <span className="font-medium">
+                {t("error")}
+                {tc("colon")}
+              </span>
+              {run.error}
             </Alert>
           )}
           {run.orphanedAt && run.pgid !== null && run.host !== null && (

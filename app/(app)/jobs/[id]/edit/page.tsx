@@ -10,11 +10,12 @@ import { formValuesOf } from "../../form-values";
 export default async function EditJobPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePageUser("jobs.write");
   const t = await getTranslations("jobs");
+  const tc = await getTranslations("common");
   const id = Number((await params).id);
   const job = await forPage(api.jobs.get({ id }));
   return (
     <>
-      <PageHeader title={`${t("edit")}: ${job.name}`} />
+      <PageHeader title={tc("labelled", { label: t("edit"), value: job.name })} />
       <JobForm
         id={id}
         initial={formValuesOf(jobInputOf(job))}

@@ -1,0 +1,105 @@
+import type { Actor } from "../../audit";
+import { getDb } from "../../db/client";
+import { log } from "../../lib/log";
+import { authorisePush, ingestPush, isSiteToken, PUSH_MAX_BYTES, type PushFile } from "../../sites/push";
+import { ApiError, authenticate, requestAddress, toApiError } from "../core";
+import { logRequest } from "../request-log";
+
+const MULTIPART = /^multipart\/form-data\s*;/i;
+
+async function readUpTo(req: Request, limit: number): Promise<Buffer> {
+  const tooLarge = () => new ApiError(413, `the body is larger than the limit of ${limit} bytes (64 MiB)`);
+  if (Number(req.headers.get("content-length") ?? "") > limit) throw tooLarge();
+  if (!req.body) return Buffer.alloc(0);
+  const reader = req.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts);
+}
+
+/** The pushed files: each multipart upload, or the raw body named by ?kind= / ?file=. */
+async function pushedFiles(req: Request): Promise<PushFile[]> {
+  const url = new URL(req.url);
+  const kind = url.searchParams.get("kind");
+  const name = url.searchParams.get("file");
+  const type = req.headers.get("content-type") ?? "";
+  const bytes = await readUpTo(req, PUSH_MAX_BYTES);
+  if (!MULTIPART.test(type)) {
+    if (/^application\/(x-www-form-urlencoded|json)/i.test(type)) {
+      throw new ApiError(
+        415,
+        "send the lines as text/plain (or application/octet-stream), or upload files as multipart/form-data",
+      );
+    }
+    return bytes.length ? [{ name, kind: (kind as PushFile["kind"]) ?? null, bytes }] : [];
+  }
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(bytes), { headers: { "content-type": type } }).formData();
+  } catch {
+    throw new ApiError(400, "the multipart body could not be read");
+  }
+  const files: PushFile[] = [];
+  for (const [field, value] of form.entries()) {
+    if (typeof value === "string") continue;
+    files.push({
+      name: value.name || field,
+      kind: (form.get("kind") as PushFile["kind"] | null) ?? (kind as PushFile["kind"]) ?? null,
+      bytes: Buffer.from(await value.arrayBuffer()),
+    });
+  }
+  return files;
+}
+
+/**
+ * POST /api/v1/sites/{code}/ingest (issue 12). Its own handler: a site push token is not an
+ * API token, and bodies are whole daily files (64 MiB), not definitions (1 MiB).
+ */
+export async function handleSitePush(req: Request, code: string): Promise<Response> {
+  const started = performance.now();
+  const db = getDb();
+  const ip = requestAddress(req.headers);
+  let actorName: Actor | null = null;
+  let res: Response;
+  try {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "")?.[1];
+    let site: Awaited<ReturnType<typeof authorisePush>>;
+    if (bearer && isSiteToken(bearer)) {
+      site = await authorisePush(db, code, { kind: "site-token", token: bearer });
+      actorName = { id: null, name: `site-token:${code}`, ip };
+    } else {
+      const actor = await authenticate(db, req);
+      actorName = actor;
+      site = await authorisePush(db, code, { kind: "actor", actor });
+    }
+    const out = await ingestPush(db, site, await pushedFiles(req));
+    res = Response.json(out, { status: 200, headers: { "Cache-Control": "no-store" } });
+  } catch (e) {
+    const err = toApiError(e);
+    if (err.status === 500) log("api").error({ err: e, code }, "site push failed");
+    res = Response.json(
+      { error: { status: err.status, message: err.message, fields: err.fields } },
+      { status: err.status, headers: { "Cache-Control": "no-store" } },
+    );
+  }
+  await logRequest(db, {
+    actor: actorName,
+    ip,
+    method: "POST",
+    path: `/api/v1/sites/${code}/ingest`,
+    status: res.status,
+    code: res.status,
+    ms: Math.round(performance.now() - started),
+  });
+  return res;
+}

@@ -1,0 +1,80 @@
+import "server-only";
+import { createElement } from "react";
+import { AlertMail, type AlertMailProps, alertMailSubject } from "../../emails/alert";
+import type { DbOrTx } from "../db/client";
+import { publicUrl } from "../lib/app-info";
+import { formatInstantText } from "../lib/local-time";
+import { sendMail } from "../mail/outbox";
+import { renderEmail } from "../mail/render";
+import type { Route, Subject, SubjectInfo } from "./subjects";
+import { durationWords } from "./words";
+
+export type NoticeKind = "failing" | "reminder" | "recovered";
+
+/** One change (or reminder) of a subject's state, the same for every channel. */
+export type Notice = {
+  kind: NoticeKind;
+  subject: Subject & SubjectInfo;
+  at: Date;
+  since: Date;
+  failures: number;
+  error: string | null;
+  /** The failure's own page (a run), when there is one. */
+  refUrl: string | null;
+  logTail: string;
+};
+
+/**
+ * A way to tell people. `deliver` runs inside the transaction that changed the state and must
+ * only record or queue work there (an outbox row, a graphile-worker job): no network calls, so
+ * a notice exists exactly when the change does. Webhooks / WeCom / DingTalk / Feishu are
+ * further channels with a task of their own.
+ */
+export type Channel = {
+  name: string;
+  deliver(tx: DbOrTx, route: Route, notice: Notice): Promise<void>;
+};
+
+const emailChannel: Channel = {
+  name: "email",
+  async deliver(tx, route, n) {
+    const zone = { readerZone: route.timeZone };
+    const props: AlertMailProps = {
+      locale: route.locale,
+      kind: n.kind,
+      name: n.subject.name,
+      every: n.subject.remindSeconds > 0 ? durationWords(n.subject.remindSeconds, route.locale) : null,
+      at: formatInstantText(n.at, zone),
+      since: formatInstantText(n.since, zone),
+      count: n.failures,
+      duration: durationWords((n.at.getTime() - n.since.getTime()) / 1000, route.locale),
+      error: n.error,
+      logTail: n.logTail,
+      refUrl: n.refUrl,
+      subjectUrl: n.subject.url,
+      url: publicUrl(),
+    };
+    const { html, text } = await renderEmail(createElement(AlertMail, props));
+    await sendMail(tx, {
+      kind: `alert-${n.kind}`,
+      to: route.to,
+      subject: alertMailSubject(props),
+      html,
+      text,
+    });
+  },
+};
+
+const CHANNELS = new Map<string, Channel>([[emailChannel.name, emailChannel]]);
+
+export function registerChannel(c: Channel) {
+  CHANNELS.set(c.name, c);
+}
+
+export async function dispatch(tx: DbOrTx, notice: Notice) {
+  for (const route of notice.subject.routes) {
+    const c = CHANNELS.get(route.channel);
+    if (!c) throw new Error(`no notification channel "${route.channel}"`);
+    await c.deliver(tx, route, notice);
+  }
+}

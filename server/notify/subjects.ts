@@ -1,0 +1,62 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "../db/client";
+import { isLocale, type Locale } from "../i18n/locale";
+import { userTimeZone } from "../i18n/zone";
+import { publicUrl } from "../lib/app-info";
+import type { NotifySubjectKind } from "../lib/enums";
+
+export type Subject = { kind: NotifySubjectKind; id: number };
+
+/** Where one notice goes: a channel and its addresses, read in a language and a zone. */
+export type Route = { channel: string; to: string[]; locale: Locale; timeZone: string };
+
+/** What the notification layer needs to know about a subject, read when a notice is due. */
+export type SubjectInfo = {
+  name: string;
+  url: string;
+  /** Reminder interval while failing; 0 = no reminders. */
+  remindSeconds: number;
+  routes: Route[];
+};
+
+export type SubjectResolver = (db: DbOrTx, id: number) => Promise<SubjectInfo | null>;
+
+/** A job: its notification addresses by mail, in its owner's language and zone. */
+const jobSubject: SubjectResolver = async (db, id) => {
+  const [j] = await db.execute<{
+    name: string;
+    notify_emails: string[];
+    alert_remind_seconds: number;
+    locale: string | null;
+    time_zone: string | null;
+  }>(sql`
+    select j.name, j.notify_emails, j.alert_remind_seconds, u.locale, u.time_zone
+    from jobs j left join users u on u.id = j.owner_id
+    where j.id = ${id}`);
+  if (!j) return null;
+  const route: Route = {
+    channel: "email",
+    to: j.notify_emails,
+    locale: isLocale(j.locale) ? j.locale : "en",
+    timeZone: userTimeZone({ timeZone: j.time_zone }),
+  };
+  return {
+    name: j.name,
+    url: `${publicUrl()}/jobs/${id}`,
+    remindSeconds: j.alert_remind_seconds,
+    routes: route.to.length ? [route] : [],
+  };
+};
+
+const RESOLVERS: Partial<Record<NotifySubjectKind, SubjectResolver>> = { job: jobSubject };
+
+/** Another area's subjects (a site's alarms) join the same states, reminders and channels. */
+export function registerSubjectKind(kind: NotifySubjectKind, resolver: SubjectResolver) {
+  RESOLVERS[kind] = resolver;
+}
+
+export function resolveSubject(db: DbOrTx, s: Subject): Promise<SubjectInfo | null> {
+  const r = RESOLVERS[s.kind];
+  return r ? r(db, s.id) : Promise.resolve(null);
+}

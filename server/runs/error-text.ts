@@ -1,0 +1,38 @@
+/**
+ * A run's error as its reader's language says it. Runs store their error as English text (logs,
+ * the API and the CLI read it as is); the texts Kairos itself writes are known here by shape,
+ * so pages and mails can show them from their catalog key (issue 10). Anything else (a
+ * program's own message) is shown as written.
+ */
+import { type ErrorKey, type MsgParams, renderMsg } from "../i18n/errors";
+import type { Locale } from "../i18n/locale";
+
+const SHAPES: [RegExp, ErrorKey, (m: RegExpExecArray) => MsgParams][] = [
+  [/^job stopped$/, "run.jobStopped", () => ({})],
+  [/^job deleted$/, "run.jobDeleted", () => ({})],
+  [/^timed out after ([\d.]+) s$/, "run.timedOut", (m) => ({ s: m[1] ?? "" })],
+  [/^worker (\S+) shut down$/, "run.workerShutDown", (m) => ({ worker: m[1] ?? "" })],
+  [/^worker (\S+) stopped heartbeating$/, "run.heartbeat", (m) => ({ worker: m[1] ?? "" })],
+  [
+    /^unknown function (\S+) \(known: (.*)\)$/s,
+    "run.unknownFunction",
+    (m) => ({ name: m[1] ?? "", known: m[2] ?? "" }),
+  ],
+  [/^exit code 127 \(command not found\)$/, "run.commandNotFound", () => ({})],
+  [/^exit code (-?\d+)$/, "run.exitCode", (m) => ({ code: m[1] ?? "" })],
+  [/^killed by (\S+)$/, "run.killedBy", (m) => ({ signal: m[1] ?? "" })],
+  [/^killed \((.*)\)$/, "run.killedFor", (m) => ({ why: m[1] ?? "" })],
+  [/^aborted$/, "run.aborted", () => ({})],
+  [/^no report file: the script wrote nothing in its output folder$/, "run.noReport", () => ({})],
+  [/^script version #(\d+) does not exist$/, "run.scriptMissing", (m) => ({ id: m[1] ?? "" })],
+  [/^(\w+) jobs cannot run yet$/, "run.cannotRunYet", (m) => ({ mode: m[1] ?? "" })],
+];
+
+export function runErrorText(error: string | null, locale: Locale): string | null {
+  if (!error || locale === "en") return error;
+  for (const [re, key, params] of SHAPES) {
+    const m = re.exec(error);
+    if (m) return renderMsg({ key, params: params(m) }, locale);
+  }
+  return error;
+}

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { requirePermission, router } from "../trpc";
+import { serverMounts, serverSeries, visibleServer, ZSeriesInput } from "./series";
+import {
+  assignSiteUsers,
+  createSite,
+  deleteSite,
+  getSite,
+  listBadLines,
+  listServers,
+  listSiteFiles,
+  listSites,
+  pullSiteNow,
+  rotateIngestToken,
+  ZAssignInput,
+  ZBadLinesInput,
+  ZCreateSiteInput,
+  ZListSitesInput,
+  ZSiteId,
+} from "./sites";
+
+const read = requirePermission("sites.read");
+const write = requirePermission("sites.write");
+const ZServerId = z.object({ id: z.number().int().positive() });
+
+/** Sites & monitoring. Every procedure reads through the caller's site scope. */
+export const sitesRouter = router({
+  list: read.input(ZListSitesInput).query(({ ctx, input }) => listSites(ctx.db, ctx.user, input)),
+  get: read.input(ZSiteId).query(({ ctx, input }) => getSite(ctx.db, ctx.user, input.id)),
+  servers: read.input(ZSiteId).query(({ ctx, input }) => listServers(ctx.db, ctx.user, input.id)),
+  files: read.input(ZSiteId).query(({ ctx, input }) => listSiteFiles(ctx.db, ctx.user, input.id)),
+  badLines: read.input(ZBadLinesInput).query(({ ctx, input }) => listBadLines(ctx.db, ctx.user, input)),
+  server: read.input(ZServerId).query(({ ctx, input }) => visibleServer(ctx.db, ctx.user, input.id)),
+  mounts: read.input(ZServerId).query(({ ctx, input }) => serverMounts(ctx.db, ctx.user, input.id)),
+  series: read.input(ZSeriesInput).query(({ ctx, input }) => serverSeries(ctx.db, ctx.user, input)),
+  create: write.input(ZCreateSiteInput).mutation(({ ctx, input }) => createSite(ctx.db, ctx.actor, input)),
+  delete: write.input(ZSiteId).mutation(({ ctx, input }) => deleteSite(ctx.db, ctx.actor, input.id)),
+  assign: write
+    .input(ZAssignInput)
+    .mutation(({ ctx, input }) => assignSiteUsers(ctx.db, ctx.actor, input.id, input.userIds)),
+  pullNow: write.input(ZSiteId).mutation(({ ctx, input }) => pullSiteNow(ctx.db, ctx.actor, input.id)),
+  rotateToken: write
+    .input(ZSiteId)
+    .mutation(({ ctx, input }) => rotateIngestToken(ctx.db, ctx.actor, input.id)),
+});

@@ -1,0 +1,117 @@
+/**
+ * Chart data for a server, downsampled in Postgres: the range is cut into at most `points`
+ * equal buckets and each bucket answers min / avg / max of every value, so a chart never ships
+ * more than about 1,000 points per series whatever the range (issue 12).
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "../db/client";
+import { servers, sites } from "../db/schema";
+import { SAMPLE_KINDS } from "../lib/enums";
+import { notFound } from "../lib/errors";
+import { type SiteViewer, siteScope } from "./sites";
+
+export const ZSeriesFields = z.object({
+  serverId: z.number().int().positive(),
+  kind: z.enum(SAMPLE_KINDS),
+  /** The disk's mount (disk only). */
+  mount: z.string().max(500).default(""),
+  from: z.coerce.date({ error: "not a date" }),
+  to: z.coerce.date({ error: "not a date" }),
+  points: z.number().int().min(10).max(2000).default(1000),
+});
+export const ZSeriesInput = ZSeriesFields.refine((v) => v.to.getTime() > v.from.getTime(), {
+  path: ["to"],
+  message: "must be after from",
+});
+export type SeriesInput = z.input<typeof ZSeriesInput>;
+
+export type SeriesPoint = {
+  at: Date;
+  n: number;
+  avg: [number, number, number | null, number | null];
+  min: [number, number, number | null, number | null];
+  max: [number, number, number | null, number | null];
+};
+
+/** The server if its site is in the viewer's scope, else NOT_FOUND. */
+export async function visibleServer(db: DbOrTx, viewer: SiteViewer, serverId: number) {
+  const [row] = await db
+    .select({
+      id: servers.id,
+      siteId: servers.siteId,
+      name: servers.name,
+      ip: servers.ip,
+      timezone: sites.timezone,
+    })
+    .from(servers)
+    .innerJoin(sites, eq(sites.id, servers.siteId))
+    .where(and(eq(servers.id, serverId), siteScope(viewer)));
+  if (!row) throw notFound("server", serverId);
+  return row;
+}
+
+export async function serverSeries(
+  db: DbOrTx,
+  viewer: SiteViewer,
+  input: SeriesInput,
+): Promise<SeriesPoint[]> {
+  const o = ZSeriesInput.parse(input);
+  await visibleServer(db, viewer, o.serverId);
+  return seriesQuery(db, o);
+}
+
+/** From this range on, charts read the hourly roll-up: an hour a point at most (720 for 30 d). */
+export const HOURLY_FROM_MS = 14 * 86400_000;
+
+/**
+ * The query alone (the benchmark times it): buckets of `(to − from) / points` seconds, from the
+ * raw samples, or from the hourly roll-up for long ranges (then at least an hour a bucket).
+ */
+export async function seriesQuery(db: DbOrTx, o: z.output<typeof ZSeriesInput>): Promise<SeriesPoint[]> {
+  const from = o.from.getTime() / 1000;
+  const span = o.to.getTime() / 1000 - from;
+  const hourly = span * 1000 >= HOURLY_FROM_MS;
+  const width = hourly
+    ? Math.max(3600, Math.ceil(span / o.points / 3600) * 3600)
+    : Math.max(1, Math.ceil(span / o.points));
+  const range = sql`server_id = ${o.serverId} and kind = ${o.kind} and mount = ${o.mount}`;
+  const rows = await db.execute<Record<string, number | string | null>>(
+    hourly
+      ? sql`
+    select greatest(0, floor((extract(epoch from hour) - ${from}) / ${width}))::int as b, sum(n)::int as n,
+      sum(sum1) / sum(n) as a1, sum(sum2) / sum(n) as a2, sum(sum3) / sum(n) as a3, sum(sum4) / sum(n) as a4,
+      min(min1) as l1, min(min2) as l2, min(min3) as l3, min(min4) as l4,
+      max(max1) as h1, max(max2) as h2, max(max3) as h3, max(max4) as h4
+    from samples_hourly
+    where ${range}
+      and hour >= date_trunc('hour', ${o.from.toISOString()}::timestamptz, 'UTC')
+      and hour < ${o.to.toISOString()}::timestamptz
+    group by 1 order by 1`
+      : sql`
+    select floor((extract(epoch from at) - ${from}) / ${width})::int as b, count(*)::int as n,
+      avg(v1) as a1, avg(v2) as a2, avg(v3) as a3, avg(v4) as a4,
+      min(v1) as l1, min(v2) as l2, min(v3) as l3, min(v4) as l4,
+      max(v1) as h1, max(v2) as h2, max(v3) as h3, max(v4) as h4
+    from samples
+    where ${range}
+      and at >= ${o.from.toISOString()}::timestamptz and at < ${o.to.toISOString()}::timestamptz
+    group by 1 order by 1`,
+  );
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return [...rows].map((r) => ({
+    at: new Date((from + Number(r.b) * width) * 1000),
+    n: Number(r.n),
+    avg: [num(r.a1) ?? 0, num(r.a2) ?? 0, num(r.a3), num(r.a4)],
+    min: [num(r.l1) ?? 0, num(r.l2) ?? 0, num(r.l3), num(r.l4)],
+    max: [num(r.h1) ?? 0, num(r.h2) ?? 0, num(r.h3), num(r.h4)],
+  }));
+}
+
+/** A server's disks (mounts seen in the range), for the chart's series list. */
+export async function serverMounts(db: DbOrTx, viewer: SiteViewer, serverId: number): Promise<string[]> {
+  await visibleServer(db, viewer, serverId);
+  const rows = await db.execute<{ mount: string }>(sql`
+    select distinct mount from samples where server_id = ${serverId} and kind = 'disk' order by mount`);
+  return [...rows].map((r) => r.mount);
+}

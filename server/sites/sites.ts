@@ -1,0 +1,386 @@
+/**
+ * Sites, their people and their data, read through one scope: an admin sees every site, anyone
+ * else the sites assigned to them (seed: 一个用户可以管理多个局点). Every read of site data
+ * goes through `siteScope()` / `visibleSite()`; a site outside the scope is "not found", the
+ * same answer as a site that does not exist, so ids cannot be probed.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { and, count, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+import { type Actor, audit } from "../audit";
+import { isValidTimeZone } from "../cron/cron";
+import type { Db, DbOrTx } from "../db/client";
+import { siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
+import { createJob, deleteJob, runJobNow } from "../jobs/jobs";
+import type { Role } from "../lib/enums";
+import { DomainError, notFound, uniqueViolation } from "../lib/errors";
+
+/** Who is reading: a user (or a token acting for one), with their role. */
+export type SiteViewer = { id: number | null; role?: Role | null };
+
+/** A server with no sample for this long counts as stale on the site list. */
+export const STALE_AFTER_MS = 15 * 60_000;
+
+/** The one condition every site query applies (on `sites.id`). */
+export function siteScope(viewer: SiteViewer): SQL {
+  if (viewer.role === "admin") return sql`true`;
+  if (viewer.id === null) return sql`false`;
+  return sql`${sites.id} in (select ${siteUsers.siteId} from ${siteUsers} where ${siteUsers.userId} = ${viewer.id})`;
+}
+
+/** The site if the viewer may see it, else NOT_FOUND (whether or not it exists). */
+export async function visibleSite(db: DbOrTx, viewer: SiteViewer, siteId: number) {
+  const [row] = await db
+    .select()
+    .from(sites)
+    .where(and(eq(sites.id, siteId), siteScope(viewer)));
+  if (!row) throw notFound("site", siteId);
+  return row;
+}
+
+// ---- inputs --------------------------------------------------------------------------------
+
+export const ZSiteId = z.object({ id: z.number().int().positive() });
+
+const ZSiteFields = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (the site_id of its files), at most 64"),
+  name: z.string().trim().min(1, "required").max(200),
+  baseUrl: z
+    .url({ protocol: /^https?$/, error: "an http(s) URL" })
+    .max(2000)
+    .nullable()
+    .default(null),
+  timezone: z
+    .string()
+    .trim()
+    .refine((tz) => isValidTimeZone(tz), "unknown time zone"),
+  /** The pull job's schedule (5 or 6 fields); default every 5 minutes. */
+  pullCron: z.string().trim().min(1).max(200).default("*/5 * * * *"),
+});
+export const ZCreateSiteInput = ZSiteFields;
+export type CreateSiteInput = z.input<typeof ZCreateSiteInput>;
+
+export const ZListSitesInput = z.object({
+  page: z.number().int().min(1).default(1),
+  size: z.number().int().min(1).max(200).default(50),
+  q: z.string().trim().max(200).optional(),
+});
+export type ListSitesInput = z.input<typeof ZListSitesInput>;
+
+export const ZAssignInput = z.object({
+  id: z.number().int().positive(),
+  userIds: z.array(z.number().int().positive()).max(1000),
+});
+
+export const ZBadLinesInput = z.object({
+  id: z.number().int().positive(),
+  page: z.number().int().min(1).default(1),
+  size: z.number().int().min(1).max(500).default(100),
+  file: z.string().trim().max(200).optional(),
+});
+
+// ---- sites ---------------------------------------------------------------------------------
+
+/**
+ * A new site and its pull job (mode site_pull, "skip" so pulls of one site never overlap).
+ * Whoever creates it manages it. A site without a base URL only receives pushes.
+ */
+export async function createSite(db: Db, actor: Actor, input: CreateSiteInput) {
+  const v = ZCreateSiteInput.parse(input);
+  let created: typeof sites.$inferSelect | undefined;
+  try {
+    [created] = await db
+      .insert(sites)
+      .values({ code: v.code, name: v.name, baseUrl: v.baseUrl, timezone: v.timezone })
+      .returning();
+  } catch (e) {
+    if (uniqueViolation(e)) throw new DomainError("CONFLICT", `a site with code "${v.code}" exists`, "code");
+    throw e;
+  }
+  if (!created) throw new Error("site insert returned nothing");
+  let site = created;
+  if (actor.id !== null) await db.insert(siteUsers).values({ siteId: site.id, userId: actor.id });
+  if (v.baseUrl) {
+    try {
+      const job = await createJob(db, actor, {
+        name: `site-pull ${v.code}`,
+        description: `Pulls the daily files of site ${v.code} (${v.name}) from ${v.baseUrl}`,
+        cron: v.pullCron,
+        timezone: v.timezone,
+        mode: "site_pull",
+        params: { siteId: site.id },
+        policy: "skip",
+        tags: ["sites"],
+      });
+      const [updated] = await db
+        .update(sites)
+        .set({ pullJobId: job.id })
+        .where(eq(sites.id, site.id))
+        .returning();
+      if (updated) site = updated;
+    } catch (e) {
+      await db.delete(sites).where(eq(sites.id, site.id));
+      if (e instanceof DomainError && e.field === "cron")
+        throw new DomainError(e.code, e.message, "pullCron");
+      throw e;
+    }
+  }
+  await audit(db, actor, "site.create", "site", site.id, { after: site });
+  return site;
+}
+
+export async function deleteSite(db: Db, actor: Actor & SiteViewer, siteId: number) {
+  const site = await visibleSite(db, actor, siteId);
+  if (site.pullJobId) await deleteJob(db, actor, site.pullJobId);
+  await db.delete(sites).where(eq(sites.id, siteId));
+  await audit(db, actor, "site.delete", "site", siteId, { before: site });
+}
+
+/** Who manages a site: replaces the list. Only users who exist can be assigned. */
+export async function assignSiteUsers(db: Db, actor: Actor & SiteViewer, siteId: number, userIds: number[]) {
+  await visibleSite(db, actor, siteId);
+  const ids = [...new Set(userIds)];
+  await db.transaction(async (tx) => {
+    if (ids.length) {
+      const found = await tx.select({ id: users.id }).from(users).where(sql`${users.id} in ${ids}`);
+      const missing = ids.filter((id) => !found.some((f) => f.id === id));
+      if (missing.length)
+        throw new DomainError("BAD_REQUEST", `no user with id ${missing.join(", ")}`, "userIds");
+    }
+    await tx.delete(siteUsers).where(eq(siteUsers.siteId, siteId));
+    if (ids.length) await tx.insert(siteUsers).values(ids.map((userId) => ({ siteId, userId })));
+    await audit(tx, actor, "site.assign", "site", siteId, { after: { userIds: ids } });
+  });
+}
+
+/** Pull now: a run of the site's pull job, as "run now" on the job. */
+export async function pullSiteNow(db: Db, actor: Actor & SiteViewer, siteId: number) {
+  const site = await visibleSite(db, actor, siteId);
+  if (!site.pullJobId) {
+    throw new DomainError("PRECONDITION_FAILED", `site ${site.code} has no pull job (no base URL)`);
+  }
+  return runJobNow(db, actor, site.pullJobId);
+}
+
+export const SITE_TOKEN_PREFIX = "kairos_site_";
+const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+
+/**
+ * A new push token for a site (the old one stops working). It may only ingest into this site.
+ * The token is in this answer only.
+ */
+export async function rotateIngestToken(db: Db, actor: Actor & SiteViewer, siteId: number) {
+  await visibleSite(db, actor, siteId);
+  const token = `${SITE_TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
+  await db
+    .update(sites)
+    .set({
+      ingestTokenHash: hashToken(token),
+      ingestTokenPrefix: token.slice(0, SITE_TOKEN_PREFIX.length + 6),
+    })
+    .where(eq(sites.id, siteId));
+  await audit(db, actor, "site.token", "site", siteId, {});
+  return { token };
+}
+
+/** The site a push token belongs to, if `code` names that site. */
+export async function siteForIngestToken(db: DbOrTx, code: string, token: string) {
+  const [row] = await db
+    .select()
+    .from(sites)
+    .where(and(eq(sites.code, code), eq(sites.ingestTokenHash, hashToken(token.trim()))));
+  return row;
+}
+
+// ---- reads ---------------------------------------------------------------------------------
+
+export type SiteHealth = {
+  id: number;
+  code: string;
+  name: string;
+  baseUrl: string | null;
+  timezone: string;
+  pullJobId: number | null;
+  servers: number;
+  reporting: number;
+  stale: number;
+  openAlarms: number;
+  lastDataAt: Date | null;
+  /** Highest busy cpu (100 − idle) and disk use (%) among the servers' latest samples. */
+  worstCpu: number | null;
+  worstDisk: number | null;
+  badLines: number;
+};
+
+/** Per server: its latest cpu and disk figures (the samples' primary key serves both). */
+const serverFigures = (staleAfter: Date) => sql`
+  select sv.id, sv.site_id, sv.name, sv.ip, sv.last_sample_at,
+    (sv.last_sample_at is not null and sv.last_sample_at >= ${staleAfter.toISOString()}::timestamptz) as reporting,
+    (select 100 - s.v4 from samples s
+      where s.server_id = sv.id and s.kind = 'cpu' and s.mount = '' order by s.at desc limit 1) as cpu,
+    (select max(d.v1 * 100 / nullif(d.v2, 0)) from samples d
+      where d.server_id = sv.id and d.kind = 'disk'
+        and d.at = (select max(at) from samples x where x.server_id = sv.id and x.kind = 'disk')) as disk
+  from servers sv`;
+
+function siteHealthQuery(where: SQL, staleAfter: Date) {
+  return sql`
+    select sites.id, sites.code, sites.name, sites.base_url, sites.timezone, sites.pull_job_id,
+      count(f.id)::int as servers,
+      count(f.id) filter (where f.reporting)::int as reporting,
+      max(f.last_sample_at) as last_data_at,
+      max(f.cpu) as worst_cpu, max(f.disk) as worst_disk,
+      (select count(*) from alarms a where a.site_id = sites.id and a.resumed_at is null)::int as open_alarms,
+      (select count(*) from site_bad_lines b where b.site_id = sites.id)::int as bad_lines
+    from sites left join (${serverFigures(staleAfter)}) f on f.site_id = sites.id
+    where ${where}
+    group by sites.id`;
+}
+
+type HealthRow = {
+  id: string;
+  code: string;
+  name: string;
+  base_url: string | null;
+  timezone: string;
+  pull_job_id: string | null;
+  servers: number;
+  reporting: number;
+  last_data_at: string | Date | null;
+  worst_cpu: number | null;
+  worst_disk: number | null;
+  open_alarms: number;
+  bad_lines: number;
+};
+
+function toHealth(r: HealthRow): SiteHealth {
+  return {
+    id: Number(r.id),
+    code: r.code,
+    name: r.name,
+    baseUrl: r.base_url,
+    timezone: r.timezone,
+    pullJobId: r.pull_job_id === null ? null : Number(r.pull_job_id),
+    servers: r.servers,
+    reporting: r.reporting,
+    stale: r.servers - r.reporting,
+    openAlarms: r.open_alarms,
+    lastDataAt: r.last_data_at ? new Date(r.last_data_at) : null,
+    worstCpu: r.worst_cpu === null ? null : Number(r.worst_cpu),
+    worstDisk: r.worst_disk === null ? null : Number(r.worst_disk),
+    badLines: r.bad_lines,
+  };
+}
+
+export async function listSites(db: DbOrTx, viewer: SiteViewer, input: ListSitesInput, now = new Date()) {
+  const o = ZListSitesInput.parse(input);
+  const conds = [siteScope(viewer)];
+  if (o.q) conds.push(or(ilike(sites.code, `%${o.q}%`), ilike(sites.name, `%${o.q}%`)) as SQL);
+  const where = and(...conds) as SQL;
+  const staleAfter = new Date(now.getTime() - STALE_AFTER_MS);
+  const [rows, [total]] = await Promise.all([
+    db.execute<HealthRow>(
+      sql`${siteHealthQuery(where, staleAfter)} order by sites.code limit ${o.size} offset ${(o.page - 1) * o.size}`,
+    ),
+    db.select({ n: count() }).from(sites).where(where),
+  ]);
+  return { items: [...rows].map(toHealth), total: total?.n ?? 0, page: o.page, size: o.size };
+}
+
+export async function getSite(db: DbOrTx, viewer: SiteViewer, siteId: number, now = new Date()) {
+  await visibleSite(db, viewer, siteId);
+  const staleAfter = new Date(now.getTime() - STALE_AFTER_MS);
+  const [row] = await db.execute<HealthRow>(siteHealthQuery(and(eq(sites.id, siteId)) as SQL, staleAfter));
+  if (!row) throw notFound("site", siteId);
+  const people = await db
+    .select({ id: users.id, username: users.username, name: users.name })
+    .from(siteUsers)
+    .innerJoin(users, eq(users.id, siteUsers.userId))
+    .where(eq(siteUsers.siteId, siteId))
+    .orderBy(users.username);
+  return { ...toHealth(row), users: people };
+}
+
+export type ServerFigures = {
+  id: number;
+  name: string;
+  ip: string;
+  lastSampleAt: Date | null;
+  reporting: boolean;
+  cpu: number | null;
+  disk: number | null;
+};
+
+export async function listServers(db: DbOrTx, viewer: SiteViewer, siteId: number, now = new Date()) {
+  await visibleSite(db, viewer, siteId);
+  const staleAfter = new Date(now.getTime() - STALE_AFTER_MS);
+  const rows = await db.execute<{
+    id: string;
+    name: string;
+    ip: string;
+    last_sample_at: string | Date | null;
+    reporting: boolean;
+    cpu: number | null;
+    disk: number | null;
+  }>(sql`select * from (${serverFigures(staleAfter)}) f where f.site_id = ${siteId} order by f.name`);
+  return [...rows].map(
+    (r): ServerFigures => ({
+      id: Number(r.id),
+      name: r.name,
+      ip: r.ip,
+      lastSampleAt: r.last_sample_at ? new Date(r.last_sample_at) : null,
+      reporting: r.reporting,
+      cpu: r.cpu === null ? null : Number(r.cpu),
+      disk: r.disk === null ? null : Number(r.disk),
+    }),
+  );
+}
+
+export async function listBadLines(db: DbOrTx, viewer: SiteViewer, input: z.input<typeof ZBadLinesInput>) {
+  const o = ZBadLinesInput.parse(input);
+  await visibleSite(db, viewer, o.id);
+  const where = and(eq(siteBadLines.siteId, o.id), o.file ? eq(siteBadLines.file, o.file) : undefined);
+  const [items, [total]] = await Promise.all([
+    db
+      .select({
+        id: siteBadLines.id,
+        file: siteBadLines.file,
+        lineNo: siteBadLines.lineNo,
+        reason: siteBadLines.reason,
+        raw: siteBadLines.raw,
+        createdAt: siteBadLines.createdAt,
+      })
+      .from(siteBadLines)
+      .where(where)
+      .orderBy(desc(siteBadLines.id))
+      .limit(o.size)
+      .offset((o.page - 1) * o.size),
+    db.select({ n: count() }).from(siteBadLines).where(where),
+  ]);
+  return { items, total: total?.n ?? 0, page: o.page, size: o.size };
+}
+
+/** The collection status: each pulled file's offset, lines, bad lines and last pull. */
+export async function listSiteFiles(db: DbOrTx, viewer: SiteViewer, siteId: number) {
+  await visibleSite(db, viewer, siteId);
+  return db
+    .select({
+      kind: siteFiles.kind,
+      day: siteFiles.day,
+      offset: siteFiles.offset,
+      lines: siteFiles.lines,
+      badLines: siteFiles.badLines,
+      encoding: siteFiles.encoding,
+      isComplete: siteFiles.isComplete,
+      lastPullAt: siteFiles.lastPullAt,
+      lastNewBytesAt: siteFiles.lastNewBytesAt,
+      lastError: siteFiles.lastError,
+    })
+    .from(siteFiles)
+    .where(eq(siteFiles.siteId, siteId))
+    .orderBy(desc(siteFiles.day), siteFiles.kind)
+    .limit(60);
+}

@@ -1,0 +1,109 @@
+/**
+ * Issue 12 pages in a real browser: site list → site → server charts (recharts), on a desktop in
+ * English and at 390 px in a WeChat browser in Chinese; no sideways scrolling on the phone.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../../server/db/client";
+import { formatLocal } from "../../server/lib/local-time";
+import { ingestBytes } from "../../server/sites/ingest";
+import { assignSiteUsers, createSite } from "../../server/sites/sites";
+import { type RunningApp, startApp } from "../helpers/app";
+import { desktop, launchBrowser, phone, screenshotPath } from "../helpers/browser";
+import { ADMIN } from "../helpers/jobs";
+import { makeUser } from "../helpers/users";
+
+let app: RunningApp;
+let browser: Browser;
+let ctx: BrowserContext;
+let page: Page;
+const TZ = "Asia/Shanghai";
+
+beforeAll(async () => {
+  const olga = await makeUser("operator", "operator-pass", { username: "olga" });
+  const site = await createSite(getDb(), ADMIN, { code: "SZ01", name: "深圳局点", timezone: TZ });
+  await assignSiteUsers(getDb(), { ...ADMIN }, site.id, [olga.id]);
+  const now = Date.now();
+  const lines: string[] = [];
+  for (let m = 180; m >= 1; m--) {
+    const t = formatLocal(new Date(now - m * 60_000), TZ);
+    for (const [name, ip] of [
+      ["web1", "10.0.0.1"],
+      ["db1", "10.0.0.2"],
+    ]) {
+      const idle = 40 + ((m * 13) % 50);
+      lines.push(
+        `${name}|${ip}|SZ01|cpu|${(100 - idle) * 0.7}|${(100 - idle) * 0.2}|${(100 - idle) * 0.1}|${idle}|${t}`,
+      );
+      lines.push(`${name}|${ip}|SZ01|mem|${6000 + m}|${2000 - m}|256|8192|${t}`);
+      lines.push(`${name}|${ip}|SZ01|disk|/|${50 + (m % 5)}|100|${t}`);
+      lines.push(`${name}|${ip}|SZ01|disk|/data|${900 + (m % 7)}|1000|${t}`);
+    }
+  }
+  lines.push("web1|10.0.0.1|SZ01|cpu|not|a|number|line|2025-01-01 00:00:00");
+  await ingestBytes(getDb(), site, "info", "system_info_today.txt", Buffer.from(lines.join("\n")));
+  app = await startApp();
+  browser = await launchBrowser();
+  ctx = await desktop(browser);
+  page = await ctx.newPage();
+  await page.goto(`${app.url}/login`);
+  await page.fill("#login", "olga");
+  await page.fill("#password", "operator-pass");
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${app.url}/`);
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe("sites pages", () => {
+  it("site list → site → server charts on a desktop", async () => {
+    await page.goto(`${app.url}/sites`);
+    const row = page.locator("table tbody tr").filter({ hasText: "SZ01" });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain("2 of 2 reporting");
+    expect(await row.textContent()).toContain("90 %");
+    await page.screenshot({ path: screenshotPath("sites-en-1280x800"), fullPage: true });
+    await row.getByRole("link").click();
+    await page.waitForURL(/\/sites\/\d+$/);
+    await expect.poll(() => page.getByText("system_info_today.txt:1441").count()).toBe(1);
+    await page.locator("table tbody tr a", { hasText: "web1" }).click();
+    await page.waitForURL(/\/sites\/servers\/\d+$/);
+    // cpu, memory and the two disks, each drawn.
+    await expect
+      .poll(() => page.locator(".recharts-line").count(), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(7);
+    expect(await page.getByRole("heading", { name: "Disk used (%) — /data" }).count()).toBe(1);
+    await page.screenshot({ path: screenshotPath("server-en-1280x800"), fullPage: true });
+    await page.getByRole("link", { name: "6h" }).click();
+    await page.waitForURL(/range=6h$/);
+    await expect.poll(() => page.locator(".recharts-line").count()).toBeGreaterThanOrEqual(7);
+  }, 60_000);
+
+  it("at 390 px in WeChat, in Chinese, without sideways scrolling", async () => {
+    const mobile = await phone(browser, await ctx.storageState());
+    const p = await mobile.newPage();
+    await p.goto(`${app.url}/sites`);
+    expect(await p.locator("html").getAttribute("lang")).toBe("zh-CN");
+    await expect.poll(() => p.getByRole("heading", { name: "局点" }).count()).toBeGreaterThan(0);
+    await expect.poll(() => p.getByText("2 台中 2 台在上报").filter({ visible: true }).count()).toBe(1);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await p.screenshot({ path: screenshotPath("sites-zh-390x844"), fullPage: true });
+    await p
+      .getByRole("link", { name: /深圳局点/ })
+      .filter({ visible: true })
+      .first()
+      .click();
+    await p.waitForURL(/\/sites\/\d+$/);
+    await p.getByRole("link", { name: "db1" }).filter({ visible: true }).first().click();
+    await p.waitForURL(/\/sites\/servers\/\d+$/);
+    await expect
+      .poll(() => p.locator(".recharts-line").count(), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(7);
+    expect(await p.getByRole("heading", { name: "内存使用率（%）" }).count()).toBe(1);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await p.screenshot({ path: screenshotPath("server-zh-390x844"), fullPage: true });
+    await mobile.close();
+  }, 60_000);
+});

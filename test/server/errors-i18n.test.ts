@@ -1,0 +1,128 @@
+/**
+ * Messages that reach a person are written in the reader's language (issue 10): tRPC errors and
+ * field errors after the caller's locale, the REST APIs after Accept-Language.
+ */
+import { describe, expect, it } from "vitest";
+import { handleCompat } from "../../server/api/compat/handle";
+import { handleV1 } from "../../server/api/v1/handle";
+import type { PublicUser } from "../../server/auth/users";
+import { parseCron } from "../../server/cron/cron";
+import { localizedMessage } from "../../server/i18n/errors";
+import { tokenFor } from "../api/helpers";
+import { makeUser } from "../helpers/users";
+
+async function trpc(
+  user: PublicUser | null,
+  path: string,
+  input: unknown,
+  headers: Record<string, string> = {},
+) {
+  const { fetchRequestHandler } = await import("@trpc/server/adapters/fetch");
+  const superjson = (await import("superjson")).default;
+  const { appRouter } = await import("../../server/router");
+  const { createContext } = await import("../../server/trpc");
+  const req = new Request(`http://localhost/api/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(superjson.serialize(input)),
+  });
+  const res = await fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: () => createContext({ headers: req.headers, user }),
+  });
+  const json = (await res.json()) as {
+    error?: { json: { message: string; data: { fieldErrors: Record<string, string[]> | null } } };
+  };
+  return { status: res.status, message: json.error?.json.message, fields: json.error?.json.data.fieldErrors };
+}
+
+const job = (over: Record<string, unknown> = {}) => ({
+  name: `j-${Math.random().toString(36).slice(2, 8)}`,
+  cron: "0 * * * *",
+  timezone: "UTC",
+  mode: "http",
+  params: { url: "https://example.com/" },
+  ...over,
+});
+
+describe("errors in the reader's language", () => {
+  it("writes zod field errors in the user's language, and English for an English user", async () => {
+    const zh = { ...(await makeUser("admin")), locale: "zh-CN" };
+    const r = await trpc(zh, "jobs.create", job({ name: "" }));
+    expect(r.status).toBe(400);
+    expect(r.fields).toEqual({ name: ["必填"] });
+    expect(r.message).toBe("name: 必填");
+    const zone = await trpc(zh, "jobs.create", job({ timezone: "Mars/Base" }));
+    expect(zone.fields).toEqual({ timezone: ["未知时区“Mars/Base”"] });
+    const cron = await trpc(zh, "jobs.create", job({ cron: "61 * * * *" }));
+    expect(cron.fields?.cron).toEqual(["分钟的值 61 超出范围 0-59"]);
+    const en = await trpc({ ...zh, locale: "en" }, "jobs.create", job({ cron: "61 * * * *" }));
+    expect(en.fields?.cron).toEqual(["minute 61 out of range 0-59"]);
+  });
+
+  it("renders domain errors (unknown 【key】, a taken name) and refusals in Chinese", async () => {
+    const zh = { ...(await makeUser("admin")), locale: "zh-CN" };
+    const text = await trpc(zh, "jobs.create", job({ params: undefined, command: "【foo】bar" }));
+    expect(text.fields?.command?.[0]).toMatch(/^http 类型没有【foo】这个键（可用：【url】/);
+    const first = job();
+    expect((await trpc(zh, "jobs.create", first)).status).toBe(200);
+    const taken = await trpc(zh, "jobs.create", { ...first });
+    expect(taken.status).toBe(409);
+    expect(taken.fields).toEqual({ name: ["已有同名任务"] });
+    expect(taken.message).toBe("已有同名任务");
+    const viewer = { ...(await makeUser("viewer")), locale: "zh-CN" };
+    expect((await trpc(viewer, "users.create", {})).message).toBe("你的角色（viewer）无权执行此操作");
+    // Signed out: the cookie, then Accept-Language, choose.
+    expect(
+      (await trpc(null, "account.setTimeZone", { timeZone: "UTC" }, { "accept-language": "zh-CN,zh;q=0.9" }))
+        .message,
+    ).toBe("请先登录");
+    expect(
+      (await trpc(null, "account.setTimeZone", { timeZone: "UTC" }, { cookie: "kairos_locale=zh-CN" }))
+        .message,
+    ).toBe("请先登录");
+    expect((await trpc(null, "account.setTimeZone", { timeZone: "UTC" })).message).toBe("sign in first");
+  });
+
+  it("answers the REST APIs in the language of Accept-Language, English without it", async () => {
+    const { token } = await tokenFor("admin");
+    const v1 = (lang?: string) =>
+      handleV1(
+        new Request("http://localhost/api/v1/jobs", {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            ...(lang ? { "accept-language": lang } : {}),
+          },
+          body: JSON.stringify(job({ name: "" })),
+        }),
+        "/jobs",
+      ).then((r) => r.json() as Promise<{ error: { message: string; fields: Record<string, string[]> } }>);
+    expect((await v1("zh-CN")).error.fields.name).toEqual(["必填"]);
+    expect((await v1()).error.fields.name).toEqual(["required"]);
+    const compat = await handleCompat(
+      new Request("http://localhost/api/compat/jobs/read?id=999999", {
+        headers: { authorization: `Bearer ${token}`, "accept-language": "zh" },
+      }),
+      "/jobs/read",
+    ).then((r) => r.json() as Promise<{ msg: string }>);
+    expect(compat.msg).toBe("任务 999999 不存在");
+  });
+
+  it("renders cron refusals with their own message per language", () => {
+    const refusal = (() => {
+      try {
+        parseCron("* * * *", "UTC");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(localizedMessage(refusal, "en")).toMatch(/got 4$/);
+    expect(localizedMessage(refusal, "zh-CN")).toBe(
+      "需要 5 个字段（分 时 日 月 周），或以秒开头的 6 个字段，实际为 4 个",
+    );
+  });
+});
