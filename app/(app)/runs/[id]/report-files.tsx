@@ -106,7 +106,7 @@ function ShareLinks({ runId }: { runId: number }) {
               {s.revokedAt ? t("revokedAt") : <DateTime value={s.expiresAt} />}
             </span>
             {!s.revokedAt && (
-              <Button variant="danger" onClick={() => revoke.mutate({ id: s.id })}>
+              <Button variant="danger" onClick={() => revoke.mutate({ id: s.id })} data-testid="share-revoke">
                 {t("revoke")}
               </Button>
             )}
