@@ -5,6 +5,7 @@ import { displayTimeZone } from "../i18n/zone";
 import { JOB_MODES, JOB_POLICIES, JOB_STATES, type JobMode, MISFIRE_POLICIES } from "../lib/enums";
 import { DomainError } from "../lib/errors";
 import { zPageSize } from "../lib/paging";
+import { withoutDefaults } from "../lib/validation";
 import { ZReportBody, ZReportSubject } from "../reports/schema";
 import {
   ZCommandParams,
@@ -182,8 +183,11 @@ export const ZJobInput = ZJobFields.superRefine(
 });
 export type JobInput = z.input<typeof ZJobInput>;
 
-/** A partial edit (PATCH): any of the fields; the merged job is checked as a whole by ZJobInput. */
-export const ZJobPatch = ZJobFields.partial().meta({
+/**
+ * A partial edit (PATCH): any of the fields, without defaults (a field left out keeps its stored
+ * value); the merged job is checked as a whole by ZJobInput.
+ */
+export const ZJobPatch = withoutDefaults(ZJobFields).partial().meta({
   description: "only the fields given change; the others keep their stored values",
 });
 export type ValidJob = z.output<typeof ZJobInput>;
