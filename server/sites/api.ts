@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { V1Route } from "../api/v1/routes";
+import { type V1Route, v1Route } from "../api/v1/routes";
 import { serverSeries, ZSeriesFields } from "./series";
 import {
   assignSiteUsers,
@@ -20,13 +20,15 @@ import {
   ZListSitesInput,
 } from "./sites";
 
+const ZUsersBody = ZAssignInput.omit({ id: true });
+
 /**
  * /api/v1/sites…: the same reads as the sites tRPC router, through the same scope (a token
  * acts for its user; a service token that is not admin sees no site). The push endpoint
  * (POST /sites/{code}/ingest) is handled before these routes: see server/sites/push.ts.
  */
 export const SITE_V1_ROUTES: V1Route[] = [
-  {
+  v1Route({
     method: "POST",
     path: "/sites",
     tag: "sites",
@@ -35,9 +37,9 @@ export const SITE_V1_ROUTES: V1Route[] = [
     permission: "sites.write",
     body: ZCreateSiteInput,
     status: 201,
-    handler: async ({ db, actor, body }) => createSite(db, actor, ZCreateSiteInput.parse(body)),
-  },
-  {
+    handler: async ({ db, actor, body }) => createSite(db, actor, body),
+  }),
+  v1Route({
     method: "DELETE",
     path: "/sites/{id}",
     tag: "sites",
@@ -45,21 +47,20 @@ export const SITE_V1_ROUTES: V1Route[] = [
     summaryZh: "删除局点",
     permission: "sites.write",
     status: 204,
-    handler: async ({ db, actor, path }) => deleteSite(db, actor, path.id ?? 0),
-  },
-  {
+    handler: async ({ db, actor, path }) => deleteSite(db, actor, path.id),
+  }),
+  v1Route({
     method: "PUT",
     path: "/sites/{id}/users",
     tag: "sites",
     summary: "Who manages the site: `{ userIds: [...] }` replaces the list",
     summaryZh: "设置局点管理人员",
     permission: "sites.write",
-    body: ZAssignInput.omit({ id: true }),
+    body: ZUsersBody,
     status: 204,
-    handler: async ({ db, actor, path, body }) =>
-      assignSiteUsers(db, actor, path.id ?? 0, ZAssignInput.omit({ id: true }).parse(body).userIds),
-  },
-  {
+    handler: async ({ db, actor, path, body }) => assignSiteUsers(db, actor, path.id, body.userIds),
+  }),
+  v1Route({
     method: "POST",
     path: "/sites/{id}/token",
     tag: "sites",
@@ -68,70 +69,9 @@ export const SITE_V1_ROUTES: V1Route[] = [
     permission: "sites.write",
     status: 201,
     response: z.object({ token: z.string() }),
-    handler: async ({ db, actor, path }) => rotateIngestToken(db, actor, path.id ?? 0),
-  },
-  {
-    method: "GET",
-    path: "/sites",
-    tag: "sites",
-    summary: "The caller's sites with their health figures",
-    summaryZh: "局点列表（含健康指标）",
-    permission: "sites.read",
-    query: ZListSitesInput,
-    numericQuery: ["page", "size"],
-    handler: async ({ db, actor, query }) => listSites(db, actor, ZListSitesInput.parse(query)),
-  },
-  {
-    method: "GET",
-    path: "/sites/{id}",
-    tag: "sites",
-    summary: "One site: figures and the people who manage it",
-    summaryZh: "局点详情",
-    permission: "sites.read",
-    handler: async ({ db, actor, path }) => getSite(db, actor, path.id ?? 0),
-  },
-  {
-    method: "GET",
-    path: "/sites/{id}/servers",
-    tag: "sites",
-    summary: "A site's servers with their latest figures",
-    summaryZh: "局点的服务器",
-    permission: "sites.read",
-    handler: async ({ db, actor, path }) => listServers(db, actor, path.id ?? 0),
-  },
-  {
-    method: "GET",
-    path: "/sites/{id}/files",
-    tag: "sites",
-    summary: "Collection status: each pulled file's offset, lines, bad lines, last pull",
-    summaryZh: "采集状态",
-    permission: "sites.read",
-    handler: async ({ db, actor, path }) => listSiteFiles(db, actor, path.id ?? 0),
-  },
-  {
-    method: "GET",
-    path: "/sites/{id}/bad-lines",
-    tag: "sites",
-    summary: "Lines that could not be read: file, line number, reason, raw text",
-    summaryZh: "错误行",
-    permission: "sites.read",
-    query: ZBadLinesInput.omit({ id: true }),
-    numericQuery: ["page", "size"],
-    handler: async ({ db, actor, path, query }) => listBadLines(db, actor, { ...query, id: path.id ?? 0 }),
-  },
-  {
-    method: "GET",
-    path: "/servers/{id}/series",
-    tag: "sites",
-    summary: "A server's samples downsampled to at most `points` buckets (min/avg/max)",
-    summaryZh: "服务器指标曲线（降采样）",
-    permission: "sites.read",
-    query: ZSeriesFields.omit({ serverId: true }),
-    numericQuery: ["points"],
-    handler: async ({ db, actor, path, query }) =>
-      serverSeries(db, actor, { ...query, serverId: path.id ?? 0 } as never),
-  },
-  {
+    handler: async ({ db, actor, path }) => rotateIngestToken(db, actor, path.id),
+  }),
+  v1Route({
     method: "GET",
     path: "/alarms",
     tag: "sites",
@@ -140,9 +80,69 @@ export const SITE_V1_ROUTES: V1Route[] = [
     permission: "sites.read",
     query: ZListAlarmsInput,
     numericQuery: ["page", "size", "siteId"],
-    handler: async ({ db, actor, query }) => listAlarms(db, actor, ZListAlarmsInput.parse(query)),
-  },
-  {
+    handler: async ({ db, actor, query }) => listAlarms(db, actor, query),
+  }),
+  v1Route({
+    method: "GET",
+    path: "/sites",
+    tag: "sites",
+    summary: "The caller's sites with their health figures",
+    summaryZh: "局点列表（含健康指标）",
+    permission: "sites.read",
+    query: ZListSitesInput,
+    numericQuery: ["page", "size"],
+    handler: async ({ db, actor, query }) => listSites(db, actor, query),
+  }),
+  v1Route({
+    method: "GET",
+    path: "/sites/{id}",
+    tag: "sites",
+    summary: "One site: figures and the people who manage it",
+    summaryZh: "局点详情",
+    permission: "sites.read",
+    handler: async ({ db, actor, path }) => getSite(db, actor, path.id),
+  }),
+  v1Route({
+    method: "GET",
+    path: "/sites/{id}/servers",
+    tag: "sites",
+    summary: "A site's servers with their latest figures",
+    summaryZh: "局点的服务器",
+    permission: "sites.read",
+    handler: async ({ db, actor, path }) => listServers(db, actor, path.id),
+  }),
+  v1Route({
+    method: "GET",
+    path: "/sites/{id}/files",
+    tag: "sites",
+    summary: "Collection status: each pulled file's offset, lines, bad lines, last pull",
+    summaryZh: "采集状态",
+    permission: "sites.read",
+    handler: async ({ db, actor, path }) => listSiteFiles(db, actor, path.id),
+  }),
+  v1Route({
+    method: "GET",
+    path: "/sites/{id}/bad-lines",
+    tag: "sites",
+    summary: "Lines that could not be read: file, line number, reason, raw text",
+    summaryZh: "错误行",
+    permission: "sites.read",
+    query: ZBadLinesInput.omit({ id: true }),
+    numericQuery: ["page", "size"],
+    handler: async ({ db, actor, path, query }) => listBadLines(db, actor, { ...query, id: path.id }),
+  }),
+  v1Route({
+    method: "GET",
+    path: "/servers/{id}/series",
+    tag: "sites",
+    summary: "A server's samples downsampled to at most `points` buckets (min/avg/max)",
+    summaryZh: "服务器指标曲线（降采样）",
+    permission: "sites.read",
+    query: ZSeriesFields.omit({ serverId: true }),
+    numericQuery: ["points"],
+    handler: async ({ db, actor, path, query }) => serverSeries(db, actor, { ...query, serverId: path.id }),
+  }),
+  v1Route({
     method: "POST",
     path: "/sites/{id}/pull",
     tag: "sites",
@@ -150,6 +150,6 @@ export const SITE_V1_ROUTES: V1Route[] = [
     summaryZh: "立即采集",
     permission: "sites.write",
     status: 201,
-    handler: async ({ db, actor, path }) => pullSiteNow(db, actor, path.id ?? 0),
-  },
+    handler: async ({ db, actor, path }) => pullSiteNow(db, actor, path.id),
+  }),
 ];
