@@ -8,6 +8,7 @@ import {
   type HttpParams,
   type MailPickupParams,
   type ScriptParams,
+  type SitePullParams,
   ZCommandParams,
   ZFuncParams,
   ZHttpParams,
@@ -36,6 +37,7 @@ export type ModeParams = {
   func: FuncParams;
   script: ScriptParams;
   mail_pickup: MailPickupParams;
+  site_pull: SitePullParams;
 };
 
 export function isTextMode(mode: JobMode): mode is TextMode {

@@ -127,6 +127,17 @@ describe("sites pages", () => {
     await page.waitForURL(/\/sites\/\d+$/);
     await expect.poll(() => page.getByRole("heading", { name: "广州二 · GZ02" }).count()).toBe(1);
     expect(await page.getByRole("link", { name: /^#\d+$/ }).count()).toBe(1);
+    // Its pull job is a job like any: its schedule can be edited, its mode and site stay.
+    await page.getByRole("link", { name: /^#\d+$/ }).click();
+    await page.waitForURL(/\/jobs\/\d+$/);
+    const jobUrl = page.url();
+    await page.goto(`${jobUrl}/edit`);
+    await expect.poll(() => page.locator("#p-site").inputValue()).not.toBe("");
+    await page.fill("#job-cron", "*/10 * * * *");
+    await page.getByTestId("job-save").click();
+    await page.waitForURL(jobUrl);
+    await expect.poll(() => page.locator("main").textContent()).toContain("*/10 * * * *");
+    expect(await page.locator("main").textContent()).toContain("Site pull");
   }, 60_000);
 
   it("at 390 px in WeChat, in Chinese, without sideways scrolling", async () => {

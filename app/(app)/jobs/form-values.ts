@@ -1,9 +1,9 @@
 import type { ModeParams } from "@/server/jobs/command-text";
 import type { StoredJobInput } from "@/server/jobs/input";
 
-export type Mode = "http" | "command" | "func" | "script" | "mail_pickup";
+export type Mode = "http" | "command" | "func" | "script" | "mail_pickup" | "site_pull";
 
-const FORM_MODES: readonly string[] = ["http", "command", "func", "script", "mail_pickup"];
+const FORM_MODES: readonly string[] = ["http", "command", "func", "script", "mail_pickup", "site_pull"];
 const EMPTY_MAIL = {
   to: [],
   cc: [],
@@ -36,6 +36,7 @@ export const EMPTY_PARAMS: { [M in Mode]: ModeParams[M] } = {
     mail: EMPTY_MAIL,
   },
   mail_pickup: { prefix: "", resend: false, afterSend: "archive", mail: EMPTY_MAIL },
+  site_pull: { siteId: 0 },
 };
 
 /** A stored job (through the jobs domain's one mapping) → what the edit form starts from. */

@@ -122,10 +122,10 @@ export function JobForm({
 
   const modes = useMemo(
     () =>
-      (["http", "command", "func", "script", "mail_pickup"] as const).filter(
+      (["http", "command", "func", "script", "mail_pickup", "site_pull"] as const).filter(
         // Command and script modes are code execution, mail pickup reads the host's files:
-        // admins only (jobs.host).
-        (mm) => mm === "http" || mm === "func" || canCommand || v.mode === mm,
+        // admins only (jobs.host). A site's pull job is made with its site (shown when editing one).
+        (mm) => mm === "http" || mm === "func" || v.mode === mm || (mm !== "site_pull" && canCommand),
       ),
     [canCommand, v.mode],
   );
