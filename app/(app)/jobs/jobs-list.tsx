@@ -113,6 +113,11 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
           </button>
         </div>
       )}
+      {pause.isSuccess && pause.variables?.paused === false && !scheduler.data?.paused && (
+        <Alert tone="green">
+          <span data-testid="resumed">{t("resumed")}</span>
+        </Alert>
+      )}
       {runNow.isSuccess && <Alert tone="green">{t("started", { id: runNow.data.id })}</Alert>}
       {list.error && <Alert>{tc("error", { message: list.error.message })}</Alert>}
       {list.data && list.data.items.length === 0 ? (
