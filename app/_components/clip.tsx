@@ -21,7 +21,7 @@ export function Clip({
 }) {
   const [open, setOpen] = useState(false);
   const cls = cx(
-    "inline-block max-w-full align-bottom",
+    "inline-block min-w-0 max-w-full align-bottom",
     open ? "break-all whitespace-normal" : "truncate whitespace-nowrap",
     mono && "font-mono text-xs",
     className,
