@@ -21,7 +21,9 @@ export function Clip({
 }) {
   const [open, setOpen] = useState(false);
   const cls = cx(
-    "inline-block min-w-0 max-w-full align-bottom",
+    "inline-block min-w-0 align-bottom",
+    // A width given by the caller wins (two max-w classes would tie on the stylesheet's order).
+    !className?.includes("max-w-") && "max-w-full",
     open ? "break-all whitespace-normal" : "truncate whitespace-nowrap",
     mono && "font-mono text-xs",
     className,

@@ -14,7 +14,7 @@ let browser: Browser;
 let ctx: BrowserContext;
 let page: Page;
 const errors: string[] = [];
-const LONG_NAME = `nightly reconciliation of the settlement ledger against the bank statements ${"x".repeat(40)}`;
+const LONG_NAME = "nightly reconciliation of the settlement ledger against the statements of every bank";
 const LONG_CRON = "0 0/15 8-18,20,22 1-5,10-15,20-25 1,3,5,7,9,11 ?";
 let failedRunId = 0;
 
