@@ -51,7 +51,9 @@ export function DashboardView({ initial, health }: { initial: Summary; health: H
   const lagText = useLagText();
   const lag = s.scheduler.lagP99Ms === null ? null : lagText(s.scheduler.lagP99Ms);
   return (
-    <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
+    // grid-cols-1 (minmax(0, 1fr)), not the implicit auto column: a long one-line name is cut
+    // inside its card instead of widening the page.
+    <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3">
       <Card
         title={t("jobs")}
         actions={<span className="text-xs text-gray-500">{t("jobsTotal", { n: s.jobs.total })}</span>}
@@ -76,7 +78,7 @@ export function DashboardView({ initial, health }: { initial: Summary; health: H
           <ul className="divide-y divide-gray-100 text-sm dark:divide-gray-800" data-testid="next-fires">
             {s.next.items.map((f) => (
               <li key={f.id} className="flex min-h-11 items-center gap-3 py-1.5">
-                <span className="w-20 shrink-0 tabular-nums">
+                <span className="shrink-0 tabular-nums">
                   <DateTime value={f.nextFireAt} />
                 </span>
                 <Link
@@ -111,7 +113,7 @@ export function DashboardView({ initial, health }: { initial: Summary; health: H
                 <RunStatusBadge status={f.status} />
                 <Link
                   href={`/runs/${f.id}`}
-                  className="min-w-0 max-w-full font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+                  className="block min-w-0 max-w-full font-medium text-indigo-700 hover:underline dark:text-indigo-300"
                 >
                   <Clip text={`${f.jobName} · ${t("openRun", { id: f.id })}`} tap={false} className="block" />
                 </Link>
