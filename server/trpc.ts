@@ -79,7 +79,10 @@ const t = initTRPC.context<Context>().create({
     const message =
       error.code === "INTERNAL_SERVER_ERROR"
         ? renderMsg(msg("internal"), locale)
-        : error.code === "BAD_REQUEST" && fieldErrors && !(error.cause instanceof DomainError)
+        : // A bad input names its field, as zod's do ("id: is too large").
+          error.code === "BAD_REQUEST" &&
+            fieldErrors &&
+            (!(error.cause instanceof DomainError) || error.cause.field !== undefined)
           ? Object.entries(fieldErrors)
               .map(([k, v]) => `${k}: ${v.join(", ")}`)
               .join("; ")

@@ -12,6 +12,7 @@
 // edit never moves it; fires missed while no worker ran follow the job's misfire policy like
 // any other schedule and the next fire is the next point of the grid.
 
+import { msg } from "../i18n/errors";
 import { CronError } from "./fields";
 
 const DESCRIPTORS: Readonly<Record<string, string>> = {
@@ -37,9 +38,7 @@ export function isEvery(expression: string): boolean {
 
 /** An `@…` word that is none of the above: the message lists what is accepted. */
 export function unknownDescriptor(expression: string): CronError {
-  return new CronError(
-    `"${expression.split(" ")[0]}" is not a schedule; use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, @every <duration> (e.g. @every 10s, @every 1h30m) or cron fields`,
-  );
+  return new CronError(msg("cron.unknownDescriptor", { word: expression.split(" ")[0] ?? expression }));
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = {
@@ -57,11 +56,8 @@ const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
 /** The interval of `@every <duration>` in milliseconds (a whole number of seconds). */
 export function parseEvery(expression: string): number {
   const text = expression.replace(/^@every/i, "").trim();
-  if (text === "") throw new CronError("@every needs a duration, e.g. @every 10s or @every 1h30m");
-  const invalid = () =>
-    new CronError(
-      `@every "${text}" is not a duration; write numbers with units h, m, s (or ms), e.g. 10s, 90m, 1h30m`,
-    );
+  if (text === "") throw new CronError(msg("cron.everyNeedsDuration"));
+  const invalid = () => new CronError(msg("cron.everyNotDuration", { text }));
   let ms = 0;
   PART.lastIndex = 0;
   while (PART.lastIndex < text.length) {
@@ -73,10 +69,9 @@ export function parseEvery(expression: string): number {
   // Units below a millisecond only make sense as part of a whole second: round away float noise.
   ms = Math.round(ms * 1000) / 1000;
   if (!Number.isFinite(ms)) throw invalid();
-  if (ms < 1000) throw new CronError(`@every ${text} is shorter than the smallest interval, 1s`);
-  if (ms > EVERY_MAX_MS)
-    throw new CronError(`@every ${text} is longer than the longest interval, 8784h (366 days)`);
-  if (ms % 1000 !== 0) throw new CronError(`@every ${text} is not a whole number of seconds`);
+  if (ms < 1000) throw new CronError(msg("cron.everyTooShort", { text }));
+  if (ms > EVERY_MAX_MS) throw new CronError(msg("cron.everyTooLong", { text }));
+  if (ms % 1000 !== 0) throw new CronError(msg("cron.everyNotWhole", { text }));
   return ms;
 }
 

@@ -2,9 +2,10 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { handleCompat } from "../../server/api/compat/handle";
 import { handleV1 } from "../../server/api/v1/handle";
-import { explainCronError, parseCron } from "../../server/cron/cron";
+import { cronRefusal, explainCronError, parseCron } from "../../server/cron/cron";
 import { getDb } from "../../server/db/client";
 import { jobs } from "../../server/db/schema";
+import { renderMsg } from "../../server/i18n/errors";
 import { recomputeNextFires, restartJob, stopJob } from "../../server/jobs/jobs";
 import { fireDueJobs } from "../../server/schedule/fire";
 import { tokenFor } from "../api/helpers";
@@ -45,10 +46,11 @@ describe("cron descriptors", () => {
 
   it("describes them in words in both languages", () => {
     expect(parseCron("@daily", "UTC").describe("en")).toBe("At 00:00");
-    expect(parseCron("@daily", "UTC").describe("zh-CN")).toBe("在00:00");
+    expect(parseCron("@daily", "UTC").describe("zh-CN")).toBe("每天 00:00");
     expect(parseCron("@hourly", "UTC").describe("en")).toBe("Every hour");
     expect(parseCron("@yearly", "UTC").describe("en")).toContain("January");
-    expect(parseCron("@weekly", "UTC").describe("zh-CN")).toContain("星期日");
+    expect(parseCron("@weekly", "UTC").describe("zh-CN")).toBe("每周日 00:00");
+    expect(parseCron("@hourly", "UTC").describe("zh-CN")).toBe("每小时整点");
   });
 
   it("refuses an unknown @ word, listing what is accepted", () => {
@@ -56,6 +58,16 @@ describe("cron descriptors", () => {
       /"@reboot" is not a schedule; use @yearly.*@every <duration>/,
     );
     expect(explainCronError("@daily 5", "UTC")).toMatch(/not a schedule/);
+    // In the reader's language, through the catalogs (errors.cron.*).
+    const zh = (e: string) => {
+      const m = cronRefusal(e, "UTC")?.msg;
+      return m ? renderMsg(m, "zh-CN") : "";
+    };
+    expect(zh("@reboot")).toMatch(/^“@reboot” 不是有效的调度/);
+    expect(zh("@every 1d")).toBe(
+      "@every “1d” 不是有效的时长；请写数字加单位 h、m、s（或 ms），例如 10s、90m、1h30m",
+    );
+    expect(zh("@every 500ms")).toBe("@every 500ms 短于最小间隔 1s");
   });
 });
 
