@@ -83,7 +83,12 @@ export function MailList({
               },
               { key: "status", header: t("status"), cell: (m) => <MailStatusBadge status={m.status} /> },
               { key: "attempts", header: t("attempts"), cell: (m) => m.attempts, desktopOnly: true },
-              { key: "kind", header: t("kind"), cell: (m) => m.kind, desktopOnly: true },
+              {
+                key: "kind",
+                header: t("kind"),
+                cell: (m) => (t.has(`kindName.${m.kind}`) ? t(`kindName.${m.kind}` as never) : m.kind),
+                desktopOnly: true,
+              },
               { key: "created", header: t("created"), cell: (m) => <DateTime value={m.createdAt} /> },
             ]}
           />

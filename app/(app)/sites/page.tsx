@@ -1,11 +1,14 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { DataList } from "@/app/_components/data-list";
+import { titleFrom } from "@/app/_components/page-title";
 import { RelativeTime } from "@/app/_components/time";
 import { Badge, Button, EmptyState, Input, PageHeader } from "@/app/_components/ui";
 import { api } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import type { SiteHealth } from "@/server/sites/sites";
+
+export const generateMetadata = titleFrom("nav", "sites");
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v)} %`);
 const tone = (v: number | null, warn: number, bad: number) =>
