@@ -117,6 +117,18 @@ export const ZEnv = z.object({
   RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** …and beyond this many newest runs per job (each job may override both). */
   RUN_RETENTION_COUNT: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  /** Sites: raw samples kept this many days; the hourly roll-up (long charts) this many. */
+  SITE_SAMPLE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  SITE_HOURLY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(400),
+  /** Sites: resumed alarms kept this many days after they resumed (bad lines as long). */
+  SITE_ALARM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Sites: while a site has alarms not resumed, its people get a reminder this often (0: none). */
+  SITE_ALARM_REMIND_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400)
+    .default(4 * 3600),
   /** A fire found later than this (worker down, scheduler paused) follows the job's misfire policy. */
   SCHEDULER_MISFIRE_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   /**

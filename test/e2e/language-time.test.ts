@@ -51,7 +51,7 @@ const proseOf = (p: Page) =>
     )) {
       el.remove();
     }
-    return body.innerText;
+    return body.textContent;
   });
 
 const pages = () => [
