@@ -51,7 +51,8 @@ const proseOf = (p: Page) =>
     )) {
       el.remove();
     }
-    return body.textContent;
+    // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees (not hidden text) is what must be Chinese
+    return body.innerText;
   });
 
 const pages = () => [
