@@ -2,6 +2,7 @@
  * GET /metrics through its route handler: token checks, then the scraped text read by a strict
  * exposition-format parser, before and after real runs on a real worker.
  */
+import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "../../app/metrics/route";
@@ -216,5 +217,21 @@ describe("GET /metrics", () => {
       });
     expect(reqs(after) - reqs(before)).toBe(1);
     expect(after.get("kairos_web_process_resident_memory_bytes")?.samples[0]?.value).toBeGreaterThan(0);
+  });
+
+  it("serves every metric the Grafana dashboard (deploy/grafana-kairos.json) queries", async () => {
+    const dashboard = JSON.parse(readFileSync("deploy/grafana-kairos.json", "utf8")) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    const f = await scrape(adminToken);
+    // By family (with its suffixes), so a family with no series yet still counts as served.
+    const served = new Set(
+      [...f.entries()].flatMap(([name, x]) => (SUFFIXES[x.type] ?? [""]).map((suffix) => name + suffix)),
+    );
+    const used = dashboard.panels.flatMap((p) =>
+      p.targets.flatMap((t) => (t.expr.match(/\bkairos_[a-z_]+/g) ?? []).map((name) => [p.title, name])),
+    );
+    expect(used.length).toBeGreaterThan(10);
+    expect(used.filter(([, name]) => !served.has(name as string))).toEqual([]);
   });
 });
