@@ -29,7 +29,8 @@ declare module "next-auth" {
 }
 
 /** Paths anyone may open. Everything else needs a session (API routes answer 401 themselves). */
-export const PUBLIC_PAGES = ["/login", "/setup"];
+// /share: a report's share link, for recipients without an account (the token is the check).
+export const PUBLIC_PAGES = ["/login", "/setup", "/share"];
 /** Outside /api/ but checked by their handler (a token), like the APIs: never sent to /login. */
 export const TOKEN_PATHS = ["/metrics"];
 

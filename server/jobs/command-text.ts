@@ -6,6 +6,7 @@ import {
   type CommandParams,
   type FuncParams,
   type HttpParams,
+  type MailPickupParams,
   type ScriptParams,
   ZCommandParams,
   ZFuncParams,
@@ -28,8 +29,14 @@ const KEYS = {
 } as const;
 
 type TextMode = keyof typeof KEYS;
-/** Every form mode's params; script mode has no 【key】value text (it is structured only). */
-export type ModeParams = { http: HttpParams; command: CommandParams; func: FuncParams; script: ScriptParams };
+/** Every form mode's params; script and mail-pickup modes have no 【key】value text (structured only). */
+export type ModeParams = {
+  http: HttpParams;
+  command: CommandParams;
+  func: FuncParams;
+  script: ScriptParams;
+  mail_pickup: MailPickupParams;
+};
 
 export function isTextMode(mode: JobMode): mode is TextMode {
   return mode in KEYS;

@@ -1,4 +1,4 @@
-import type { V1Route } from "../api/v1/routes";
+import { type V1Route, v1Route } from "../api/v1/routes";
 import { serverSeries, ZSeriesFields } from "./series";
 import {
   getSite,
@@ -17,7 +17,7 @@ import {
  * (POST /sites/{code}/ingest) is handled before these routes: see server/sites/push.ts.
  */
 export const SITE_V1_ROUTES: V1Route[] = [
-  {
+  v1Route({
     method: "GET",
     path: "/sites",
     tag: "sites",
@@ -26,36 +26,36 @@ export const SITE_V1_ROUTES: V1Route[] = [
     permission: "sites.read",
     query: ZListSitesInput,
     numericQuery: ["page", "size"],
-    handler: async ({ db, actor, query }) => listSites(db, actor, ZListSitesInput.parse(query)),
-  },
-  {
+    handler: async ({ db, actor, query }) => listSites(db, actor, query),
+  }),
+  v1Route({
     method: "GET",
     path: "/sites/{id}",
     tag: "sites",
     summary: "One site: figures and the people who manage it",
     summaryZh: "局点详情",
     permission: "sites.read",
-    handler: async ({ db, actor, path }) => getSite(db, actor, path.id ?? 0),
-  },
-  {
+    handler: async ({ db, actor, path }) => getSite(db, actor, path.id),
+  }),
+  v1Route({
     method: "GET",
     path: "/sites/{id}/servers",
     tag: "sites",
     summary: "A site's servers with their latest figures",
     summaryZh: "局点的服务器",
     permission: "sites.read",
-    handler: async ({ db, actor, path }) => listServers(db, actor, path.id ?? 0),
-  },
-  {
+    handler: async ({ db, actor, path }) => listServers(db, actor, path.id),
+  }),
+  v1Route({
     method: "GET",
     path: "/sites/{id}/files",
     tag: "sites",
     summary: "Collection status: each pulled file's offset, lines, bad lines, last pull",
     summaryZh: "采集状态",
     permission: "sites.read",
-    handler: async ({ db, actor, path }) => listSiteFiles(db, actor, path.id ?? 0),
-  },
-  {
+    handler: async ({ db, actor, path }) => listSiteFiles(db, actor, path.id),
+  }),
+  v1Route({
     method: "GET",
     path: "/sites/{id}/bad-lines",
     tag: "sites",
@@ -64,9 +64,9 @@ export const SITE_V1_ROUTES: V1Route[] = [
     permission: "sites.read",
     query: ZBadLinesInput.omit({ id: true }),
     numericQuery: ["page", "size"],
-    handler: async ({ db, actor, path, query }) => listBadLines(db, actor, { ...query, id: path.id ?? 0 }),
-  },
-  {
+    handler: async ({ db, actor, path, query }) => listBadLines(db, actor, { ...query, id: path.id }),
+  }),
+  v1Route({
     method: "GET",
     path: "/servers/{id}/series",
     tag: "sites",
@@ -75,10 +75,9 @@ export const SITE_V1_ROUTES: V1Route[] = [
     permission: "sites.read",
     query: ZSeriesFields.omit({ serverId: true }),
     numericQuery: ["points"],
-    handler: async ({ db, actor, path, query }) =>
-      serverSeries(db, actor, { ...query, serverId: path.id ?? 0 } as never),
-  },
-  {
+    handler: async ({ db, actor, path, query }) => serverSeries(db, actor, { ...query, serverId: path.id }),
+  }),
+  v1Route({
     method: "POST",
     path: "/sites/{id}/pull",
     tag: "sites",
@@ -86,6 +85,6 @@ export const SITE_V1_ROUTES: V1Route[] = [
     summaryZh: "立即采集",
     permission: "sites.write",
     status: 201,
-    handler: async ({ db, actor, path }) => pullSiteNow(db, actor, path.id ?? 0),
-  },
+    handler: async ({ db, actor, path }) => pullSiteNow(db, actor, path.id),
+  }),
 ];

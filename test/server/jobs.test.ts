@@ -45,7 +45,7 @@ describe("jobs: definition and validation", () => {
       [{ cron: "* * * * * * *" }, "cron", /field/i],
       [{ timezone: "Mars/Olympus" }, "timezone", /unknown time zone/],
       [{ mode: "telepathy" }, "mode", /must be one of/],
-      [{ mode: "mail_pickup" }, "mode", /not available yet/],
+      [{ mode: "mail_pickup", command: undefined, params: {} }, "params.prefix", /required/],
       [{ mode: "script", command: undefined, params: {} }, "params.scriptId", /choose a script/],
       [{ command: "【mode】GET" }, "command", /【url】/],
       [{ command: undefined, params: { url: "ftp://x" } }, "params.url", /http/],

@@ -4,6 +4,7 @@ import type { ModeFieldsProps } from "../types";
 import { CommandFields } from "./command";
 import { FuncFields } from "./func";
 import { HttpFields } from "./http";
+import { MailPickupFields } from "./mail-pickup";
 import { ScriptFields } from "./script";
 
 /** Each mode's structured fields: a new mode is one file here and one entry below. */
@@ -12,4 +13,5 @@ export const MODE_FIELDS: { [M in Mode]: ComponentType<ModeFieldsProps<M>> } = {
   command: CommandFields,
   func: FuncFields,
   script: ScriptFields,
+  mail_pickup: MailPickupFields,
 };
