@@ -73,11 +73,17 @@ function parseExposition(text: string): Map<string, Family> {
       if (!l) break;
       labels[l[1] ?? ""] = (l[2] ?? "").replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c));
     }
-    expect(rawValue, where).toMatch(/^([-+]?\d+(\.\d+)?([eE][-+]?\d+)?|NaN|[+-]Inf)$/);
+    // As Prometheus reads values (Go's ParseFloat): NaN and Inf in any case. prom-client writes
+    // "Nan" for the event-loop lag before its first sample.
+    expect(rawValue, where).toMatch(/^([-+]?\d+(\.\d+)?([eE][-+]?\d+)?|nan|[+-]?inf)$/i);
     const key = `${name}${JSON.stringify(Object.entries(labels).sort())}`;
     expect(seen.has(key), `${where}: repeated series`).toBe(false);
     seen.add(key);
-    current.family.samples.push({ name, labels, value: Number(rawValue.replace("Inf", "Infinity")) });
+    current.family.samples.push({
+      name,
+      labels,
+      value: /nan/i.test(rawValue) ? Number.NaN : Number(rawValue.replace(/inf$/i, "Infinity")),
+    });
   }
   return families;
 }
