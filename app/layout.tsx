@@ -1,13 +1,17 @@
 import type { Metadata, Viewport } from "next";
 import { NextIntlClientProvider } from "next-intl";
-import { getLocale } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { Providers } from "./_components/providers";
 import "./globals.css";
 
-export const metadata: Metadata = {
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("common");
+  return { ...METADATA, description: t("tagline") };
+}
+
+const METADATA: Metadata = {
   title: { default: "Kairos", template: "%s · Kairos" },
-  description: "Jobs, reports and site monitoring",
   // Files in public/ (drawn by scripts/icons.ts); proxy.ts lets them through without a session,
   // since browsers fetch the manifest and icons without cookies.
   manifest: "/manifest.webmanifest",

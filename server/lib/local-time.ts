@@ -109,3 +109,8 @@ export function formatInstantText(
   const r = formatInstant(at, opts);
   return r.zone ? `${r.text} ${r.zone}` : r.text;
 }
+
+/** For mails, read anywhere: always with the zone ("2025-01-31 23:59:59 GMT+8"). */
+export function formatMailTime(at: Date, timeZone: string): string {
+  return `${formatLocal(at, timeZone)} ${zoneLabel(at, timeZone)}`;
+}

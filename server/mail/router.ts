@@ -3,6 +3,7 @@ import { ZLocale } from "../auth/schema";
 import { isLocale } from "../i18n/locale";
 import { requirePermission, router } from "../trpc";
 import { getOutbox, listOutbox, outboxCounts, resendMail } from "./outbox";
+import { recipientGroups } from "./recipients";
 import { ZAddressList, ZListOutboxInput } from "./schema";
 import { sendTestMail } from "./test-mail";
 
@@ -27,8 +28,12 @@ export const mailRouter = router({
   sendTest: requirePermission("mail.send")
     .input(z.object({ to: ZAddressList, locale: ZLocale.optional() }))
     .mutation(async ({ ctx, input }) => {
-      const locale = input.locale ?? (isLocale(ctx.user.locale) ? ctx.user.locale : "en");
-      const id = await sendTestMail(ctx.db, ctx.actor, input.to, locale);
-      return { id };
+      const own = isLocale(ctx.user.locale) ? ctx.user.locale : "en";
+      if (input.locale) return { id: await sendTestMail(ctx.db, ctx.actor, input.to, input.locale) };
+      // Each recipient who is a Kairos user reads it in their own language; others in the sender's.
+      const groups = await recipientGroups(ctx.db, input.to, { locale: own, timeZone: "UTC" });
+      const ids: number[] = [];
+      for (const g of groups) ids.push(await sendTestMail(ctx.db, ctx.actor, g.to, g.locale));
+      return { id: ids[0] as number, ids };
     }),
 });

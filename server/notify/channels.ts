@@ -3,9 +3,10 @@ import { createElement } from "react";
 import { AlertMail, type AlertMailProps, alertMailSubject } from "../../emails/alert";
 import type { DbOrTx } from "../db/client";
 import { publicUrl } from "../lib/app-info";
-import { formatInstantText } from "../lib/local-time";
+import { formatMailTime } from "../lib/local-time";
 import { sendMail } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
+import { runErrorText } from "../runs/error-text";
 import type { Route, Subject, SubjectInfo } from "./subjects";
 import { durationWords } from "./words";
 
@@ -38,17 +39,16 @@ export type Channel = {
 const emailChannel: Channel = {
   name: "email",
   async deliver(tx, route, n) {
-    const zone = { readerZone: route.timeZone };
     const props: AlertMailProps = {
       locale: route.locale,
       kind: n.kind,
       name: n.subject.name,
       every: n.subject.remindSeconds > 0 ? durationWords(n.subject.remindSeconds, route.locale) : null,
-      at: formatInstantText(n.at, zone),
-      since: formatInstantText(n.since, zone),
+      at: formatMailTime(n.at, route.timeZone),
+      since: formatMailTime(n.since, route.timeZone),
       count: n.failures,
       duration: durationWords((n.at.getTime() - n.since.getTime()) / 1000, route.locale),
-      error: n.error,
+      error: runErrorText(n.error, route.locale),
       logTail: n.logTail,
       refUrl: n.refUrl,
       subjectUrl: n.subject.url,

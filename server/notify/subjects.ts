@@ -5,6 +5,7 @@ import { isLocale, type Locale } from "../i18n/locale";
 import { userTimeZone } from "../i18n/zone";
 import { publicUrl } from "../lib/app-info";
 import type { NotifySubjectKind } from "../lib/enums";
+import { recipientGroups } from "../mail/recipients";
 
 export type Subject = { kind: NotifySubjectKind; id: number };
 
@@ -35,17 +36,16 @@ const jobSubject: SubjectResolver = async (db, id) => {
     from jobs j left join users u on u.id = j.owner_id
     where j.id = ${id}`);
   if (!j) return null;
-  const route: Route = {
-    channel: "email",
-    to: j.notify_emails,
+  // Kairos users read their own language and zone; outside addresses the owner's (issue 10).
+  const groups = await recipientGroups(db, j.notify_emails, {
     locale: isLocale(j.locale) ? j.locale : "en",
     timeZone: userTimeZone({ timeZone: j.time_zone }),
-  };
+  });
   return {
     name: j.name,
     url: `${publicUrl()}/jobs/${id}`,
     remindSeconds: j.alert_remind_seconds,
-    routes: route.to.length ? [route] : [],
+    routes: groups.map((g): Route => ({ channel: "email", ...g })),
   };
 };
 

@@ -1,10 +1,13 @@
 import { getTranslations } from "next-intl/server";
 import { LocaleSwitch } from "@/app/_components/locale-switch";
+import { titleFrom } from "@/app/_components/page-title";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { userTimeZone } from "@/server/i18n/zone";
 import { PasswordForm } from "./password-form";
 import { ZoneForm } from "./zone-form";
+
+export const generateMetadata = titleFrom("account", "title");
 
 export default async function AccountPage() {
   const user = await requirePageUser();

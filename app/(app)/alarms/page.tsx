@@ -1,11 +1,14 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { DataList } from "@/app/_components/data-list";
+import { titleFrom } from "@/app/_components/page-title";
 import { formatMs } from "@/app/_components/sparkline";
 import { DateTime } from "@/app/_components/time";
 import { Badge, Button, cx, EmptyState, Input, PageHeader } from "@/app/_components/ui";
 import { api } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
+
+export const generateMetadata = titleFrom("nav", "alarms");
 
 const STATES = ["open", "resumed", "all"] as const;
 type State = (typeof STATES)[number];

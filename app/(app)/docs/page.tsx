@@ -1,5 +1,5 @@
-import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
+import { titleFrom } from "@/app/_components/page-title";
 import { Badge, Card, cx, PageHeader } from "@/app/_components/ui";
 import { openApiDocument } from "@/server/api/openapi";
 import { requirePageUser } from "@/server/auth/guard";
@@ -7,7 +7,7 @@ import { can } from "@/server/auth/permissions";
 import { env } from "@/server/lib/env";
 import { TokenBox, TryIt } from "./try-it";
 
-export const metadata: Metadata = { title: "API" };
+export const generateMetadata = titleFrom("docs", "title");
 
 type Json = Record<string, unknown>;
 type Operation = {

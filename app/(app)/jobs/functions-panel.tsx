@@ -66,7 +66,7 @@ export function FunctionsPanel({ canReload }: { canReload: boolean }) {
                 <code className="font-mono font-medium">
                   {f.name}({f.params.join(", ")})
                 </code>
-                <Badge tone={f.kind === "user" ? "indigo" : "gray"}>{f.kind}</Badge>
+                <Badge tone={f.kind === "user" ? "indigo" : "gray"}>{t(`functionKind.${f.kind}`)}</Badge>
                 <span className="text-gray-600 dark:text-gray-400">
                   {locale === "zh-CN" && f.descriptionZh ? f.descriptionZh : f.description}
                 </span>

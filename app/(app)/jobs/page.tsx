@@ -1,9 +1,12 @@
 import { getTranslations } from "next-intl/server";
+import { titleFrom } from "@/app/_components/page-title";
 import { LinkButton, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { FunctionsPanel } from "./functions-panel";
 import { JobsList } from "./jobs-list";
+
+export const generateMetadata = titleFrom("jobs", "title");
 
 export default async function JobsPage() {
   const user = await requirePageUser("jobs.read");

@@ -1,9 +1,12 @@
 import { getTranslations } from "next-intl/server";
+import { titleFrom } from "@/app/_components/page-title";
 import { PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { currentTransport } from "@/server/mail/transport";
 import { MailList } from "./mail-list";
+
+export const generateMetadata = titleFrom("mail", "title");
 
 export default async function MailPage() {
   const user = await requirePageUser("mail.read");

@@ -1,7 +1,10 @@
 import { getTranslations } from "next-intl/server";
+import { titleFrom } from "@/app/_components/page-title";
 import { PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { ReportsList } from "./reports-list";
+
+export const generateMetadata = titleFrom("nav", "reports");
 
 export default async function ReportsPage() {
   await requirePageUser("reports.read");

@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
+import { Clip } from "@/app/_components/clip";
 import { DataList } from "@/app/_components/data-list";
 import { FilterBar } from "@/app/_components/filter-bar";
 import { useListParams } from "@/app/_components/list-params";
@@ -92,10 +93,10 @@ export function ReportsList() {
                 cell: (f) => (
                   <a
                     href={`/api/reports/files/${f.id}`}
-                    className="font-medium break-all text-indigo-700 hover:underline dark:text-indigo-300"
+                    className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
                     data-testid="report-download"
                   >
-                    {f.name}
+                    <Clip text={f.name} tap={false} className="max-w-[18rem]" />
                   </a>
                 ),
               },
@@ -104,7 +105,7 @@ export function ReportsList() {
                 header: tf("job"),
                 cell: (f) => (
                   <Link href={`/jobs/${f.jobId}`} className="hover:underline">
-                    {f.jobName}
+                    <Clip text={f.jobName} tap={false} className="max-w-[14rem]" />
                   </Link>
                 ),
               },

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { DataList } from "@/app/_components/data-list";
+import { titleFrom } from "@/app/_components/page-title";
 import { RelativeTime } from "@/app/_components/time";
 import { Badge, Button, EmptyState, Input, PageHeader } from "@/app/_components/ui";
 import { api } from "@/app/_trpc/server";
@@ -8,6 +9,8 @@ import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import type { SiteHealth } from "@/server/sites/sites";
 import { NewSite } from "./new-site";
+
+export const generateMetadata = titleFrom("nav", "sites");
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v)} %`);
 const tone = (v: number | null, warn: number, bad: number) =>

@@ -2,6 +2,7 @@
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/server/auth";
 import { ZLoginInput } from "@/server/auth/schema";
+import { resolveLocale } from "@/server/i18n/request";
 import { fieldErrorsFromIssues } from "@/server/lib/validation";
 
 export type LoginState = {
@@ -20,7 +21,7 @@ export async function loginAction(_prev: LoginState, form: FormData): Promise<Lo
   const parsed = ZLoginInput.safeParse({ login: form.get("login"), password: form.get("password") });
   const login = typeof form.get("login") === "string" ? String(form.get("login")) : "";
   if (!parsed.success) {
-    return { fieldErrors: fieldErrorsFromIssues(parsed.error.issues), login };
+    return { fieldErrors: fieldErrorsFromIssues(parsed.error.issues, await resolveLocale()), login };
   }
   try {
     await signIn("credentials", { ...parsed.data, redirectTo: safeCallback(form.get("callbackUrl")) });

@@ -1,10 +1,10 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { titleFrom } from "@/app/_components/page-title";
 import { api } from "@/app/_trpc/server";
 import { currentUser } from "@/server/auth/session";
 import { LoginForm } from "./login-form";
 
-export const metadata: Metadata = { title: "Sign in" };
+export const generateMetadata = titleFrom("titles", "signIn");
 
 export default async function LoginPage({
   searchParams,

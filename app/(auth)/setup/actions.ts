@@ -6,6 +6,8 @@ import { signIn } from "@/server/auth";
 import { ZSetupInput } from "@/server/auth/schema";
 import { setupFirstAdmin } from "@/server/auth/setup-code";
 import { getDb } from "@/server/db/client";
+import { localizedMessage } from "@/server/i18n/errors";
+import { resolveLocale } from "@/server/i18n/request";
 import { DomainError } from "@/server/lib/errors";
 import { fieldErrorsFromIssues } from "@/server/lib/validation";
 import { requestAddress } from "@/server/net/client-address";
@@ -23,7 +25,7 @@ export async function setupAction(_prev: SetupState, form: FormData): Promise<Se
   const values = { username: raw.username ?? "", email: raw.email ?? "", name: raw.name ?? "" };
   const parsed = ZSetupInput.safeParse(raw);
   if (!parsed.success) {
-    return { fieldErrors: fieldErrorsFromIssues(parsed.error.issues), values };
+    return { fieldErrors: fieldErrorsFromIssues(parsed.error.issues, await resolveLocale()), values };
   }
   try {
     await setupFirstAdmin(
@@ -38,7 +40,8 @@ export async function setupAction(_prev: SetupState, form: FormData): Promise<Se
       return { fieldErrors: { code: [(await getTranslations("setup"))("codeWrong")] }, values };
     }
     if (e instanceof DomainError) {
-      return e.field ? { fieldErrors: { [e.field]: [e.message] }, values } : { error: e.message, values };
+      const text = localizedMessage(e, await resolveLocale());
+      return e.field ? { fieldErrors: { [e.field]: [text] }, values } : { error: text, values };
     }
     throw e;
   }

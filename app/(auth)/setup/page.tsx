@@ -1,12 +1,12 @@
-import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { titleFrom } from "@/app/_components/page-title";
 import { api } from "@/app/_trpc/server";
 import { setupNeedsCode } from "@/server/auth/setup-code";
 import { requestAddress } from "@/server/net/client-address";
 import { SetupForm } from "./setup-form";
 
-export const metadata: Metadata = { title: "Setup" };
+export const generateMetadata = titleFrom("titles", "setup");
 
 /**
  * Open only while no user exists: the very first visit creates the first admin. From another

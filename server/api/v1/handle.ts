@@ -1,6 +1,7 @@
 import { getDb } from "../../db/client";
 import { negotiateLocale } from "../../i18n/locale";
 import { log } from "../../lib/log";
+import { observeRequest } from "../../metrics/metrics";
 import {
   type ApiActor,
   ApiError,
@@ -82,8 +83,10 @@ export async function handleV1(req: Request, path: string): Promise<Response> {
   const ip = requestAddress(req.headers);
   let actor: ApiActor | null = null;
   let res: Response;
+  let routeName = "unmatched";
   try {
     const { route, params } = matchV1(req.method, path);
+    routeName = `/api/v1${route.path}`;
     actor = await authenticate(db, req);
     requirePermission(actor, route.permission);
     const { query, body } = await readInput(req, route, params);
@@ -110,5 +113,6 @@ export async function handleV1(req: Request, path: string): Promise<Response> {
     code: res.status,
     ms: Math.round(performance.now() - started),
   });
+  observeRequest(routeName, req.method, res.status, (performance.now() - started) / 1000);
   return res;
 }

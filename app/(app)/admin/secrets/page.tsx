@@ -1,11 +1,11 @@
-import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
+import { titleFrom } from "@/app/_components/page-title";
 import { PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { AdminTabs } from "../admin-tabs";
 import { SecretsAdmin } from "./secrets-admin";
 
-export const metadata: Metadata = { title: "Secrets" };
+export const generateMetadata = titleFrom("admin", "secrets");
 
 export default async function SecretsPage() {
   await requirePageUser("jobs.secrets");

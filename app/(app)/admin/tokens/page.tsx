@@ -1,11 +1,11 @@
-import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
+import { titleFrom } from "@/app/_components/page-title";
 import { LinkButton, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { AdminTabs } from "../admin-tabs";
 import { TokensAdmin } from "./tokens-admin";
 
-export const metadata: Metadata = { title: "API tokens" };
+export const generateMetadata = titleFrom("admin", "tokens");
 
 export default async function TokensPage() {
   const me = await requirePageUser("users.manage");

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { DateTime } from "@/app/_components/time";
@@ -9,6 +10,11 @@ import { parseCron } from "@/server/cron/cron";
 import { AlertsCard } from "./alerts-card";
 import { JobActions } from "./job-actions";
 import { JobLive } from "./job-live";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const job = await api.jobs.get({ id: Number((await params).id) }).catch(() => null);
+  return { title: job?.name ?? (await getTranslations("jobs"))("title") };
+}
 
 export default async function JobPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePageUser("jobs.read");

@@ -1,4 +1,5 @@
 import { getTranslations } from "next-intl/server";
+import { titleFrom } from "@/app/_components/page-title";
 import { DateTime } from "@/app/_components/time";
 import { Alert, Card, formatBytes, LinkButton, PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
@@ -6,6 +7,8 @@ import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { MailStatusBadge } from "../status-badge";
 import { ResendButton } from "./resend-button";
+
+export const generateMetadata = titleFrom("mail", "title");
 
 export default async function MailDetailPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePageUser("mail.read");
@@ -18,10 +21,15 @@ export default async function MailDetailPage({ params }: { params: Promise<{ id:
     ...(mail.cc.length ? ([[t("cc"), mail.cc.join(", ")]] as [string, React.ReactNode][]) : []),
     [t("status"), <MailStatusBadge key="s" status={mail.status} />],
     [t("attempts"), `${mail.attempts} / ${mail.maxAttempts}`],
-    [t("transport"), mail.transport ?? tc("none")],
+    [
+      t("transport"),
+      mail.transport && t.has(`transportName.${mail.transport}`)
+        ? t(`transportName.${mail.transport}` as never)
+        : (mail.transport ?? tc("none")),
+    ],
     [t("created"), <DateTime key="c" value={mail.createdAt} />],
     [t("sentAt"), <DateTime key="d" value={mail.sentAt} />],
-    [t("kind"), mail.kind],
+    [t("kind"), t.has(`kindName.${mail.kind}`) ? t(`kindName.${mail.kind}` as never) : mail.kind],
   ];
   return (
     <>

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { DataList } from "@/app/_components/data-list";
@@ -6,6 +7,11 @@ import { Badge, Card, formatBytes, PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import type { ServerFigures } from "@/server/sites/sites";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const site = await api.sites.get({ id: Number((await params).id) }).catch(() => null);
+  return { title: site?.name ?? (await getTranslations("nav"))("sites") };
+}
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v)} %`);
 

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
@@ -6,6 +7,16 @@ import { can } from "@/server/auth/permissions";
 import { jobInputOf } from "@/server/jobs/input";
 import { JobForm } from "../../_form/job-form";
 import { formValuesOf } from "../../form-values";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const t = await getTranslations("jobs");
+  const job = await api.jobs.get({ id: Number((await params).id) }).catch(() => null);
+  return {
+    title: job
+      ? (await getTranslations("common"))("labelled", { label: t("edit"), value: job.name })
+      : t("edit"),
+  };
+}
 
 export default async function EditJobPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePageUser("jobs.write");

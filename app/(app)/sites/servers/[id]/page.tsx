@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { DateTime } from "@/app/_components/time";
@@ -6,6 +7,11 @@ import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import type { SeriesPoint } from "@/server/sites/series";
 import { type ChartPoint, MetricChart } from "./server-charts";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const server = await api.sites.server({ id: Number((await params).id) }).catch(() => null);
+  return { title: server?.name ?? (await getTranslations("nav"))("sites") };
+}
 
 const RANGES = {
   "1h": 3600_000,
