@@ -1,6 +1,6 @@
 import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server";
 import { compatTarget, isHealthPath } from "@/server/api/compat/paths";
-import { auth } from "@/server/auth";
+import { auth, TOKEN_PATHS } from "@/server/auth";
 import { ipGate } from "@/server/ipcontrol/gate";
 import { env } from "@/server/lib/env";
 import { requestAddress } from "@/server/net/client-address";
@@ -30,7 +30,7 @@ export async function proxy(req: NextRequest, ev: NextFetchEvent) {
   const target = compatTarget(pathname, prefix);
   const gate = await ipGate(requestAddress(req.headers), { isHealth: isHealthPath(pathname, prefix) });
   if (!gate.allowed) {
-    const isApi = !!target || pathname.startsWith("/api/");
+    const isApi = !!target || pathname.startsWith("/api/") || TOKEN_PATHS.includes(pathname);
     return refuse(req, gate.message, gate.messageZh, isApi, "unavailable" in gate ? 503 : 403);
   }
   if (target) {

@@ -1,4 +1,4 @@
-import { Button, Section, Text } from "@react-email/components";
+import { Button, Link, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
 import type { Locale } from "../server/i18n/locale";
 import { translator } from "../server/i18n/messages";
@@ -17,6 +17,8 @@ export type ReportMailProps = {
    */
   children?: ReactNode;
   runUrl: string;
+  /** The run's share link (opens without an account); absent: the button opens the run page. */
+  shareUrl?: string;
   url: string;
 };
 
@@ -36,10 +38,15 @@ export function ReportMail(p: ReportMailProps) {
       <Text style={muted}>{t("reports.mail.header", { job: p.jobName, date: p.date })}</Text>
       <div style={scroller}>{p.children}</div>
       <Section style={{ marginTop: 20 }}>
-        <Button href={p.runUrl} style={button}>
-          {t("reports.mail.openRun")}
+        <Button href={p.shareUrl ?? p.runUrl} style={button}>
+          {t(p.shareUrl ? "reports.mail.openReport" : "reports.mail.openRun")}
         </Button>
       </Section>
+      {p.shareUrl && (
+        <Text style={muted}>
+          <Link href={p.runUrl}>{t("reports.mail.openRun")}</Link>
+        </Text>
+      )}
     </EmailLayout>
   );
 }
@@ -68,6 +75,7 @@ ReportMail.PreviewProps = {
   title: "",
   children: "各位好，附件为今日报表。",
   runUrl: "http://localhost:3000/runs/1",
+  shareUrl: "http://localhost:3000/share/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde",
   url: "http://localhost:3000",
 } satisfies ReportMailProps;
 export default ReportMail;

@@ -8,6 +8,7 @@ import { pruneReportFolders } from "../server/reports/archive";
 import { RUN_TASK } from "../server/runs/create";
 import type { RunEngine } from "../server/runs/engine";
 import { pruneRuns } from "../server/runs/retention";
+import { pruneSites } from "../server/sites/retention";
 import { defineTask } from "./task";
 
 export const PRUNE_TASK = "runs_prune" satisfies TaskName;
@@ -31,6 +32,11 @@ export function buildTaskList(engine: RunEngine): TaskList {
       await pruneRuns(getDb(), { days: e.RUN_RETENTION_DAYS, count: e.RUN_RETENTION_COUNT });
       // Report files are rows of their runs; their bytes on disk follow.
       await pruneReportFolders(getDb());
+      await pruneSites(getDb(), {
+        sampleDays: e.SITE_SAMPLE_RETENTION_DAYS,
+        hourlyDays: e.SITE_HOURLY_RETENTION_DAYS,
+        alarmDays: e.SITE_ALARM_RETENTION_DAYS,
+      });
     }),
   ]);
 }

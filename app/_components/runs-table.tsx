@@ -1,6 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
+import { Clip } from "@/app/_components/clip";
 import type { RunStatus, RunTrigger } from "@/server/lib/enums";
 import { DataList } from "./data-list";
 import { Pager } from "./pager";
@@ -57,7 +58,12 @@ export function RunsTable({
             key: "id",
             header: "#",
             primary: true,
-            cell: (r) => (showJob ? `#${r.id} · ${r.jobName}` : `#${r.id}`),
+            cell: (r) =>
+              showJob ? (
+                <Clip text={`#${r.id} · ${r.jobName}`} tap={false} className="max-w-[18rem]" />
+              ) : (
+                `#${r.id}`
+              ),
           },
           { key: "status", header: t("status"), cell: (r) => <RunStatusBadge status={r.status} /> },
           { key: "trigger", header: t("trigger"), cell: (r) => t(`triggerName.${r.trigger}`) },

@@ -227,19 +227,7 @@ function v1Operation(route: V1Route, schemas: Schemas): Json {
             content: {
               "application/json": { schema: schemas.convert(route.body, "input") },
               ...(route.multipart
-                ? {
-                    "multipart/form-data": {
-                      schema: {
-                        type: "object",
-                        properties: {
-                          file: { type: "string", format: "binary" },
-                          name: { type: "string" },
-                          interpreter: { type: "string", enum: ["python", "sh", "node"] },
-                        },
-                        required: ["file"],
-                      },
-                    },
-                  }
+                ? { "multipart/form-data": { schema: schemas.convert(route.multipart, "input") } }
                 : {}),
             },
           },

@@ -29,11 +29,16 @@ declare module "next-auth" {
 }
 
 /** Paths anyone may open. Everything else needs a session (API routes answer 401 themselves). */
-export const PUBLIC_PAGES = ["/login", "/setup"];
+// /share: a report's share link, for recipients without an account (the token is the check).
+export const PUBLIC_PAGES = ["/login", "/setup", "/share"];
+/** Outside /api/ but checked by their handler (a token), like the APIs: never sent to /login. */
+export const TOKEN_PATHS = ["/metrics"];
 
 export function isPublicPath(pathname: string): boolean {
   return (
-    pathname.startsWith("/api/") || PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`))
+    pathname.startsWith("/api/") ||
+    TOKEN_PATHS.includes(pathname) ||
+    PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`))
   );
 }
 

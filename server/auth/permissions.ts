@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   /** See secret values in job definitions (headers, cookies, passwords, env) and named secrets. */
   "jobs.secrets": ["admin"],
   "reports.read": ["admin", "operator", "viewer"],
+  /** Make or revoke a link that opens a run's report without an account. */
+  "reports.share": ["admin", "operator"],
   /** Sites' data, within the caller's sites (server/sites/sites.ts siteScope). */
   "sites.read": ["admin", "operator", "viewer"],
   /** Create sites, assign their people, pull now, push data, rotate push tokens (own sites). */
@@ -23,6 +25,8 @@ export const PERMISSIONS = {
   "mail.send": ["admin", "operator"],
   "users.manage": ["admin"],
   "audit.read": ["admin"],
+  /** Scrape GET /metrics (Prometheus): counts and host names of the whole installation. */
+  "metrics.read": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -6,7 +6,9 @@ import {
   type CommandParams,
   type FuncParams,
   type HttpParams,
+  type MailPickupParams,
   type ScriptParams,
+  type SitePullParams,
   ZCommandParams,
   ZFuncParams,
   ZHttpParams,
@@ -28,8 +30,15 @@ const KEYS = {
 } as const;
 
 type TextMode = keyof typeof KEYS;
-/** Every form mode's params; script mode has no 【key】value text (it is structured only). */
-export type ModeParams = { http: HttpParams; command: CommandParams; func: FuncParams; script: ScriptParams };
+/** Every form mode's params; script and mail-pickup modes have no 【key】value text (structured only). */
+export type ModeParams = {
+  http: HttpParams;
+  command: CommandParams;
+  func: FuncParams;
+  script: ScriptParams;
+  mail_pickup: MailPickupParams;
+  site_pull: SitePullParams;
+};
 
 export function isTextMode(mode: JobMode): mode is TextMode {
   return mode in KEYS;

@@ -4,6 +4,7 @@ import { parseCron } from "../cron/cron";
 import type { Db, DbOrTx } from "../db/client";
 import { retryingTransaction } from "../db/retry";
 import { type JobRow, jobs, runs } from "../db/schema";
+import { readFunctionCatalog } from "../functions/catalog";
 import { msg } from "../i18n/errors";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { cancelActiveRuns } from "../runs/cancel";
@@ -49,6 +50,26 @@ async function assertJobsExist(db: DbOrTx, ids: number[], field: string) {
   const missing = ids.filter((id) => !found.some((f) => f.id === id));
   if (missing.length)
     throw new DomainError("BAD_REQUEST", msg("noJobIds", { ids: missing.join(", ") }), field);
+}
+
+/**
+ * A func job names a function the workers have loaded (the catalog they publish). Before any
+ * worker has published one, nothing is known to check against, so the name is accepted.
+ */
+async function assertFunctionKnown(db: DbOrTx, v: { mode: string; params: unknown }) {
+  if (v.mode !== "func") return;
+  const name = (v.params as { name?: string }).name ?? "";
+  const catalog = await readFunctionCatalog(db);
+  if (!catalog.loadedAt || catalog.functions.some((f) => f.name === name)) return;
+  const known = catalog.functions.map((f) => f.name);
+  throw new DomainError(
+    "BAD_REQUEST",
+    msg("unknownFunctionName", {
+      name,
+      known: known.length > 12 ? `${known.slice(0, 12).join(", ")}, …` : known.join(", "),
+    }),
+    "params.name",
+  );
 }
 
 function toView(row: JobRow, activeRuns: number): JobView {
@@ -98,6 +119,7 @@ export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<
   v.params = unmaskParams(v.mode, v.params, null);
   return retryingTransaction(db, "create a job", async (tx) => {
     await assertSecretsExist(tx, v.params, "params");
+    await assertFunctionKnown(tx, v);
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
     let row: JobRow | undefined;
@@ -138,6 +160,7 @@ export async function updateJob(db: Db, actor: Actor, id: number, input: JobInpu
     // Secret values a non-admin saw masked come back as the mask: they keep what is stored.
     v.params = unmaskParams(v.mode, v.params, before.mode === v.mode ? before.params : null);
     await assertSecretsExist(tx, v.params, "params");
+    await assertFunctionKnown(tx, v);
     await assertJobsExist(tx, [...v.onSuccessStart, ...v.onFailureStart], "onSuccessStart");
     const now = new Date();
     const scheduleChanged =

@@ -5,39 +5,50 @@ import { displayTimeZone } from "../i18n/zone";
 import { JOB_MODES, JOB_POLICIES, JOB_STATES, type JobMode, MISFIRE_POLICIES } from "../lib/enums";
 import { DomainError } from "../lib/errors";
 import { zPageSize } from "../lib/paging";
+import { withoutDefaults } from "../lib/validation";
 import { ZReportBody, ZReportSubject } from "../reports/schema";
 import {
   ZCommandParams,
   ZFuncParams,
   ZHttpParams,
+  ZMailPickupParams,
   ZScriptParams,
   ZSitePullParams,
 } from "../runs/modes/params";
 import { isTextMode, parseCommandText } from "./command-text";
 
 /** Modes whose issue has not landed yet: refused with a clear word instead of half-working. */
-export const MODES_NOT_YET: readonly JobMode[] = ["mail_pickup"];
+export const MODES_NOT_YET: readonly JobMode[] = [];
 
 const PARAM_SCHEMAS = {
   http: ZHttpParams,
   command: ZCommandParams,
   func: ZFuncParams,
   script: ZScriptParams,
+  mail_pickup: ZMailPickupParams,
   site_pull: ZSitePullParams,
 } as const;
 
-/** A script job's mail templates must parse: refused at save, naming the line (issue 11). */
-function checkScriptTemplates(params: z.infer<typeof ZScriptParams>, ctx: z.RefinementCtx): boolean {
+/**
+ * A script or mail-pickup job's mail templates (and a pickup's prefix, a template too) must
+ * parse: refused at save, naming the line (issue 11).
+ */
+function checkReportTemplates(
+  params: { mail: { body: string; subject: string }; prefix?: string },
+  ctx: z.RefinementCtx,
+): boolean {
   let ok = true;
-  for (const [field, schema, value] of [
-    ["body", ZReportBody, params.mail.body],
-    ["subject", ZReportSubject, params.mail.subject],
-  ] as const) {
+  const checks: [string[], z.ZodType, string][] = [
+    [["mail", "body"], ZReportBody, params.mail.body],
+    [["mail", "subject"], ZReportSubject, params.mail.subject],
+  ];
+  if (params.prefix !== undefined) checks.push([["prefix"], ZReportSubject, params.prefix]);
+  for (const [field, schema, value] of checks) {
     const r = schema.safeParse(value);
     if (r.success) continue;
     ok = false;
     for (const issue of r.error.issues) {
-      ctx.addIssue({ code: "custom", path: ["params", "mail", field], ...carryIssue(issue) });
+      ctx.addIssue({ code: "custom", path: ["params", ...field], ...carryIssue(issue) });
     }
   }
   return ok;
@@ -112,7 +123,7 @@ function crossCheck(v: JobFields, ctx: z.RefinementCtx): { timezone: string; par
     if (cronError) fail(["cron"], cronError.message, issueParamsOf(cronError.msg));
   }
   if (!(JOB_MODES as readonly unknown[]).includes(v.mode)) return null;
-  if (MODES_NOT_YET.includes(v.mode) || v.mode === "mail_pickup") {
+  if (MODES_NOT_YET.includes(v.mode)) {
     fail(["mode"], `${v.mode} jobs are not available yet`, { key: "errors.modeNotYet", mode: v.mode });
     return null;
   }
@@ -127,7 +138,10 @@ function crossCheck(v: JobFields, ctx: z.RefinementCtx): { timezone: string; par
       return null;
     }
     params = r.data;
-    if (v.mode === "script" && !checkScriptTemplates(r.data as z.infer<typeof ZScriptParams>, ctx)) {
+    if (
+      (v.mode === "script" || v.mode === "mail_pickup") &&
+      !checkReportTemplates(r.data as z.infer<typeof ZMailPickupParams>, ctx)
+    ) {
       return null;
     }
   } else if (typeof v.command === "string" && isTextMode(v.mode)) {
@@ -169,8 +183,11 @@ export const ZJobInput = ZJobFields.superRefine(
 });
 export type JobInput = z.input<typeof ZJobInput>;
 
-/** A partial edit (PATCH): any of the fields; the merged job is checked as a whole by ZJobInput. */
-export const ZJobPatch = ZJobFields.partial().meta({
+/**
+ * A partial edit (PATCH): any of the fields, without defaults (a field left out keeps its stored
+ * value); the merged job is checked as a whole by ZJobInput.
+ */
+export const ZJobPatch = withoutDefaults(ZJobFields).partial().meta({
   description: "only the fields given change; the others keep their stored values",
 });
 export type ValidJob = z.output<typeof ZJobInput>;

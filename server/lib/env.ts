@@ -91,6 +91,14 @@ export const ZEnv = z.object({
   KAIROS_FUNC_DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
   /** The Python that runs .py scripts of script jobs (default: python3 on the job's PATH). */
   KAIROS_PYTHON: z.string().trim().min(1).optional(),
+  /** Mail-pickup jobs look for their files here only (seed 000's EMAIL_MISSION_DIRECTION). Default: <data dir>/pickup. */
+  KAIROS_PICKUP_DIR: z.string().trim().min(1).optional(),
+  /** A mail-pickup job looks this many times in all before it fails (seed 000's RETRY_TIMES)… */
+  KAIROS_PICKUP_RETRY_TIMES: z.coerce.number().int().min(1).max(100).default(4),
+  /** …this many seconds apart (RETRY_INTERVAL). Each job may override both. */
+  KAIROS_PICKUP_RETRY_INTERVAL: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Days a report's share link (the one each report mail carries) opens without an account. */
+  KAIROS_SHARE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** When Kairos runs as root, jobs' processes run as this user (created if missing). Never root. */
   KAIROS_RUN_AS: z
     .string()
@@ -109,6 +117,18 @@ export const ZEnv = z.object({
   RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** …and beyond this many newest runs per job (each job may override both). */
   RUN_RETENTION_COUNT: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  /** Sites: raw samples kept this many days; the hourly roll-up (long charts) this many. */
+  SITE_SAMPLE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  SITE_HOURLY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(400),
+  /** Sites: resumed alarms kept this many days after they resumed (bad lines as long). */
+  SITE_ALARM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Sites: while a site has alarms not resumed, its people get a reminder this often (0: none). */
+  SITE_ALARM_REMIND_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400)
+    .default(4 * 3600),
   /** A fire found later than this (worker down, scheduler paused) follows the job's misfire policy. */
   SCHEDULER_MISFIRE_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   /**
@@ -148,6 +168,7 @@ export const ZEnv = z.object({
 export type Env = z.infer<typeof ZEnv> & {
   dataDir: string;
   functionsDir: string;
+  pickupDir: string;
   /** KAIROS_FILE_ROOTS as absolute paths (not yet resolved through links). */
   fileRoots: string[];
   defaultFileRoot: string;
@@ -188,6 +209,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       ? e.KAIROS_FILE_ROOTS.split(",").map((p) => path.resolve(p.trim()))
       : [defaultFileRoot],
     functionsDir: path.resolve(e.KAIROS_FUNCTIONS_DIR ?? path.join(dataDir, "functions")),
+    pickupDir: path.resolve(e.KAIROS_PICKUP_DIR ?? path.join(dataDir, "pickup")),
   };
 }
 

@@ -30,6 +30,7 @@ const WHAT = {
   token: "token",
   "script version": "scriptVersion",
   "report file": "reportFile",
+  "share link": "shareLink",
   "IP rule": "ipRule",
   site: "site",
   server: "server",

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { localizeIssue } from "../i18n/errors";
 import type { Locale } from "../i18n/locale";
 
@@ -58,4 +59,29 @@ export function unstorableValue(
     }
   }
   return null;
+}
+
+type NoDefault<T extends z.core.SomeType> =
+  T extends z.ZodDefault<infer I extends z.ZodType>
+    ? I
+    : T extends z.ZodPipe<z.ZodDefault<infer I extends z.ZodType>, infer O extends z.ZodType>
+      ? z.ZodPipe<I, O>
+      : T;
+
+/**
+ * The object with its fields' defaults taken off (also under a trailing transform), for a
+ * partial edit: zod 4 fills a default even inside `.partial()`, so a field the client left out
+ * would overwrite the stored value with the default.
+ */
+export function withoutDefaults<S extends z.ZodRawShape>(
+  o: z.ZodObject<S>,
+): z.ZodObject<{ [K in keyof S]: NoDefault<S[K]> }> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [k, s] of Object.entries(o.shape as unknown as Record<string, z.ZodType>)) {
+    if (s instanceof z.ZodDefault) shape[k] = s.removeDefault() as z.ZodType;
+    else if (s instanceof z.ZodPipe && s.in instanceof z.ZodDefault)
+      shape[k] = z.pipe(s.in.removeDefault() as z.ZodType, s.out);
+    else shape[k] = s;
+  }
+  return z.object(shape) as unknown as z.ZodObject<{ [K in keyof S]: NoDefault<S[K]> }>;
 }

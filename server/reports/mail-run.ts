@@ -19,6 +19,7 @@ import type { ScriptMail } from "../runs/modes/params";
 import { reportFilePath } from "./archive";
 import { readReportTables } from "./read";
 import { type RenderedMail, renderReportMail } from "./render";
+import { createShare } from "./share";
 import { zipFiles } from "./zip";
 
 export type RunMailInput = {
@@ -30,7 +31,7 @@ export type RunMailInput = {
 };
 
 export type RunMailResult =
-  | { sent: true; outboxId: number; attachments: string[]; rendered: RenderedMail }
+  | { sent: true; outboxId: number; attachments: string[]; rendered: RenderedMail; shareUrl: string }
   | { sent: false; reason: "no_recipients" | "no_email" | "empty"; rendered?: RenderedMail };
 
 /** Private-use marks where the body goes into the rendered layout (the body is never parsed twice). */
@@ -58,6 +59,8 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
   if (!mail.to.length) return { sent: false, reason: "no_recipients", rendered };
 
   const base = publicUrl();
+  // Recipients usually have no account: the mail's button opens the report through a link.
+  const share = await createShare(db, null, { runId: run.id });
   const { html: frame } = await renderEmail(
     createElement(
       ReportMail,
@@ -67,6 +70,7 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
         date: dateText(run.scheduledAt, job.timezone),
         title: rendered.title,
         runUrl: `${base}/runs/${run.id}`,
+        shareUrl: share.url,
         url: base,
       },
       BODY_MARK,
@@ -74,7 +78,7 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
   );
   const at = frame.indexOf(BODY_MARK);
   const html = at < 0 ? frame : frame.slice(0, at) + rendered.html + frame.slice(at + BODY_MARK.length);
-  const text = `${job.name} · ${dateText(run.scheduledAt, job.timezone)}\n\n${rendered.text}\n\n${base}/runs/${run.id}\n`;
+  const text = `${job.name} · ${dateText(run.scheduledAt, job.timezone)}\n\n${rendered.text}\n\n${share.url}\n${base}/runs/${run.id}\n`;
 
   const byName = new Map(input.files.map((f) => [f.name, f]));
   const chosen = rendered.attachments.files.map((f) => byName.get(f.name)).filter((f) => f !== undefined);
@@ -104,7 +108,13 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
     text,
     attachments,
   });
-  return { sent: true, outboxId, attachments: attachments.map((a) => a.filename), rendered };
+  return {
+    sent: true,
+    outboxId,
+    attachments: attachments.map((a) => a.filename),
+    rendered,
+    shareUrl: share.url,
+  };
 }
 
 function dateText(instant: Date, timeZone: string): string {

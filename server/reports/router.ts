@@ -1,5 +1,9 @@
+import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { requirePermission, router } from "../trpc";
+import type { DbOrTx } from "../db/client";
+import { reportFiles } from "../db/schema";
+import { notFound } from "../lib/errors";
+import { publicProcedure, requirePermission, router } from "../trpc";
 import { listReportFiles, listRunFiles, ZListReportFilesInput } from "./archive";
 import {
   getScriptVersion,
@@ -11,7 +15,26 @@ import {
   ZUploadScriptInput,
 } from "./scripts";
 
+import {
+  createShare,
+  listShares,
+  revokeShare,
+  sharedFile,
+  viewShare,
+  ZCreateShareInput,
+  ZShareToken,
+} from "./share";
+import { chartReportFile, viewReportFile, ZViewChart, ZViewPage } from "./viewer";
+
 const ZId = z.object({ id: z.number().int().positive() });
+const ZFileId = z.number().int().positive();
+const ZShared = z.object({ token: ZShareToken, fileId: ZFileId });
+
+async function fileRow(db: DbOrTx, id: number) {
+  const [row] = await db.select().from(reportFiles).where(eq(reportFiles.id, id)).limit(1);
+  if (!row) throw notFound("report file", id);
+  return row;
+}
 
 export const reportsRouter = router({
   files: router({
@@ -24,6 +47,41 @@ export const reportsRouter = router({
       .input(z.object({ runId: z.number().int().positive() }))
       .query(async ({ ctx, input }) =>
         (await listRunFiles(ctx.db, input.runId)).map(({ path: _path, ...f }) => f),
+      ),
+    /** One page of one sheet of a report file: the viewer. */
+    view: requirePermission("reports.read")
+      .input(ZViewPage.extend({ id: ZFileId }))
+      .query(async ({ ctx, input }) => viewReportFile(await fileRow(ctx.db, input.id), input)),
+    chart: requirePermission("reports.read")
+      .input(ZViewChart.extend({ id: ZFileId }))
+      .query(async ({ ctx, input }) => chartReportFile(await fileRow(ctx.db, input.id), input)),
+  }),
+  /** Links to one run's report that open without an account. */
+  shares: router({
+    create: requirePermission("reports.share")
+      .input(ZCreateShareInput)
+      .mutation(({ ctx, input }) => createShare(ctx.db, ctx.actor, input)),
+    ofRun: requirePermission("reports.share")
+      .input(z.object({ runId: z.number().int().positive() }))
+      .query(({ ctx, input }) => listShares(ctx.db, input.runId)),
+    revoke: requirePermission("reports.share")
+      .input(ZId)
+      .mutation(({ ctx, input }) => revokeShare(ctx.db, ctx.actor, input.id)),
+  }),
+  /** What a share link opens, for anyone holding the token (the share page). */
+  shared: router({
+    get: publicProcedure
+      .input(z.object({ token: z.string().max(200) }))
+      .query(({ ctx, input }) => viewShare(ctx.db, input.token)),
+    view: publicProcedure
+      .input(ZViewPage.extend(ZShared.shape))
+      .query(async ({ ctx, input }) =>
+        viewReportFile(await sharedFile(ctx.db, input.token, input.fileId), input),
+      ),
+    chart: publicProcedure
+      .input(ZViewChart.extend(ZShared.shape))
+      .query(async ({ ctx, input }) =>
+        chartReportFile(await sharedFile(ctx.db, input.token, input.fileId), input),
       ),
   }),
   scripts: router({

@@ -14,9 +14,11 @@ import { afterRun } from "./followups";
 import { runCommand } from "./modes/command";
 import { runFunc } from "./modes/func";
 import { runHttp } from "./modes/http";
+import { pickupRetries, runMailPickup } from "./modes/mail-pickup";
 import {
   COMMAND_DEFAULT_TIMEOUT_SECONDS,
   type CommandParams,
+  type MailPickupParams,
   SCRIPT_DEFAULT_TIMEOUT_SECONDS,
   type ScriptParams,
 } from "./modes/params";
@@ -45,6 +47,7 @@ const EXECUTORS: Record<string, Executor<never>> = {
   command: runCommand as Executor<never>,
   func: runFunc as Executor<never>,
   script: runScript as Executor<never>,
+  mail_pickup: runMailPickup as Executor<never>,
   site_pull: runSitePull as Executor<never>,
 };
 
@@ -56,6 +59,11 @@ export function timeoutMsFor(run: StartedRun): number | null {
   }
   if (run.job.mode === "script") {
     return ((run.job.params as ScriptParams).timeout ?? SCRIPT_DEFAULT_TIMEOUT_SECONDS) * 1000;
+  }
+  if (run.job.mode === "mail_pickup") {
+    // Its looks and the waits between them, then ten minutes to read, render and queue the mail.
+    const { times, intervalSeconds } = pickupRetries(run.job.params as MailPickupParams);
+    return (times - 1) * intervalSeconds * 1000 + 600_000;
   }
   if (run.job.mode === "http") return 60_000;
   if (run.job.mode === "func") return 300_000;

@@ -63,7 +63,9 @@ export async function afterRun(db: Db, run: StartedRun, outcome: Pick<RunOutcome
         refUrl: `${publicUrl()}/runs/${run.id}`,
         logTail: await runLogTail(db, run.id),
       });
-    } else if (outcome.status === "succeeded") {
+    } else if (outcome.status === "succeeded" && run.job.alerting) {
+      // Only a job that was failing when its run began can recover (a failure recorded while
+      // this run ran is cleared by the job's next success).
       await noteSuccess(db, subject);
     }
   } catch (err) {

@@ -4,7 +4,7 @@ import { log } from "../lib/log";
 import { retryOnConflict } from "../lib/serialization";
 import { afterRun } from "./followups";
 import { endOrphanedCommand, thisHost } from "./orphans";
-import { type StartRow, startedRunFromRow } from "./store";
+import { ALERTING, type StartRow, startedRunFromRow } from "./store";
 
 /**
  * Runs held by a worker that died are marked lost (or cancelled, if a stop was already asked
@@ -34,7 +34,7 @@ export async function recoverRunsOf(db: Db, deadWorkerIds: string[]): Promise<nu
     )
     select l.id, l.status, l.attempt, l.trigger, (extract(epoch from l.scheduled_at) * 1000)::float8 as scheduled_ms,
            l.worker_id, l.host, l.pgid, j.id as job_id, j.name, j.mode, j.params, j.policy, j.timeout_seconds, j.retries,
-           j.retry_backoff_seconds, j.on_success_start, j.on_failure_start, j.notify_emails, j.owner_id
+           j.retry_backoff_seconds, j.on_success_start, j.on_failure_start, j.notify_emails, j.owner_id, ${ALERTING}
     from lost l join jobs j on j.id = l.job_id`),
   );
   if (rows.length)

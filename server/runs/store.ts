@@ -26,6 +26,8 @@ export type StartedRun = {
     onFailureStart: number[];
     notifyEmails: string[];
     ownerId: number | null;
+    /** The job's alert state was failing when the run was loaded: a success must record the recovery. */
+    alerting: boolean;
   };
 };
 
@@ -62,7 +64,16 @@ export type StartRow = {
   on_failure_start: string[];
   notify_emails: string[];
   owner_id: string | null;
+  alerting: boolean;
 };
+
+/**
+ * Whether the run's job (alias j) is in a failing alert state, read with the run itself: a
+ * success then costs no query of its own unless there is a recovery to record.
+ */
+export const ALERTING = sql`exists (
+  select 1 from notify_state ns
+  where ns.subject_kind = 'job' and ns.subject_id = j.id and ns.status = 'failing') as alerting`;
 
 /**
  * The worker's writes to run history, each batched across all runs in flight: marking runs
@@ -142,7 +153,7 @@ export class RunStore {
     const rows = await this.db.execute<StartRow>(sql`
       select r.id, r.attempt, r.trigger, (extract(epoch from r.scheduled_at) * 1000)::float8 as scheduled_ms,
         j.id as job_id, j.name, j.mode, j.params, j.policy, j.timeout_seconds, j.retries, j.retry_backoff_seconds,
-        j.on_success_start, j.on_failure_start, j.notify_emails, j.owner_id
+        j.on_success_start, j.on_failure_start, j.notify_emails, j.owner_id, ${ALERTING}
       from runs r join jobs j on j.id = r.job_id
       where r.id = any(${sql.param(ids)}::bigint[]) and r.status = 'queued'`);
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
@@ -230,6 +241,7 @@ export function startedRunFromRow(r: StartRow): StartedRun {
       onFailureStart: r.on_failure_start.map(Number),
       notifyEmails: r.notify_emails,
       ownerId: r.owner_id === null ? null : Number(r.owner_id),
+      alerting: r.alerting,
     },
   };
 }

@@ -21,7 +21,10 @@ type DueJob = {
 export type FireResult = {
   claimed: number;
   created: number;
+  /** Claim time − slot of the on-schedule fires claimed at or after their slot (no catch-up fires). */
   latenessMs: number[];
+  /** Missed slots fired now under a misfire policy (run once / catch up). */
+  catchUp: number;
   /** When the next fire can be claimed (its slot minus the lookahead; skip/replace jobs: its slot). */
   nextDueAt: Date | null;
   /** Runs queued ahead (available-at ms since epoch → how many): the queue is nudged then. */
@@ -64,6 +67,7 @@ export async function fireDueJobs(
       const specs: RunSpec[] = [];
       const updates: { id: number; next: string | null; last: string; count: number; stop: boolean }[] = [];
       const latenessMs: number[] = [];
+      let catchUp = 0;
       const ahead = new Map<number, number>();
       for (const job of due) {
         const id = Number(job.id);
@@ -79,6 +83,7 @@ export async function fireDueJobs(
           next = s.next(slot);
         } else {
           fires = missedFires(s, slot, now, job.misfire_policy, job.catch_up_limit);
+          catchUp += fires.length;
           next = s.next(now);
         }
         const remaining =
@@ -99,7 +104,9 @@ export async function fireDueJobs(
             ...(early ? { runAt: new Date(availableAt) } : {}),
           });
           if (early) ahead.set(availableAt, (ahead.get(availableAt) ?? 0) + 1);
-          else if (f.at <= now) latenessMs.push(now.getTime() - f.at.getTime());
+          // Lag is how late the scheduler claims a fire it could have claimed on time. Catch-up
+          // fires (after a pause or downtime) are late by design, so they are not counted.
+          else if (f.at <= now && f.trigger === "schedule") latenessMs.push(now.getTime() - f.at.getTime());
         }
         updates.push({
           id,
@@ -118,7 +125,7 @@ export async function fireDueJobs(
           as u(id bigint, next timestamptz, last timestamptz, count int, stop boolean)
         where j.id = u.id`);
       }
-      return { claimed: due.length, created: created.length, latenessMs, ahead };
+      return { claimed: due.length, created: created.length, latenessMs, catchUp, ahead };
     }),
   );
   // Outside the claim's transaction, which is committed (and its queue NOTIFY sent) sooner.

@@ -30,9 +30,11 @@ export type SchedulerStats = {
   fires: number;
   ticks: number;
   lastTickAt: string | null;
-  /** Claim lateness (claim time − slot) over the recent fires, ms. */
+  /** Claim lateness (claim time − slot) over the recent on-schedule fires, ms (catch-up fires excluded). */
   lagP50: number | null;
   lagP99: number | null;
+  /** Missed slots fired late on purpose (misfire policy) since the worker started. */
+  catchUpFires: number;
   paused: boolean;
 };
 
@@ -63,6 +65,7 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
     lastTickAt: null,
     lagP50: null,
     lagP99: null,
+    catchUpFires: 0,
     paused: false,
   };
   const events = new EventEmitter<SchedulerEvents>();
@@ -145,6 +148,7 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
         for (const [slot, count] of r.ahead) scheduleNudge(slot, count);
         stats.ticks++;
         stats.fires += r.created;
+        stats.catchUpFires += r.catchUp;
         stats.lastTickAt = new Date().toISOString();
         if (r.latenessMs.length) {
           lags.push(...r.latenessMs);

@@ -1,15 +1,26 @@
-import type { V1Route } from "../api/v1/routes";
+import { z } from "zod";
+import { type V1Route, v1Route } from "../api/v1/routes";
 import { serverSeries, ZSeriesFields } from "./series";
 import {
+  assignSiteUsers,
+  createSite,
+  deleteSite,
   getSite,
+  listAlarms,
   listBadLines,
   listServers,
   listSiteFiles,
   listSites,
   pullSiteNow,
+  rotateIngestToken,
+  ZAssignInput,
   ZBadLinesInput,
+  ZCreateSiteInput,
+  ZListAlarmsInput,
   ZListSitesInput,
 } from "./sites";
+
+const ZUsersBody = ZAssignInput.omit({ id: true });
 
 /**
  * /api/v1/sites…: the same reads as the sites tRPC router, through the same scope (a token
@@ -17,7 +28,61 @@ import {
  * (POST /sites/{code}/ingest) is handled before these routes: see server/sites/push.ts.
  */
 export const SITE_V1_ROUTES: V1Route[] = [
-  {
+  v1Route({
+    method: "POST",
+    path: "/sites",
+    tag: "sites",
+    summary: "Create a site (and its site_pull job when it has a base URL); the caller manages it",
+    summaryZh: "新建局点（有文件地址时同时建采集任务）",
+    permission: "sites.write",
+    body: ZCreateSiteInput,
+    status: 201,
+    handler: async ({ db, actor, body }) => createSite(db, actor, body),
+  }),
+  v1Route({
+    method: "DELETE",
+    path: "/sites/{id}",
+    tag: "sites",
+    summary: "Delete a site, its pull job and all its data",
+    summaryZh: "删除局点",
+    permission: "sites.write",
+    status: 204,
+    handler: async ({ db, actor, path }) => deleteSite(db, actor, path.id),
+  }),
+  v1Route({
+    method: "PUT",
+    path: "/sites/{id}/users",
+    tag: "sites",
+    summary: "Who manages the site: `{ userIds: [...] }` replaces the list",
+    summaryZh: "设置局点管理人员",
+    permission: "sites.write",
+    body: ZUsersBody,
+    status: 204,
+    handler: async ({ db, actor, path, body }) => assignSiteUsers(db, actor, path.id, body.userIds),
+  }),
+  v1Route({
+    method: "POST",
+    path: "/sites/{id}/token",
+    tag: "sites",
+    summary: "A new push token for the site (only in this answer; the old one stops working)",
+    summaryZh: "生成局点推送令牌",
+    permission: "sites.write",
+    status: 201,
+    response: z.object({ token: z.string() }),
+    handler: async ({ db, actor, path }) => rotateIngestToken(db, actor, path.id),
+  }),
+  v1Route({
+    method: "GET",
+    path: "/alarms",
+    tag: "sites",
+    summary: "The sites' alarms (open by default), within the caller's sites",
+    summaryZh: "告警列表",
+    permission: "sites.read",
+    query: ZListAlarmsInput,
+    numericQuery: ["page", "size", "siteId"],
+    handler: async ({ db, actor, query }) => listAlarms(db, actor, query),
+  }),
+  v1Route({
     method: "GET",
     path: "/sites",
     tag: "sites",
@@ -26,36 +91,36 @@ export const SITE_V1_ROUTES: V1Route[] = [
     permission: "sites.read",
     query: ZListSitesInput,
     numericQuery: ["page", "size"],
-    handler: async ({ db, actor, query }) => listSites(db, actor, ZListSitesInput.parse(query)),
-  },
-  {
+    handler: async ({ db, actor, query }) => listSites(db, actor, query),
+  }),
+  v1Route({
     method: "GET",
     path: "/sites/{id}",
     tag: "sites",
     summary: "One site: figures and the people who manage it",
     summaryZh: "局点详情",
     permission: "sites.read",
-    handler: async ({ db, actor, path }) => getSite(db, actor, path.id ?? 0),
-  },
-  {
+    handler: async ({ db, actor, path }) => getSite(db, actor, path.id),
+  }),
+  v1Route({
     method: "GET",
     path: "/sites/{id}/servers",
     tag: "sites",
     summary: "A site's servers with their latest figures",
     summaryZh: "局点的服务器",
     permission: "sites.read",
-    handler: async ({ db, actor, path }) => listServers(db, actor, path.id ?? 0),
-  },
-  {
+    handler: async ({ db, actor, path }) => listServers(db, actor, path.id),
+  }),
+  v1Route({
     method: "GET",
     path: "/sites/{id}/files",
     tag: "sites",
     summary: "Collection status: each pulled file's offset, lines, bad lines, last pull",
     summaryZh: "采集状态",
     permission: "sites.read",
-    handler: async ({ db, actor, path }) => listSiteFiles(db, actor, path.id ?? 0),
-  },
-  {
+    handler: async ({ db, actor, path }) => listSiteFiles(db, actor, path.id),
+  }),
+  v1Route({
     method: "GET",
     path: "/sites/{id}/bad-lines",
     tag: "sites",
@@ -64,9 +129,9 @@ export const SITE_V1_ROUTES: V1Route[] = [
     permission: "sites.read",
     query: ZBadLinesInput.omit({ id: true }),
     numericQuery: ["page", "size"],
-    handler: async ({ db, actor, path, query }) => listBadLines(db, actor, { ...query, id: path.id ?? 0 }),
-  },
-  {
+    handler: async ({ db, actor, path, query }) => listBadLines(db, actor, { ...query, id: path.id }),
+  }),
+  v1Route({
     method: "GET",
     path: "/servers/{id}/series",
     tag: "sites",
@@ -75,10 +140,9 @@ export const SITE_V1_ROUTES: V1Route[] = [
     permission: "sites.read",
     query: ZSeriesFields.omit({ serverId: true }),
     numericQuery: ["points"],
-    handler: async ({ db, actor, path, query }) =>
-      serverSeries(db, actor, { ...query, serverId: path.id ?? 0 } as never),
-  },
-  {
+    handler: async ({ db, actor, path, query }) => serverSeries(db, actor, { ...query, serverId: path.id }),
+  }),
+  v1Route({
     method: "POST",
     path: "/sites/{id}/pull",
     tag: "sites",
@@ -86,6 +150,6 @@ export const SITE_V1_ROUTES: V1Route[] = [
     summaryZh: "立即采集",
     permission: "sites.write",
     status: 201,
-    handler: async ({ db, actor, path }) => pullSiteNow(db, actor, path.id ?? 0),
-  },
+    handler: async ({ db, actor, path }) => pullSiteNow(db, actor, path.id),
+  }),
 ];

@@ -11,6 +11,7 @@ import { pipeline } from "node:stream/promises";
 import type { Sql, TransactionSql } from "postgres";
 import type { Db } from "../db/client";
 import type { SiteFileKind } from "../lib/enums";
+import { noteSiteAlarms } from "./alarm-notify";
 import {
   type AlarmLine,
   type BadLine,
@@ -103,6 +104,7 @@ export async function ingestBytes(
     const r = await storeAlarms(sql, site, parsed.rows);
     counts.alarmsNew = r.inserted;
     counts.alarmsUpdated = r.updated;
+    if (r.inserted || r.updated) await noteSiteAlarms(db, site, r.opened);
   } else counts.counters = await storeCounters(sql, site, parsed.rows);
   return { counts, encoding: encoding ?? opts.encoding ?? null };
 }
@@ -276,10 +278,11 @@ export async function storeAlarms(sql: Sql, site: IngestSite, rows: AlarmLine[])
   const list = [...merged.values()];
   let inserted = 0;
   let updated = 0;
+  let opened = 0;
   for (let i = 0; i < list.length; i += SMALL_BATCH) {
     const part = list.slice(i, i + SMALL_BATCH);
     const tz = site.timezone;
-    const r = await sql<{ inserted: boolean }[]>`
+    const r = await sql<{ inserted: boolean; open: boolean }[]>`
       insert into alarms (site_id, name, node, raised_at, description, resumed_at, last_record_at)
       select ${site.id}, x.name, x.node, x.raised at time zone ${tz}, x.description,
              x.resumed at time zone ${tz}, x.record at time zone ${tz}
@@ -295,13 +298,14 @@ export async function storeAlarms(sql: Sql, site: IngestSite, rows: AlarmLine[])
         updated_at = now()
       where (alarms.resumed_at is null and excluded.resumed_at is not null)
          or excluded.last_record_at > alarms.last_record_at
-      returning (xmax = 0) as inserted`;
+      returning (xmax = 0) as inserted, resumed_at is null as open`;
     for (const row of r) {
       if (row.inserted) inserted++;
       else updated++;
+      if (row.inserted && row.open) opened++;
     }
   }
-  return { inserted, updated };
+  return { inserted, updated, opened };
 }
 
 export async function storeCounters(sql: Sql, site: IngestSite, rows: ServiceLine[]): Promise<number> {

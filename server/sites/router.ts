@@ -1,21 +1,25 @@
 import { z } from "zod";
 import { requirePermission, router } from "../trpc";
-import { serverMounts, serverSeries, visibleServer, ZSeriesInput } from "./series";
+import { serverMounts, serverNodesOf, serverSeries, visibleServer, ZSeriesInput } from "./series";
 import {
   assignSiteUsers,
   createSite,
   deleteSite,
   getSite,
+  listAlarms,
   listBadLines,
   listServers,
   listSiteFiles,
   listSites,
   pullSiteNow,
   rotateIngestToken,
+  siteReport,
   ZAssignInput,
   ZBadLinesInput,
   ZCreateSiteInput,
+  ZListAlarmsInput,
   ZListSitesInput,
+  ZReportInput,
   ZSiteId,
 } from "./sites";
 
@@ -31,8 +35,11 @@ export const sitesRouter = router({
   files: read.input(ZSiteId).query(({ ctx, input }) => listSiteFiles(ctx.db, ctx.user, input.id)),
   badLines: read.input(ZBadLinesInput).query(({ ctx, input }) => listBadLines(ctx.db, ctx.user, input)),
   server: read.input(ZServerId).query(({ ctx, input }) => visibleServer(ctx.db, ctx.user, input.id)),
+  nodes: read.input(ZServerId).query(({ ctx, input }) => serverNodesOf(ctx.db, ctx.user, input.id)),
   mounts: read.input(ZServerId).query(({ ctx, input }) => serverMounts(ctx.db, ctx.user, input.id)),
   series: read.input(ZSeriesInput).query(({ ctx, input }) => serverSeries(ctx.db, ctx.user, input)),
+  report: read.input(ZReportInput).query(({ ctx, input }) => siteReport(ctx.db, ctx.user, input)),
+  alarms: read.input(ZListAlarmsInput).query(({ ctx, input }) => listAlarms(ctx.db, ctx.user, input)),
   create: write.input(ZCreateSiteInput).mutation(({ ctx, input }) => createSite(ctx.db, ctx.actor, input)),
   delete: write.input(ZSiteId).mutation(({ ctx, input }) => deleteSite(ctx.db, ctx.actor, input.id)),
   assign: write

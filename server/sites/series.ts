@@ -115,3 +115,11 @@ export async function serverMounts(db: DbOrTx, viewer: SiteViewer, serverId: num
     select distinct mount from samples where server_id = ${serverId} and kind = 'disk' order by mount`);
   return [...rows].map((r) => r.mount);
 }
+
+/** A server's running nodes: the latest state of each (only the latest is kept). */
+export async function serverNodesOf(db: DbOrTx, viewer: SiteViewer, serverId: number) {
+  await visibleServer(db, viewer, serverId);
+  const rows = await db.execute<{ node: string; state: string; at: string | Date }>(sql`
+    select node, state, at from server_nodes where server_id = ${serverId} order by node`);
+  return [...rows].map((r) => ({ node: r.node, state: r.state, at: new Date(r.at) }));
+}

@@ -5,12 +5,12 @@
  * same answer as a site that does not exist, so ids cannot be probed.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { and, count, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, ilike, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import { isValidTimeZone } from "../cron/cron";
 import type { Db, DbOrTx } from "../db/client";
-import { siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
+import { alarms, siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
 import { createJob, deleteJob, runJobNow } from "../jobs/jobs";
 import type { Role } from "../lib/enums";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
@@ -383,4 +383,123 @@ export async function listSiteFiles(db: DbOrTx, viewer: SiteViewer, siteId: numb
     .where(eq(siteFiles.siteId, siteId))
     .orderBy(desc(siteFiles.day), siteFiles.kind)
     .limit(60);
+}
+
+export const ZListAlarmsInput = z.object({
+  siteId: z.number().int().positive().optional(),
+  state: z.enum(["open", "resumed", "all"]).default("open"),
+  q: z.string().trim().max(200).optional(),
+  page: z.number().int().min(1).default(1),
+  size: z.number().int().min(1).max(200).default(50),
+});
+export type ListAlarmsInput = z.input<typeof ZListAlarmsInput>;
+
+/** The sites' own alarms, newest raise first, within the viewer's sites. */
+export async function listAlarms(db: DbOrTx, viewer: SiteViewer, input: ListAlarmsInput) {
+  const o = ZListAlarmsInput.parse(input);
+  const conds: SQL[] = [siteScope(viewer)];
+  if (o.siteId) conds.push(eq(sites.id, o.siteId));
+  if (o.state === "open") conds.push(isNull(alarms.resumedAt));
+  if (o.state === "resumed") conds.push(isNotNull(alarms.resumedAt));
+  if (o.q) {
+    const like = `%${o.q}%`;
+    conds.push(
+      or(ilike(alarms.name, like), ilike(alarms.node, like), ilike(alarms.description, like)) as SQL,
+    );
+  }
+  const where = and(...conds);
+  const [items, [total]] = await Promise.all([
+    db
+      .select({
+        id: alarms.id,
+        siteId: sites.id,
+        siteCode: sites.code,
+        siteName: sites.name,
+        timezone: sites.timezone,
+        name: alarms.name,
+        node: alarms.node,
+        description: alarms.description,
+        raisedAt: alarms.raisedAt,
+        resumedAt: alarms.resumedAt,
+        lastRecordAt: alarms.lastRecordAt,
+      })
+      .from(alarms)
+      .innerJoin(sites, eq(sites.id, alarms.siteId))
+      .where(where)
+      .orderBy(desc(alarms.raisedAt), desc(alarms.id))
+      .limit(o.size)
+      .offset((o.page - 1) * o.size),
+    db.select({ n: count() }).from(alarms).innerJoin(sites, eq(sites.id, alarms.siteId)).where(where),
+  ]);
+  return { items, total: total?.n ?? 0, page: o.page, size: o.size };
+}
+
+export const COUNTERS = [
+  "subUsers",
+  "unsubUsers",
+  "totalUsers",
+  "callTimes",
+  "showTimes",
+  "moTimes",
+  "mtTimes",
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+
+export const ZReportInput = z.object({
+  id: z.number().int().positive(),
+  days: z.number().int().min(1).max(366).default(30),
+});
+
+export type ReportDay = {
+  day: string;
+  values: Record<Counter, number>;
+  /** Change against the day before and the same day a week before (null when unknown). */
+  dayOverDay: Record<Counter, number | null>;
+  weekOverWeek: Record<Counter, number | null>;
+};
+
+/**
+ * The site report (seed 001: 局点报表): the business counters per local day — the day's latest
+ * system_service line — with day-over-day and week-over-week change, newest day first.
+ */
+export async function siteReport(
+  db: DbOrTx,
+  viewer: SiteViewer,
+  input: z.input<typeof ZReportInput>,
+  now = new Date(),
+) {
+  const o = ZReportInput.parse(input);
+  const site = await visibleSite(db, viewer, o.id);
+  const since = new Date(now.getTime() - (o.days + 8) * 86400_000).toISOString();
+  const rows = await db.execute<Record<string, string | number>>(sql`
+    select distinct on (d) to_char(at at time zone ${site.timezone}, 'YYYY-MM-DD') as d,
+      sub_users, unsub_users, total_users, call_times, show_times, mo_times, mt_times
+    from service_counters
+    where site_id = ${site.id} and at >= ${since}::timestamptz
+    order by d desc, at desc`);
+  const byDay = new Map<string, Record<Counter, number>>();
+  for (const r of rows) {
+    byDay.set(String(r.d), {
+      subUsers: Number(r.sub_users),
+      unsubUsers: Number(r.unsub_users),
+      totalUsers: Number(r.total_users),
+      callTimes: Number(r.call_times),
+      showTimes: Number(r.show_times),
+      moTimes: Number(r.mo_times),
+      mtTimes: Number(r.mt_times),
+    });
+  }
+  const shift = (day: string, n: number) =>
+    new Date(Date.parse(`${day}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
+  const change = (a: Record<Counter, number>, b: Record<Counter, number> | undefined) =>
+    Object.fromEntries(
+      COUNTERS.map((k) => [k, b && b[k] !== 0 ? Math.round(((a[k] - b[k]) / b[k]) * 1000) / 10 : null]),
+    ) as Record<Counter, number | null>;
+  const days: ReportDay[] = [...byDay.entries()].slice(0, o.days).map(([day, values]) => ({
+    day,
+    values,
+    dayOverDay: change(values, byDay.get(shift(day, -1))),
+    weekOverWeek: change(values, byDay.get(shift(day, -7))),
+  }));
+  return { site: { id: site.id, code: site.code, name: site.name, timezone: site.timezone }, days };
 }

@@ -52,6 +52,7 @@ const proseOf = (p: Page) =>
     )) {
       el.remove();
     }
+    // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees (not hidden text) is what must be Chinese
     return body.innerText;
   });
 

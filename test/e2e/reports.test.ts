@@ -7,8 +7,11 @@
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../../server/db/client";
+import { users } from "../../server/db/schema";
 import { type RunningApp, startApp } from "../helpers/app";
 import { desktop, launchBrowser, phone, screenshotPath } from "../helpers/browser";
 import { type SmtpPeer, startSmtpPeer } from "../helpers/smtp";
@@ -103,4 +106,51 @@ describe("script jobs and reports in the browser", () => {
     expect(runUrl).toMatch(/\/runs\/\d+$/);
     await mobile.close();
   });
+
+  it("opens the mail's share link without an account: the viewer in the page, at 390 px in WeChat in the job's language, until revoked", async () => {
+    const token = /\/share\/([A-Za-z0-9_-]{43})/.exec(smtp.messages[0]?.html || "")?.[1] ?? "";
+    expect(token).toHaveLength(43);
+    // The run page (signed in): the file open in the viewer, and the share links card.
+    await page.goto(runUrl);
+    await expect.poll(() => page.getByTestId("viewer-table").textContent()).toContain("华东");
+    await expect.poll(() => page.getByTestId("share-revoke").count()).toBe(1);
+    await page.screenshot({ path: screenshotPath("run-viewer-en-1280x800"), fullPage: true });
+
+    // The job's owner reads English: so does the share page, on a desktop without a session.
+    const anonDesk = await desktop(browser, "zh-CN");
+    const d = await anonDesk.newPage();
+    await d.goto(`${app.url}/share/${token}`);
+    await d.getByTestId("share-page").waitFor();
+    expect(await d.getByRole("heading", { level: 1 }).textContent()).toBe("daily sales");
+    await expect.poll(() => d.getByTestId("viewer-rows").textContent()).toBe("Rows 1–2 of 2");
+    await d.screenshot({ path: screenshotPath("share-en-1280x800"), fullPage: true });
+
+    // In Chinese once the owner reads Chinese; at 390 px in WeChat; a chart on demand.
+    await getDb().update(users).set({ locale: "zh-CN" }).where(eq(users.username, "ada"));
+    const mobile = await phone(browser);
+    const p = await mobile.newPage();
+    await p.goto(`${app.url}/share/${token}`);
+    await p.getByTestId("share-page").waitFor();
+    expect(await p.getByTestId("share-page").getAttribute("lang")).toBe("zh-CN");
+    const table = p.getByTestId("viewer-table");
+    await expect.poll(() => table.textContent()).toContain("华东");
+    expect(await table.locator("th").allTextContents()).toEqual(["地区", "销售额"]);
+    expect(await p.getByTestId("viewer-rows").textContent()).toBe("第 1–2 行，共 2 行");
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await p.getByTestId("viewer-chart-toggle").click();
+    await p.getByTestId("report-chart").locator("svg").first().waitFor();
+    await p.screenshot({ path: screenshotPath("share-zh-390x844"), fullPage: true });
+    await d.reload();
+    await expect.poll(() => d.getByTestId("viewer-rows").textContent()).toBe("第 1–2 行，共 2 行");
+    await d.screenshot({ path: screenshotPath("share-zh-1280x800"), fullPage: true });
+
+    // Revoked on the run page: the link no longer opens.
+    await page.getByTestId("share-revoke").click();
+    await expect.poll(() => page.getByTestId("share-revoke").count()).toBe(0);
+    await p.reload();
+    await p.getByTestId("share-gone").waitFor();
+    await p.screenshot({ path: screenshotPath("share-revoked-zh-390x844"), fullPage: true });
+    await mobile.close();
+    await anonDesk.close();
+  }, 90_000);
 });

@@ -41,7 +41,27 @@ beforeAll(async () => {
     }
   }
   lines.push("web1|10.0.0.1|SZ01|cpu|not|a|number|line|2025-01-01 00:00:00");
+  lines.push(`web1|10.0.0.1|SZ01|node|nginx|running|${formatLocal(new Date(now - 60_000), TZ)}`);
   await ingestBytes(getDb(), site, "info", "system_info_today.txt", Buffer.from(lines.join("\n")));
+  const raised = formatLocal(new Date(now - 30 * 60_000), TZ);
+  await ingestBytes(
+    getDb(),
+    site,
+    "alarm",
+    "system_alarm_today.txt",
+    Buffer.from(`SZ01|磁盘空间不足|db1|/data 使用率 90%|${raised}||${raised}\n`),
+  );
+  const today = formatLocal(new Date(now), TZ).slice(0, 10);
+  const yesterday = formatLocal(new Date(now - 86400_000), TZ).slice(0, 10);
+  await ingestBytes(
+    getDb(),
+    site,
+    "service",
+    "system_service_today.txt",
+    Buffer.from(
+      `SZ01|80|4|12000|900|800|70|60|${yesterday} 23:00:00\nSZ01|90|5|12085|950|820|75|66|${today} 00:10:00\n`,
+    ),
+  );
   app = await startApp();
   browser = await launchBrowser();
   ctx = await desktop(browser);
@@ -68,6 +88,14 @@ describe("sites pages", () => {
     await row.getByRole("link").click();
     await page.waitForURL(/\/sites\/\d+$/);
     await expect.poll(() => page.getByText("system_info_today.txt:1441").count()).toBe(1);
+    const siteUrl = page.url();
+    await page.getByRole("link", { name: "Report", exact: true }).click();
+    await page.waitForURL(/\/report$/);
+    const reportRow = page.locator("table tbody tr").first();
+    await expect.poll(() => reportRow.textContent()).toContain("12,085");
+    expect(await reportRow.textContent()).toContain("+12.5%");
+    await page.screenshot({ path: screenshotPath("site-report-en-1280x800"), fullPage: true });
+    await page.goto(siteUrl);
     await page.locator("table tbody tr a", { hasText: "web1" }).click();
     await page.waitForURL(/\/sites\/servers\/\d+$/);
     // cpu, memory and the two disks, each drawn.
@@ -75,10 +103,41 @@ describe("sites pages", () => {
       .poll(() => page.locator(".recharts-line").count(), { timeout: 15_000 })
       .toBeGreaterThanOrEqual(7);
     expect(await page.getByRole("heading", { name: "Disk used (%) — /data" }).count()).toBe(1);
+    expect(await page.getByRole("heading", { name: "Running nodes" }).count()).toBe(1);
+    expect(await page.getByText("nginx", { exact: true }).count()).toBe(1);
     await page.screenshot({ path: screenshotPath("server-en-1280x800"), fullPage: true });
     await page.getByRole("link", { name: "6h" }).click();
     await page.waitForURL(/range=6h$/);
     await expect.poll(() => page.locator(".recharts-line").count()).toBeGreaterThanOrEqual(7);
+  }, 60_000);
+
+  it("creates a site from the form: a bad zone is named on its field, then the site opens", async () => {
+    await page.goto(`${app.url}/sites`);
+    await page.getByTestId("site-new").click();
+    await page.fill("#site-code", "GZ02");
+    await page.fill("#site-name", "广州二");
+    await page.fill("#site-baseUrl", "http://127.0.0.1:9/gz");
+    await page.fill("#site-timezone", "Mars/Olympus");
+    await page.getByTestId("site-save").click();
+    await expect
+      .poll(() => page.locator("#site-timezone-error").textContent())
+      .toContain("unknown time zone");
+    await page.fill("#site-timezone", "Asia/Shanghai");
+    await page.getByTestId("site-save").click();
+    await page.waitForURL(/\/sites\/\d+$/);
+    await expect.poll(() => page.getByRole("heading", { name: "广州二 · GZ02" }).count()).toBe(1);
+    expect(await page.getByRole("link", { name: /^#\d+$/ }).count()).toBe(1);
+    // Its pull job is a job like any: its schedule can be edited, its mode and site stay.
+    await page.getByRole("link", { name: /^#\d+$/ }).click();
+    await page.waitForURL(/\/jobs\/\d+$/);
+    const jobUrl = page.url();
+    await page.goto(`${jobUrl}/edit`);
+    await expect.poll(() => page.locator("#p-site").inputValue()).not.toBe("");
+    await page.fill("#job-cron", "*/10 * * * *");
+    await page.getByTestId("job-save").click();
+    await page.waitForURL(jobUrl);
+    await expect.poll(() => page.locator("main").textContent()).toContain("*/10 * * * *");
+    expect(await page.locator("main").textContent()).toContain("Site pull");
   }, 60_000);
 
   it("at 390 px in WeChat, in Chinese, without sideways scrolling", async () => {
@@ -104,6 +163,11 @@ describe("sites pages", () => {
     expect(await p.getByRole("heading", { name: "内存使用率（%）" }).count()).toBe(1);
     expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await p.screenshot({ path: screenshotPath("server-zh-390x844"), fullPage: true });
+    await p.goto(`${app.url}/alarms`);
+    await expect.poll(() => p.getByText("磁盘空间不足").filter({ visible: true }).count()).toBe(1);
+    expect(await p.getByText("未恢复").filter({ visible: true }).count()).toBeGreaterThan(0);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await p.screenshot({ path: screenshotPath("alarms-zh-390x844"), fullPage: true });
     await mobile.close();
   }, 60_000);
 });

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { jobs } from "../../server/db/schema";
+import { publishFunctionCatalog } from "../../server/functions/catalog";
+import { msg, renderMsg } from "../../server/i18n/errors";
 import {
   cloneJob,
   deleteJob,
@@ -45,7 +47,7 @@ describe("jobs: definition and validation", () => {
       [{ cron: "* * * * * * *" }, "cron", /field/i],
       [{ timezone: "Mars/Olympus" }, "timezone", /unknown time zone/],
       [{ mode: "telepathy" }, "mode", /must be one of/],
-      [{ mode: "mail_pickup" }, "mode", /not available yet/],
+      [{ mode: "mail_pickup", command: undefined, params: {} }, "params.prefix", /required/],
       [{ mode: "script", command: undefined, params: {} }, "params.scriptId", /choose a script/],
       [{ command: "【mode】GET" }, "command", /【url】/],
       [{ command: undefined, params: { url: "ftp://x" } }, "params.url", /http/],
@@ -95,6 +97,37 @@ describe("jobs: definition and validation", () => {
       code: "CONFLICT",
       field: "name",
     });
+  });
+
+  it("refuses a func job naming a function the workers have not loaded, on params.name, in both languages", async () => {
+    const admin = await makeUser("admin");
+    const fn = (name: string) => ({ name, description: "", params: [], kind: "builtin" as const });
+    await publishFunctionCatalog(getDb(), {
+      functions: [fn("Dayin"), fn("Test")],
+      errors: [],
+      loadedAt: new Date().toISOString(),
+      workerId: "w1",
+    });
+    try {
+      const input = { name: "fn job", cron: "* * * * *", timezone: "UTC", mode: "func" as const };
+      const res = await httpCall(admin, "jobs.create", { ...input, command: "【name】Dayyin" });
+      expect(res.status).toBe(400);
+      expect(res.error?.data.fieldErrors).toEqual({
+        "params.name": ['no function named "Dayyin" (known: Dayin, Test)'],
+      });
+      const ok = await callerFor(admin).jobs.create({ ...input, command: "【name】Dayin" });
+      const err = await updateJob(getDb(), ADMIN, ok.id, {
+        ...input,
+        mode: "func",
+        command: "【name】Dayyin",
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "BAD_REQUEST", field: "params.name" });
+      expect(renderMsg((err as DomainError).msg ?? msg("internal"), "zh-CN")).toBe(
+        "没有名为 Dayyin 的函数（可用：Dayin, Test）",
+      );
+    } finally {
+      await publishFunctionCatalog(getDb(), { functions: [], errors: [], loadedAt: null, workerId: null });
+    }
   });
 
   it("stops, restarts (from now), edits, clones and deletes", async () => {

@@ -125,6 +125,7 @@ describe("site scope", () => {
       ["badLines", () => a.sites.badLines({ id: siteB.id })],
       ["server", () => a.sites.server({ id: serverB })],
       ["mounts", () => a.sites.mounts({ id: serverB })],
+      ["nodes", () => a.sites.nodes({ id: serverB })],
       [
         "series",
         () =>
@@ -165,8 +166,32 @@ describe("site scope", () => {
       expect(r.status, path).toBe(404);
     }
     expect((await v1("POST", `/sites/${siteB.id}/pull`, tokenA)).status).toBe(404);
+    expect((await v1("POST", `/sites/${siteB.id}/token`, tokenA)).status).toBe(404);
+    expect((await v1("DELETE", `/sites/${siteB.id}`, tokenA)).status).toBe(404);
+    const users = JSON.stringify({ userIds: [userA.id] });
+    expect((await v1("PUT", `/sites/${siteB.id}/users`, tokenA, users, "application/json")).status).toBe(404);
     expect((await v1("POST", "/sites/B/ingest", tokenA, INFO("B"), "text/plain")).status).toBe(404);
     expect((await v1("GET", `/sites/${siteA.id}/servers`, tokenA)).status).toBe(200);
+    // A site the user creates is theirs.
+    const made = await v1(
+      "POST",
+      "/sites",
+      tokenA,
+      JSON.stringify({ code: "C", name: "C", timezone: "UTC" }),
+      "application/json",
+    );
+    expect(made.status).toBe(201);
+    const after = await v1("GET", "/sites", tokenA);
+    expect((after.json.items as { code: string }[]).map((s) => s.code)).toEqual(["A", "C"]);
+    const bad = await v1(
+      "POST",
+      "/sites",
+      tokenA,
+      JSON.stringify({ code: "D", name: "D", timezone: "Mars/Base" }),
+      "application/json",
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ fields: { timezone: ["unknown time zone"] } });
   });
 });
 
@@ -217,6 +242,13 @@ describe("push", () => {
     expect(json.files[1]?.counts).toMatchObject({ samples: 0, bad: 1 });
     const site = await callerFor(userB).sites.get({ id: siteB.id });
     expect(site.openAlarms).toBe(1);
+    // The alarm list keeps to the reader's sites, even when asked for another site by id.
+    expect((await callerFor(userB).sites.alarms({})).items.map((a) => a.name)).toEqual(["磁盘满"]);
+    expect((await callerFor(userA).sites.alarms({ state: "all" })).items).toEqual([]);
+    expect((await callerFor(userA).sites.alarms({ siteId: siteB.id })).total).toBe(0);
+    const viaApi = await v1("GET", `/alarms?state=all&siteId=${siteB.id}`, tokenA);
+    expect(viaApi.status).toBe(200);
+    expect(viaApi.json.items).toEqual([]);
     const unnamed = await v1("POST", "/sites/B/ingest", pushB, Buffer.from("x|y\n"), "text/plain");
     expect(unnamed.status).toBe(400);
     expect(unnamed.json.error).toMatchObject({

@@ -5,7 +5,13 @@ import { callerFor, httpCall, makeUser } from "../helpers/users";
 
 /** Procedures anyone may call without signing in. Adding one here must be a deliberate act. */
 /** Answered to anyone: the sign-in and setup pages ask whether the first admin exists. */
-const PUBLIC_PROCEDURES: string[] = ["account.setupNeeded"];
+// Share links (issue 11): a report's link opens without an account; the token is the check.
+const PUBLIC_PROCEDURES: string[] = [
+  "account.setupNeeded",
+  "reports.shared.get",
+  "reports.shared.view",
+  "reports.shared.chart",
+];
 const ADMIN_ONLY = ["users.list", "users.get", "users.create", "users.update"];
 
 /** Walks a procedure path of any depth (`reports.files.list`) on a caller. */

@@ -1,7 +1,19 @@
 import type { ModeParams } from "@/server/jobs/command-text";
 import type { StoredJobInput } from "@/server/jobs/input";
 
-export type Mode = "http" | "command" | "func" | "script";
+export type Mode = "http" | "command" | "func" | "script" | "mail_pickup" | "site_pull";
+
+const FORM_MODES: readonly string[] = ["http", "command", "func", "script", "mail_pickup", "site_pull"];
+const EMPTY_MAIL = {
+  to: [],
+  cc: [],
+  bcc: [],
+  subject: "",
+  body: "",
+  attach: { mode: "all" as const },
+  zipAboveBytes: 20 * 1024 * 1024,
+  skipWhenEmpty: false,
+};
 
 /**
  * What the form edits: every field of the job (those it shows and those it does not, such as
@@ -21,25 +33,15 @@ export const EMPTY_PARAMS: { [M in Mode]: ModeParams[M] } = {
     scriptId: 0,
     args: [],
     env: {},
-    mail: {
-      to: [],
-      cc: [],
-      bcc: [],
-      subject: "",
-      body: "",
-      attach: { mode: "all" },
-      zipAboveBytes: 20 * 1024 * 1024,
-      skipWhenEmpty: false,
-    },
+    mail: EMPTY_MAIL,
   },
+  mail_pickup: { prefix: "", resend: false, afterSend: "archive", mail: EMPTY_MAIL },
+  site_pull: { siteId: 0 },
 };
 
 /** A stored job (through the jobs domain's one mapping) → what the edit form starts from. */
 export function formValuesOf(job: StoredJobInput): JobFormValues {
-  const mode =
-    job.mode === "http" || job.mode === "command" || job.mode === "func" || job.mode === "script"
-      ? job.mode
-      : "http";
+  const mode = FORM_MODES.includes(job.mode) ? (job.mode as Mode) : "http";
   return {
     ...job,
     mode,

@@ -2,6 +2,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
+import { Clip } from "@/app/_components/clip";
 import { useConfirm } from "@/app/_components/confirm";
 import { DataList } from "@/app/_components/data-list";
 import { FilterBar } from "@/app/_components/filter-bar";
@@ -113,6 +114,11 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
           </button>
         </div>
       )}
+      {pause.isSuccess && pause.variables?.paused === false && !scheduler.data?.paused && (
+        <Alert tone="green">
+          <span data-testid="resumed">{t("resumed")}</span>
+        </Alert>
+      )}
       {runNow.isSuccess && <Alert tone="green">{t("started", { id: runNow.data.id })}</Alert>}
       {list.error && <Alert>{tc("error", { message: list.error.message })}</Alert>}
       {list.data && list.data.items.length === 0 ? (
@@ -144,7 +150,7 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
                 primary: true,
                 cell: (j) => (
                   <span>
-                    {j.name}
+                    <Clip text={j.name} tap={false} className="max-w-[18rem] align-middle" />
                     {j.tags.length > 0 && (
                       <span className="ml-2 inline-flex flex-wrap gap-1 align-middle">
                         {j.tags.map((tag) => (
@@ -163,7 +169,7 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
               {
                 key: "schedule",
                 header: t("schedule"),
-                cell: (j) => <code className="font-mono text-xs">{j.cron}</code>,
+                cell: (j) => <Clip text={j.cron} mono className="max-w-[10rem]" />,
               },
               {
                 key: "next",

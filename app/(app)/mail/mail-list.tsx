@@ -2,6 +2,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
+import { Clip } from "@/app/_components/clip";
 import { DataList } from "@/app/_components/data-list";
 import { FilterBar } from "@/app/_components/filter-bar";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
@@ -69,8 +70,17 @@ export function MailList({
             rowKey={(m) => m.id}
             rowHref={(m) => `/mail/${m.id}`}
             columns={[
-              { key: "subject", header: t("subject"), primary: true, cell: (m) => m.subject },
-              { key: "to", header: t("to"), cell: (m) => m.to.join(", ") },
+              {
+                key: "subject",
+                header: t("subject"),
+                primary: true,
+                cell: (m) => <Clip text={m.subject} tap={false} className="max-w-[20rem]" />,
+              },
+              {
+                key: "to",
+                header: t("to"),
+                cell: (m) => <Clip text={m.to.join(", ")} className="max-w-[14rem]" />,
+              },
               { key: "status", header: t("status"), cell: (m) => <MailStatusBadge status={m.status} /> },
               { key: "attempts", header: t("attempts"), cell: (m) => m.attempts, desktopOnly: true },
               {

@@ -2,22 +2,27 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
+import { Clip } from "@/app/_components/clip";
 import { DataList } from "@/app/_components/data-list";
 import { FilterBar } from "@/app/_components/filter-bar";
 import { useListParams } from "@/app/_components/list-params";
 import { Pager } from "@/app/_components/pager";
+import { ReportViewer } from "@/app/_components/report-viewer/report-viewer";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
-import { Alert, EmptyState, formatBytes } from "@/app/_components/ui";
+import { Alert, Button, Card, EmptyState, formatBytes } from "@/app/_components/ui";
 
 const SIZE = 50;
 const DAYS = ["1", "7", "30", "90"] as const;
+const VIEWABLE = /\.(csv|tsv|xlsx|xlsm)$/i;
 
 /** Report files by job and date, searchable, each downloadable; the same list on a phone. */
 export function ReportsList() {
   const t = useTranslations("reports.page");
   const tf = useTranslations("reports.files");
+  const tv = useTranslations("reports.viewer");
+  const [viewing, setViewing] = useState<{ id: number; name: string } | null>(null);
   const tc = useTranslations("common");
   const trpc = useTRPC();
   const { values, page, set } = useListParams(["q", "job", "days"] as const);
@@ -58,6 +63,18 @@ export function ReportsList() {
           },
         ]}
       />
+      {viewing && (
+        <Card
+          title={viewing.name}
+          actions={
+            <Button variant="secondary" onClick={() => setViewing(null)}>
+              {tc("close")}
+            </Button>
+          }
+        >
+          <ReportViewer key={viewing.id} source={{ fileId: viewing.id }} />
+        </Card>
+      )}
       {list.error && <Alert>{tc("error", { message: list.error.message })}</Alert>}
       {list.data && list.data.items.length === 0 ? (
         <EmptyState title={filtered ? t("emptyFiltered") : t("title")}>
@@ -76,10 +93,10 @@ export function ReportsList() {
                 cell: (f) => (
                   <a
                     href={`/api/reports/files/${f.id}`}
-                    className="font-medium break-all text-indigo-700 hover:underline dark:text-indigo-300"
+                    className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
                     data-testid="report-download"
                   >
-                    {f.name}
+                    <Clip text={f.name} tap={false} className="max-w-[18rem]" />
                   </a>
                 ),
               },
@@ -88,7 +105,7 @@ export function ReportsList() {
                 header: tf("job"),
                 cell: (f) => (
                   <Link href={`/jobs/${f.jobId}`} className="hover:underline">
-                    {f.jobName}
+                    <Clip text={f.jobName} tap={false} className="max-w-[14rem]" />
                   </Link>
                 ),
               },
@@ -102,6 +119,23 @@ export function ReportsList() {
                 ),
               },
               { key: "size", header: tf("size"), cell: (f) => formatBytes(f.size) },
+              {
+                key: "view",
+                header: tv("view"),
+                cell: (f) =>
+                  VIEWABLE.test(f.name) ? (
+                    <Button
+                      variant="secondary"
+                      onClick={() => {
+                        setViewing({ id: f.id, name: f.name });
+                        window.scrollTo({ top: 0, behavior: "smooth" });
+                      }}
+                      data-testid="report-view"
+                    >
+                      {tv("view")}
+                    </Button>
+                  ) : null,
+              },
               { key: "created", header: tf("archived"), cell: (f) => <DateTime value={f.createdAt} /> },
             ]}
           />

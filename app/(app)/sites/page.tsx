@@ -6,7 +6,9 @@ import { RelativeTime } from "@/app/_components/time";
 import { Badge, Button, EmptyState, Input, PageHeader } from "@/app/_components/ui";
 import { api } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
+import { can } from "@/server/auth/permissions";
 import type { SiteHealth } from "@/server/sites/sites";
+import { NewSite } from "./new-site";
 
 export const generateMetadata = titleFrom("nav", "sites");
 
@@ -16,7 +18,7 @@ const tone = (v: number | null, warn: number, bad: number) =>
 
 /** Site list: the health of each of the reader's sites at a glance (issue 12). */
 export default async function SitesPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
-  await requirePageUser("sites.read");
+  const user = await requirePageUser("sites.read");
   const t = await getTranslations("sites");
   const sp = await searchParams;
   const q = (sp.q ?? "").slice(0, 200);
@@ -27,6 +29,11 @@ export default async function SitesPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title={t("title")} />
+      {can(user.role, "sites.write") && (
+        <div className="mb-4">
+          <NewSite />
+        </div>
+      )}
       <form className="mb-4 flex gap-2" action="/sites">
         <Input
           name="q"

@@ -2,6 +2,7 @@ import { getDb } from "../../db/client";
 import { negotiateLocale } from "../../i18n/locale";
 import { env } from "../../lib/env";
 import { log } from "../../lib/log";
+import { observeRequest } from "../../metrics/metrics";
 import {
   type ApiActor,
   ApiError,
@@ -61,8 +62,10 @@ export async function handleCompat(req: Request, path: string): Promise<Response
   const ip = requestAddress(req.headers);
   let actor: ApiActor | null = null;
   let body: Envelope;
+  let routeName = "unmatched";
   try {
     const route = findCompatRoute(path);
+    if (route) routeName = `compat:${route.path}`;
     if (!route) throw new ApiError(404, `no such endpoint: ${req.method} ${path}`);
     if (!route.methods.includes(req.method as "GET")) {
       throw new ApiError(405, `${path} answers ${route.methods.join(" or ")}, not ${req.method}`);
@@ -90,5 +93,6 @@ export async function handleCompat(req: Request, path: string): Promise<Response
     code: body.code,
     ms: Math.round(performance.now() - started),
   });
+  observeRequest(routeName, req.method, body.code, (performance.now() - started) / 1000);
   return respond(body);
 }

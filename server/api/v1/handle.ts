@@ -1,6 +1,7 @@
 import { getDb } from "../../db/client";
 import { negotiateLocale } from "../../i18n/locale";
 import { log } from "../../lib/log";
+import { observeRequest } from "../../metrics/metrics";
 import {
   type ApiActor,
   ApiError,
@@ -15,7 +16,7 @@ import {
   toApiError,
 } from "../core";
 import { logRequest } from "../request-log";
-import { matchV1 } from "./routes";
+import { matchV1, type V1Route } from "./routes";
 import { handleSitePush } from "./site-push";
 
 const MULTIPART = /^multipart\/form-data\s*;/i;
@@ -43,11 +44,34 @@ async function readMultipart(req: Request): Promise<Record<string, unknown>> {
   return out;
 }
 
-async function readBody(req: Request, multipart = false): Promise<unknown> {
-  if (multipart && MULTIPART.test(req.headers.get("content-type") ?? "")) return readMultipart(req);
+async function readJson(req: Request): Promise<unknown> {
   const text = await readBodyText(req);
   if (!text.trim()) return {};
-  return parseJsonBody(req.headers.get("content-type") ?? "", text);
+  const body = parseJsonBody(req.headers.get("content-type") ?? "", text);
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new ApiError(400, "the body must be a JSON object");
+  }
+  return body;
+}
+
+/**
+ * The query and body of a request, parsed by the route's schemas: the handler gets typed values
+ * and never parses again. Values no column can hold are refused first, naming the field.
+ */
+async function readInput(req: Request, route: V1Route, path: Record<string, number>) {
+  const query = coerce(
+    Object.fromEntries(new URL(req.url).searchParams),
+    route.numericQuery ?? [],
+    route.booleanQuery ?? [],
+  );
+  const multipart = !!route.multipart && MULTIPART.test(req.headers.get("content-type") ?? "");
+  const body = route.body ? await (multipart ? readMultipart(req) : readJson(req)) : undefined;
+  rejectUnstorable({ ...query, ...(body as object | undefined) });
+  rejectUnstorable(path);
+  return {
+    query: route.query ? route.query.parse(query) : {},
+    body: multipart ? route.multipart?.parse(body) : route.body?.parse(body),
+  };
 }
 
 /** One /api/v1 request; `path` is relative to /api/v1 (e.g. /jobs/3/run). */
@@ -59,19 +83,13 @@ export async function handleV1(req: Request, path: string): Promise<Response> {
   const ip = requestAddress(req.headers);
   let actor: ApiActor | null = null;
   let res: Response;
+  let routeName = "unmatched";
   try {
     const { route, params } = matchV1(req.method, path);
+    routeName = `/api/v1${route.path}`;
     actor = await authenticate(db, req);
     requirePermission(actor, route.permission);
-    const url = new URL(req.url);
-    const query = coerce(
-      Object.fromEntries(url.searchParams),
-      route.numericQuery ?? [],
-      route.booleanQuery ?? [],
-    );
-    const body = route.body ? await readBody(req, route.multipart) : undefined;
-    rejectUnstorable({ ...query, ...(body && typeof body === "object" ? body : {}) });
-    for (const [k, v] of Object.entries(params)) rejectUnstorable({ [k]: v });
+    const { query, body } = await readInput(req, route, params);
     const out = await route.handler({ db, actor, path: params, query, body, ip });
     const status = route.status ?? 200;
     res =
@@ -95,5 +113,6 @@ export async function handleV1(req: Request, path: string): Promise<Response> {
     code: res.status,
     ms: Math.round(performance.now() - started),
   });
+  observeRequest(routeName, req.method, res.status, (performance.now() - started) / 1000);
   return res;
 }

@@ -10,7 +10,7 @@ import type { Db } from "../../db/client";
 import { retryingTransaction } from "../../db/retry";
 import { readFunctionCatalog, requestFunctionReload } from "../../functions/catalog";
 import { addIpRule, listIpRules, removeIpRuleById, ZIpRuleInput } from "../../ipcontrol/rules";
-import { applyJobPatch, type JobPatch, jobInputOf } from "../../jobs/input";
+import { applyJobPatch, jobInputOf } from "../../jobs/input";
 import {
   cloneJob,
   createJob,
@@ -28,10 +28,8 @@ import {
 import { ZJobInput, ZJobPatch, ZListJobsInput } from "../../jobs/schema";
 import { jobForRole } from "../../jobs/secret-fields";
 import { ROLES, type Role, TOKEN_KINDS } from "../../lib/enums";
-import { DomainError } from "../../lib/errors";
 import {
   getScriptVersion,
-  type Interpreter,
   listScripts,
   listScriptVersions,
   uploadScript,
@@ -46,41 +44,91 @@ import { createToken, listTokens, parseExpiry, revokeToken, ZListTokensInput } f
 import { type ApiActor, ApiError, shape } from "../core";
 import { pageOf, ZCreatedRun, ZIpRuleOut, ZJobOut, ZRunLogOut, ZRunOut, ZTokenOut } from "./schemas";
 
-export type V1Context = {
+/** `{ id: number }` for "/jobs/{id}/runs": the path's parameters, all positive integers. */
+type PathParams<P extends string> = P extends `${string}{${infer K}}${infer Rest}`
+  ? { [k in K]: number } & PathParams<Rest>
+  : unknown;
+
+/**
+ * What a handler gets: path, query and body already parsed by the route's own schemas (in
+ * handle.ts), so the docs, the error messages and the handler's types cannot drift apart.
+ */
+export type V1Context<Path = Record<string, number>, Query = unknown, Body = unknown> = {
   db: Db;
   actor: ApiActor;
-  path: Record<string, number>;
-  query: Record<string, unknown>;
-  body: unknown;
+  path: Path;
+  query: Query;
+  body: Body;
   ip: string | null;
 };
 
-export type V1Route = {
+type V1Meta<P extends string> = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  path: string;
+  path: P;
   tag: "jobs" | "runs" | "scheduler" | "functions" | "tokens" | "ip" | "me" | "reports" | "sites";
   summary: string;
   summaryZh: string;
   description?: string;
   descriptionZh?: string;
   permission: Permission;
-  query?: z.ZodObject;
+  /** Query keys whose string values are numbers or booleans (coerced before parsing). */
   numericQuery?: readonly string[];
   booleanQuery?: readonly string[];
-  body?: z.ZodType;
-  /** Also takes multipart/form-data (files arrive as `{ filename, bytes }`). */
-  multipart?: boolean;
   /** Success status (200 unless said). */
   status?: number;
   response?: z.ZodType;
+};
+
+export type V1Route = V1Meta<string> & {
+  query?: z.ZodObject;
+  /** The JSON body (always an object). */
+  body?: z.ZodType;
+  /** The same input as multipart/form-data (files arrive as `{ filename, bytes }`); needs `body`. */
+  multipart?: z.ZodType;
   handler: (ctx: V1Context) => Promise<unknown>;
 };
+
+/** One route whose handler's path, query and body are typed by its path and schemas. */
+export function v1Route<
+  const P extends string,
+  Q extends z.ZodObject = z.ZodObject<Record<string, never>>,
+  B extends z.ZodType = z.ZodUndefined,
+  M extends z.ZodType = z.ZodNever,
+>(
+  r: V1Meta<P> & {
+    query?: Q;
+    body?: B;
+    multipart?: M;
+    handler: (ctx: V1Context<PathParams<P>, z.output<Q>, z.output<B> | z.output<M>>) => Promise<unknown>;
+  },
+): V1Route {
+  return r as unknown as V1Route;
+}
 
 const FINISHED = new Set(["succeeded", "failed", "timed_out", "cancelled", "skipped", "lost"]);
 
 /** A job as `actor` may see it: secret values masked unless an admin asks. */
 const job = (v: JobView, actor: { role: Role }) => shape(ZJobOut, jobForRole(v, actor.role));
 const FINISHED_RUN_LOG_PAGE = 1000;
+
+/** A multipart upload: the file's bytes, its name unless `name` is given, the interpreter. */
+const ZScriptForm = z
+  .object({
+    file: z
+      .custom<{ filename: string; bytes: Buffer }>(
+        (v) => !!v && typeof v === "object" && Buffer.isBuffer((v as { bytes?: unknown }).bytes),
+        { error: "send the script as a file" },
+      )
+      .meta({ type: "string", format: "binary" }),
+    name: z.string().optional(),
+    // An empty form field is no choice: the interpreter follows the extension.
+    interpreter: z.union([ZUploadScriptInput.shape.interpreter.unwrap(), z.literal("")]).optional(),
+  })
+  .transform((v) => ({
+    name: v.name?.trim() ? v.name : v.file.filename,
+    content: v.file.bytes,
+    interpreter: v.interpreter || undefined,
+  }));
 
 export const ZV1TokenCreate = z.object({
   name: z.string().trim().min(1, "required").max(100),
@@ -99,7 +147,7 @@ export const ZV1TokenCreate = z.object({
 });
 
 export const V1_ROUTES: V1Route[] = [
-  {
+  v1Route({
     method: "GET",
     path: "/me",
     tag: "me",
@@ -108,9 +156,9 @@ export const V1_ROUTES: V1Route[] = [
     permission: "jobs.read",
     response: z.object({ id: z.number().int().nullable(), name: z.string(), role: z.enum(ROLES) }),
     handler: async ({ actor }) => ({ id: actor.id, name: actor.name, role: actor.role }),
-  },
+  }),
   // --- Jobs --------------------------------------------------------------------------------
-  {
+  v1Route({
     method: "GET",
     path: "/jobs",
     tag: "jobs",
@@ -121,11 +169,11 @@ export const V1_ROUTES: V1Route[] = [
     numericQuery: ["page", "size"],
     response: pageOf(ZJobOut),
     handler: async ({ db, actor, query }) => {
-      const r = await listJobs(db, ZListJobsInput.parse(query));
+      const r = await listJobs(db, query);
       return { ...r, items: r.items.map((j) => job(j, actor)) };
     },
-  },
-  {
+  }),
+  v1Route({
     method: "POST",
     path: "/jobs",
     tag: "jobs",
@@ -135,10 +183,9 @@ export const V1_ROUTES: V1Route[] = [
     body: ZJobInput,
     status: 201,
     response: ZJobOut,
-    handler: async ({ db, actor, body }) =>
-      job(await createJob(db, actor, body as z.input<typeof ZJobInput>), actor),
-  },
-  {
+    handler: async ({ db, actor, body }) => job(await createJob(db, actor, body), actor),
+  }),
+  v1Route({
     method: "GET",
     path: "/jobs/{id}",
     tag: "jobs",
@@ -146,9 +193,9 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "任务详情",
     permission: "jobs.read",
     response: ZJobOut,
-    handler: async ({ db, actor, path }) => job(await getJob(db, path.id ?? 0), actor),
-  },
-  {
+    handler: async ({ db, actor, path }) => job(await getJob(db, path.id), actor),
+  }),
+  v1Route({
     method: "PUT",
     path: "/jobs/{id}",
     tag: "jobs",
@@ -157,10 +204,9 @@ export const V1_ROUTES: V1Route[] = [
     permission: "jobs.write",
     body: ZJobInput,
     response: ZJobOut,
-    handler: async ({ db, actor, path, body }) =>
-      job(await updateJob(db, actor, path.id ?? 0, body as z.input<typeof ZJobInput>), actor),
-  },
-  {
+    handler: async ({ db, actor, path, body }) => job(await updateJob(db, actor, path.id, body), actor),
+  }),
+  v1Route({
     method: "PATCH",
     path: "/jobs/{id}",
     tag: "jobs",
@@ -170,15 +216,12 @@ export const V1_ROUTES: V1Route[] = [
     body: ZJobPatch,
     response: ZJobOut,
     handler: async ({ db, actor, path, body }) => {
-      if (typeof body !== "object" || body === null || Array.isArray(body)) {
-        throw new ApiError(400, "the body must be a JSON object of the fields to change");
-      }
-      const before = await getJob(db, path.id ?? 0);
-      const merged = applyJobPatch(jobInputOf(before), before.commandText, body as JobPatch);
+      const before = await getJob(db, path.id);
+      const merged = applyJobPatch(jobInputOf(before), before.commandText, body);
       return job(await updateJob(db, actor, before.id, merged), actor);
     },
-  },
-  {
+  }),
+  v1Route({
     method: "DELETE",
     path: "/jobs/{id}",
     tag: "jobs",
@@ -187,11 +230,11 @@ export const V1_ROUTES: V1Route[] = [
     permission: "jobs.write",
     status: 204,
     handler: async ({ db, actor, path }) => {
-      await deleteJob(db, actor, path.id ?? 0);
+      await deleteJob(db, actor, path.id);
       return null;
     },
-  },
-  {
+  }),
+  v1Route({
     method: "POST",
     path: "/jobs/{id}/run",
     tag: "jobs",
@@ -200,10 +243,9 @@ export const V1_ROUTES: V1Route[] = [
     permission: "jobs.run",
     status: 202,
     response: ZCreatedRun,
-    handler: async ({ db, actor, path }) =>
-      shape(ZCreatedRun, await runJobNow(db, actor, path.id ?? 0, "api")),
-  },
-  {
+    handler: async ({ db, actor, path }) => shape(ZCreatedRun, await runJobNow(db, actor, path.id, "api")),
+  }),
+  v1Route({
     method: "POST",
     path: "/jobs/{id}/stop",
     tag: "jobs",
@@ -211,9 +253,9 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "停止任务",
     permission: "jobs.run",
     response: ZJobOut,
-    handler: async ({ db, actor, path }) => job(await stopJob(db, actor, path.id ?? 0), actor),
-  },
-  {
+    handler: async ({ db, actor, path }) => job(await stopJob(db, actor, path.id), actor),
+  }),
+  v1Route({
     method: "POST",
     path: "/jobs/{id}/restart",
     tag: "jobs",
@@ -221,9 +263,9 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "重新调度",
     permission: "jobs.run",
     response: ZJobOut,
-    handler: async ({ db, actor, path }) => job(await restartJob(db, actor, path.id ?? 0), actor),
-  },
-  {
+    handler: async ({ db, actor, path }) => job(await restartJob(db, actor, path.id), actor),
+  }),
+  v1Route({
     method: "POST",
     path: "/jobs/{id}/clone",
     tag: "jobs",
@@ -232,9 +274,9 @@ export const V1_ROUTES: V1Route[] = [
     permission: "jobs.write",
     status: 201,
     response: ZJobOut,
-    handler: async ({ db, actor, path }) => job(await cloneJob(db, actor, path.id ?? 0), actor),
-  },
-  {
+    handler: async ({ db, actor, path }) => job(await cloneJob(db, actor, path.id), actor),
+  }),
+  v1Route({
     method: "GET",
     path: "/jobs/{id}/runs",
     tag: "jobs",
@@ -245,13 +287,13 @@ export const V1_ROUTES: V1Route[] = [
     numericQuery: ["page", "size"],
     response: pageOf(ZRunOut),
     handler: async ({ db, path, query }) => {
-      await getJob(db, path.id ?? 0);
-      const r = await listRuns(db, { ...ZListRunsInput.omit({ jobId: true }).parse(query), jobId: path.id });
+      await getJob(db, path.id);
+      const r = await listRuns(db, { ...query, jobId: path.id });
       return { ...r, items: r.items.map((x) => shape(ZRunOut, x)) };
     },
-  },
+  }),
   // --- Scheduler ---------------------------------------------------------------------------
-  {
+  v1Route({
     method: "GET",
     path: "/scheduler",
     tag: "scheduler",
@@ -260,8 +302,8 @@ export const V1_ROUTES: V1Route[] = [
     permission: "jobs.read",
     response: z.object({ paused: z.boolean() }),
     handler: async ({ db }) => ({ paused: await isSchedulerPaused(db) }),
-  },
-  {
+  }),
+  v1Route({
     method: "PUT",
     path: "/scheduler",
     tag: "scheduler",
@@ -270,14 +312,13 @@ export const V1_ROUTES: V1Route[] = [
     permission: "jobs.write",
     body: z.object({ paused: z.boolean({ error: "must be true or false" }) }),
     response: z.object({ paused: z.boolean() }),
-    handler: async ({ db, actor, body }) => {
-      const { paused } = z.object({ paused: z.boolean({ error: "must be true or false" }) }).parse(body);
+    handler: async ({ db, actor, body: { paused } }) => {
       await setSchedulerPaused(db, actor, paused);
       return { paused };
     },
-  },
+  }),
   // --- Runs --------------------------------------------------------------------------------
-  {
+  v1Route({
     method: "GET",
     path: "/runs",
     tag: "runs",
@@ -288,11 +329,11 @@ export const V1_ROUTES: V1Route[] = [
     numericQuery: ["page", "size", "jobId"],
     response: pageOf(ZRunOut),
     handler: async ({ db, query }) => {
-      const r = await listRuns(db, ZListRunsInput.parse(query));
+      const r = await listRuns(db, query);
       return { ...r, items: r.items.map((x) => shape(ZRunOut, x)) };
     },
-  },
-  {
+  }),
+  v1Route({
     method: "GET",
     path: "/runs/{id}",
     tag: "runs",
@@ -300,9 +341,9 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "执行详情",
     permission: "jobs.read",
     response: ZRunOut,
-    handler: async ({ db, path }) => shape(ZRunOut, await getRun(db, path.id ?? 0)),
-  },
-  {
+    handler: async ({ db, path }) => shape(ZRunOut, await getRun(db, path.id)),
+  }),
+  v1Route({
     method: "GET",
     path: "/runs/{id}/log",
     tag: "runs",
@@ -316,13 +357,8 @@ export const V1_ROUTES: V1Route[] = [
     numericQuery: ["afterSeq", "limit"],
     response: ZRunLogOut,
     handler: async ({ db, path, query }) => {
-      const id = path.id ?? 0;
-      const q = z
-        .object({
-          afterSeq: z.number().int().min(-1).default(-1),
-          limit: z.number().int().min(1).max(5000).default(1000),
-        })
-        .parse(query);
+      const { id } = path;
+      const q = query;
       // Status first: a run that is finished now has written everything the log read returns.
       const run = await getRun(db, id);
       const chunks = await readRunLog(db, { id, afterSeq: q.afterSeq, limit: q.limit });
@@ -335,8 +371,8 @@ export const V1_ROUTES: V1Route[] = [
         chunks,
       });
     },
-  },
-  {
+  }),
+  v1Route({
     method: "POST",
     path: "/runs/{id}/cancel",
     tag: "runs",
@@ -345,7 +381,7 @@ export const V1_ROUTES: V1Route[] = [
     permission: "jobs.run",
     response: z.object({ cancelled: z.array(z.number().int()), signalled: z.array(z.number().int()) }),
     handler: async ({ db, actor, path }) => {
-      const id = path.id ?? 0;
+      const { id } = path;
       await getRun(db, id);
       return retryingTransaction(db, "stop a run", async (tx) => {
         const r = await cancelActiveRuns(tx, { runIds: [id], reason: `stopped by ${actor.name}` });
@@ -353,9 +389,9 @@ export const V1_ROUTES: V1Route[] = [
         return r;
       });
     },
-  },
+  }),
   // --- Functions ---------------------------------------------------------------------------
-  {
+  v1Route({
     method: "GET",
     path: "/functions",
     tag: "functions",
@@ -363,8 +399,8 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "可用函数",
     permission: "jobs.read",
     handler: async ({ db }) => readFunctionCatalog(db),
-  },
-  {
+  }),
+  v1Route({
     method: "POST",
     path: "/functions/reload",
     tag: "functions",
@@ -377,9 +413,9 @@ export const V1_ROUTES: V1Route[] = [
       await audit(db, actor, "functions.reload", "functions", null);
       return { requested: true };
     },
-  },
+  }),
   // --- Tokens (admins) ---------------------------------------------------------------------
-  {
+  v1Route({
     method: "GET",
     path: "/tokens",
     tag: "tokens",
@@ -391,11 +427,11 @@ export const V1_ROUTES: V1Route[] = [
     booleanQuery: ["includeRevoked"],
     response: pageOf(ZTokenOut),
     handler: async ({ db, query }) => {
-      const r = await listTokens(db, ZListTokensInput.parse(query));
+      const r = await listTokens(db, query);
       return { ...r, items: r.items.map((t) => shape(ZTokenOut, t)) };
     },
-  },
-  {
+  }),
+  v1Route({
     method: "POST",
     path: "/tokens",
     tag: "tokens",
@@ -406,7 +442,7 @@ export const V1_ROUTES: V1Route[] = [
     status: 201,
     response: z.object({ token: z.string(), info: ZTokenOut }),
     handler: async ({ db, actor, body }) => {
-      const v = ZV1TokenCreate.parse(body);
+      const v = body;
       const { token, view } = await createToken(db, actor, {
         name: v.name,
         kind: v.kind,
@@ -416,8 +452,8 @@ export const V1_ROUTES: V1Route[] = [
       });
       return { token, info: shape(ZTokenOut, view) };
     },
-  },
-  {
+  }),
+  v1Route({
     method: "DELETE",
     path: "/tokens/{id}",
     tag: "tokens",
@@ -425,10 +461,10 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "吊销令牌",
     permission: "users.manage",
     response: ZTokenOut,
-    handler: async ({ db, actor, path }) => shape(ZTokenOut, await revokeToken(db, actor, path.id ?? 0)),
-  },
+    handler: async ({ db, actor, path }) => shape(ZTokenOut, await revokeToken(db, actor, path.id)),
+  }),
   // --- Scripts (uploading one is code execution: admins) ----------------------------------
-  {
+  v1Route({
     method: "POST",
     path: "/scripts",
     tag: "reports",
@@ -438,26 +474,16 @@ export const V1_ROUTES: V1Route[] = [
       "JSON `{ name, text, interpreter? }`, or multipart/form-data with a `file` (and optional `name`, `interpreter`). The interpreter follows the extension (.py, .sh, .js/.mjs) unless given. Binary files and scripts over 256 KiB are refused. The same text as the newest version answers that version (200) instead of a copy.",
     permission: "jobs.host",
     body: ZUploadScriptInput,
-    multipart: true,
+    multipart: ZScriptForm,
     status: 201,
-    handler: async ({ db, actor, body }) => {
-      const b = (body ?? {}) as Record<string, unknown>;
-      const file = b.file as { filename?: string; bytes?: Buffer } | undefined;
-      if (file && typeof file === "object" && file.bytes) {
-        const name = typeof b.name === "string" && b.name.trim() ? b.name : (file.filename ?? "");
-        const interpreter = ZUploadScriptInput.shape.interpreter.parse(b.interpreter || undefined);
-        return uploadScript(db, actor, { name, content: file.bytes, interpreter });
-      }
-      if (b.file !== undefined) throw new DomainError("BAD_REQUEST", "send the script as a file", "file");
-      const v = ZUploadScriptInput.parse(body);
-      return uploadScript(db, actor, {
-        name: v.name,
-        content: v.text,
-        interpreter: v.interpreter as Interpreter,
-      });
-    },
-  },
-  {
+    handler: async ({ db, actor, body }) =>
+      uploadScript(
+        db,
+        actor,
+        "content" in body ? body : { name: body.name, content: body.text, interpreter: body.interpreter },
+      ),
+  }),
+  v1Route({
     method: "GET",
     path: "/scripts",
     tag: "reports",
@@ -466,9 +492,9 @@ export const V1_ROUTES: V1Route[] = [
     permission: "jobs.read",
     query: ZListScriptsInput,
     numericQuery: ["page", "size"],
-    handler: async ({ db, query }) => listScripts(db, ZListScriptsInput.parse(query)),
-  },
-  {
+    handler: async ({ db, query }) => listScripts(db, query),
+  }),
+  v1Route({
     method: "GET",
     path: "/scripts/{id}",
     tag: "reports",
@@ -476,12 +502,12 @@ export const V1_ROUTES: V1Route[] = [
     summaryZh: "脚本版本详情",
     permission: "jobs.write",
     handler: async ({ db, path }) => {
-      const v = await getScriptVersion(db, path.id ?? 0);
+      const v = await getScriptVersion(db, path.id);
       return { ...v, versions: await listScriptVersions(db, v.name) };
     },
-  },
+  }),
   // --- IP rules (admins) -------------------------------------------------------------------
-  {
+  v1Route({
     method: "GET",
     path: "/ip-rules",
     tag: "ip",
@@ -493,8 +519,8 @@ export const V1_ROUTES: V1Route[] = [
       items: (await listIpRules(db)).map((r) => shape(ZIpRuleOut, r)),
       clientIp: ip,
     }),
-  },
-  {
+  }),
+  v1Route({
     method: "POST",
     path: "/ip-rules",
     tag: "ip",
@@ -505,12 +531,9 @@ export const V1_ROUTES: V1Route[] = [
     status: 201,
     response: ZIpRuleOut,
     handler: async ({ db, actor, body, ip }) =>
-      shape(
-        ZIpRuleOut,
-        await addIpRule(db, actor, ZIpRuleInput.parse(body), { callerIp: ip, source: "api" }),
-      ),
-  },
-  {
+      shape(ZIpRuleOut, await addIpRule(db, actor, body, { callerIp: ip, source: "api" })),
+  }),
+  v1Route({
     method: "DELETE",
     path: "/ip-rules/{id}",
     tag: "ip",
@@ -520,11 +543,9 @@ export const V1_ROUTES: V1Route[] = [
     query: z.object({ confirm: z.boolean().default(false) }),
     booleanQuery: ["confirm"],
     response: ZIpRuleOut,
-    handler: async ({ db, actor, path, query, ip }) => {
-      const { confirm } = z.object({ confirm: z.boolean().default(false) }).parse(query);
-      return shape(ZIpRuleOut, await removeIpRuleById(db, actor, path.id ?? 0, { callerIp: ip, confirm }));
-    },
-  },
+    handler: async ({ db, actor, path, query: { confirm }, ip }) =>
+      shape(ZIpRuleOut, await removeIpRuleById(db, actor, path.id, { callerIp: ip, confirm })),
+  }),
   ...SITE_V1_ROUTES,
 ];
 

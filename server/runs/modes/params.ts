@@ -124,6 +124,35 @@ export const ZScriptParams = z.object({
 });
 export type ScriptParams = z.infer<typeof ZScriptParams>;
 
+/**
+ * A mail-pickup job (issue 11, seed 000's 邮件任务): at its time it looks in KAIROS_PICKUP_DIR
+ * for files whose names start with `prefix` (a template: `sales_{{ date }}`,
+ * `{{ date.strftime('%Y%m%d') }}_`) and mails the new ones with `mail`. None found: it looks
+ * again, `retryTimes` looks in all, `retryIntervalSeconds` apart (defaults from the env).
+ */
+export const ZMailPickupParams = z.object({
+  prefix: z
+    .string()
+    .trim()
+    .min(1, "the file name prefix is required")
+    .max(200)
+    .refine((v) => !/[/\\\0]/.test(v), "a prefix is a file name start: no / or \\")
+    .refine((v) => v !== "." && v !== "..", "not a valid file name prefix"),
+  /** Looks in all (the first included); unset: KAIROS_PICKUP_RETRY_TIMES. */
+  retryTimes: z.number().int().min(1).max(100).optional(),
+  /** Seconds between looks; unset: KAIROS_PICKUP_RETRY_INTERVAL. */
+  retryIntervalSeconds: z.number().int().min(1).max(86_400).optional(),
+  /** Mail files this job already mailed again (by default a file is mailed once per job). */
+  resend: z.boolean().default(false),
+  /** After mailing: move the file out of the pickup folder into the run's report, or leave it. */
+  afterSend: z.enum(["archive", "leave"]).default("archive"),
+  mail: ZScriptMail.refine((m) => m.to.length > 0, {
+    path: ["to"],
+    message: "a mail-pickup job mails its files: give at least one recipient",
+  }),
+});
+export type MailPickupParams = z.infer<typeof ZMailPickupParams>;
+
 /** A site's collector (issue 12): pulls the site's daily files from its base URL. */
 export const ZSitePullParams = z.object({
   siteId: z.number({ error: "choose a site" }).int().positive("choose a site"),

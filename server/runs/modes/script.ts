@@ -21,7 +21,7 @@ function interpreterCommand(interpreter: Interpreter): string {
   return "/bin/sh";
 }
 
-type RunFacts = {
+export type RunFacts = {
   scheduledAt: Date;
   attempt: number;
   jobName: string;
@@ -29,7 +29,7 @@ type RunFacts = {
   locale: Locale;
 };
 
-async function runFacts(runId: number): Promise<RunFacts | undefined> {
+export async function runFacts(runId: number): Promise<RunFacts | undefined> {
   const [row] = await getDb().execute<{
     scheduled_at: string | Date;
     attempt: number;

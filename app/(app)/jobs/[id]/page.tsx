@@ -104,13 +104,24 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
             to={job.notifyEmails}
             canWrite={can(user.role, "jobs.write")}
           />
-          {job.mode === "script" ? (
-            <Card title={tr("script.title")}>
+          {job.mode === "script" || job.mode === "mail_pickup" ? (
+            <Card title={tr(job.mode === "script" ? "script.title" : "pickup.title")}>
               <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
-                <dt className="text-gray-500 dark:text-gray-400">{tr("script.choose")}</dt>
-                <dd data-testid="job-script">
-                  #{String((job.params as { scriptId?: number }).scriptId ?? "")}
-                </dd>
+                {job.mode === "script" ? (
+                  <>
+                    <dt className="text-gray-500 dark:text-gray-400">{tr("script.choose")}</dt>
+                    <dd data-testid="job-script">
+                      #{String((job.params as { scriptId?: number }).scriptId ?? "")}
+                    </dd>
+                  </>
+                ) : (
+                  <>
+                    <dt className="text-gray-500 dark:text-gray-400">{tr("pickup.prefix")}</dt>
+                    <dd className="min-w-0 font-mono break-all" data-testid="job-prefix">
+                      {String((job.params as { prefix?: string }).prefix ?? "")}
+                    </dd>
+                  </>
+                )}
                 <dt className="text-gray-500 dark:text-gray-400">{tr("script.to")}</dt>
                 <dd className="min-w-0 break-words">
                   {((job.params as { mail?: { to?: string[] } }).mail?.to ?? []).join(", ") || "—"}

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Button } from "@/app/_components/ui";
-import { formatCommandText, type ModeParams, parseCommandText } from "@/server/jobs/command-text";
+import { formatCommandText, isTextMode, type ModeParams, parseCommandText } from "@/server/jobs/command-text";
 import { EMPTY_PARAMS, type JobFormValues, type Mode } from "../form-values";
 import { BasicsCard } from "./basics-card";
 import { BehaviourCard } from "./behaviour-card";
@@ -82,9 +82,9 @@ export function JobForm({
   }, [m.error]);
 
   const switchView = (next: WhatView) => {
-    if (next === view || v.mode === "script") return;
+    if (next === view || !isTextMode(v.mode)) return;
     if (next === "text") {
-      setText(formatCommandText(v.mode, v.params as ModeParams[typeof v.mode]));
+      setText(formatCommandText(v.mode, v.params as never));
       setTextError(null);
       setView("text");
       return;
@@ -112,7 +112,7 @@ export function JobForm({
       tags: list(lists.tags),
       onSuccessStart: ids(lists.onSuccessStart),
       onFailureStart: ids(lists.onFailureStart),
-      ...(view === "text" && v.mode !== "script"
+      ...(view === "text" && isTextMode(v.mode)
         ? { params: undefined, command: text }
         : { params: v.params as Record<string, unknown> }),
     };
@@ -122,9 +122,10 @@ export function JobForm({
 
   const modes = useMemo(
     () =>
-      (["http", "command", "func", "script"] as const).filter(
-        // Command and script modes are code execution: admins only (jobs.host).
-        (mm) => (mm !== "command" && mm !== "script") || canCommand || v.mode === mm,
+      (["http", "command", "func", "script", "mail_pickup", "site_pull"] as const).filter(
+        // Command and script modes are code execution, mail pickup reads the host's files:
+        // admins only (jobs.host). A site's pull job is made with its site (shown when editing one).
+        (mm) => mm === "http" || mm === "func" || v.mode === mm || (mm !== "site_pull" && canCommand),
       ),
     [canCommand, v.mode],
   );

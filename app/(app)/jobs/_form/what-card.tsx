@@ -3,7 +3,7 @@ import { useTranslations } from "next-intl";
 import type { ComponentType } from "react";
 import { TextAreaField } from "@/app/_components/field";
 import { Card } from "@/app/_components/ui";
-import type { ModeParams } from "@/server/jobs/command-text";
+import { isTextMode, type ModeParams } from "@/server/jobs/command-text";
 import type { Mode } from "../form-values";
 import { MODE_FIELDS } from "./modes";
 import type { CardProps, ModeFieldsProps } from "./types";
@@ -34,7 +34,7 @@ export function WhatCard({
     <Card
       title={tf("what")}
       actions={
-        v.mode === "script" ? undefined : (
+        !isTextMode(v.mode) ? undefined : (
           <div className="flex rounded-lg ring-1 ring-gray-300 dark:ring-gray-700" role="tablist">
             {(["form", "text"] as const).map((k) => (
               <button
@@ -52,7 +52,7 @@ export function WhatCard({
         )
       }
     >
-      {view === "text" && v.mode !== "script" ? (
+      {view === "text" && isTextMode(v.mode) ? (
         <TextAreaField
           id="job-text"
           label={tf("asText")}

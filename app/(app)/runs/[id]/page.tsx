@@ -18,6 +18,12 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
     can(user.role, "reports.read") ? api.reports.files.ofRun({ runId: id }) : Promise.resolve([]),
   ]);
   return (
-    <RunDetail initial={run} initialLog={log} initialFiles={files} canStop={can(user.role, "jobs.run")} />
+    <RunDetail
+      initial={run}
+      initialLog={log}
+      initialFiles={files}
+      canStop={can(user.role, "jobs.run")}
+      canShare={can(user.role, "reports.share")}
+    />
   );
 }

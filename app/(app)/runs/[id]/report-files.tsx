@@ -1,23 +1,27 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useTranslations } from "next-intl";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
+import { ReportFilePanel } from "@/app/_components/report-viewer/report-file-panel";
+import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
-import { Card, formatBytes } from "@/app/_components/ui";
+import { Alert, Button, Card } from "@/app/_components/ui";
 import type { AppRouter } from "@/server/router";
 
 export type RunReportFile = inferRouterOutputs<AppRouter>["reports"]["files"]["ofRun"][number];
 
-/** A script run's report files, each downloadable; read again when the run ends (archiving happens then). */
+/** A run's report files, each viewable in the page (CSV / XLSX) and downloadable; read again when the run ends (archiving happens then). */
 export function ReportFiles({
   runId,
   status,
   initial,
+  canShare,
 }: {
   runId: number;
   status: string;
   initial: RunReportFile[];
+  canShare: boolean;
 }) {
   const t = useTranslations("reports.files");
   const trpc = useTRPC();
@@ -30,19 +34,82 @@ export function ReportFiles({
   const items = files.data ?? [];
   if (!items.length) return null;
   return (
-    <Card title={t("title")}>
-      <ul className="divide-y divide-gray-200 text-sm dark:divide-gray-800" data-testid="run-report-files">
-        {items.map((f) => (
-          <li key={f.id} className="flex items-center gap-3 py-2">
-            <span className="min-w-0 flex-1 break-all">{f.name}</span>
-            <span className="shrink-0 text-xs text-gray-500">{formatBytes(f.size)}</span>
-            <a
+    <>
+      <Card title={t("title")}>
+        <ul className="divide-y divide-gray-200 dark:divide-gray-800" data-testid="run-report-files">
+          {items.map((f, i) => (
+            <ReportFilePanel
+              key={f.id}
+              name={f.name}
+              size={f.size}
               href={`/api/reports/files/${f.id}`}
-              className="inline-flex min-h-11 shrink-0 items-center rounded-lg px-3 ring-1 ring-gray-300 dark:ring-gray-700"
-              title={`${t("sha256")}: ${f.sha256}`}
+              source={{ fileId: f.id }}
+              defaultOpen={i === 0}
+            />
+          ))}
+        </ul>
+      </Card>
+      {canShare && <ShareLinks runId={runId} />}
+    </>
+  );
+}
+
+/** The run's share links: make one (shown once, with a copy button), see and revoke the others. */
+function ShareLinks({ runId }: { runId: number }) {
+  const t = useTranslations("reports.share");
+  const trpc = useTRPC();
+  const shares = useQuery(trpc.reports.shares.ofRun.queryOptions({ runId }));
+  const [copied, setCopied] = useState(false);
+  const create = useMutation(
+    trpc.reports.shares.create.mutationOptions({ onSuccess: () => void shares.refetch() }),
+  );
+  const revoke = useMutation(
+    trpc.reports.shares.revoke.mutationOptions({ onSuccess: () => void shares.refetch() }),
+  );
+  const days = 30;
+  return (
+    <Card title={t("manage")}>
+      <p className="text-xs text-gray-500">{t("createHint", { days })}</p>
+      <div className="mt-2 flex flex-wrap gap-2">
+        <Button variant="secondary" onClick={() => create.mutate({ runId, days })} data-testid="share-create">
+          {t("create")}
+        </Button>
+      </div>
+      {create.data && (
+        <div className="mt-3 space-y-1">
+          <p className="text-xs text-gray-600 dark:text-gray-400">{t("newLink")}</p>
+          <div className="flex items-center gap-2">
+            <code
+              className="min-w-0 flex-1 rounded bg-gray-50 p-2 text-xs break-all dark:bg-gray-800"
+              data-testid="share-url"
             >
-              {t("download")}
-            </a>
+              {create.data.url}
+            </code>
+            <Button
+              variant="secondary"
+              onClick={() => {
+                void navigator.clipboard?.writeText(create.data.url).then(() => setCopied(true));
+              }}
+            >
+              {copied ? t("copied") : t("copy")}
+            </Button>
+          </div>
+        </div>
+      )}
+      {create.error && <Alert>{create.error.message}</Alert>}
+      {shares.data && shares.data.length === 0 && <p className="mt-3 text-sm text-gray-500">{t("none")}</p>}
+      <ul className="mt-2 divide-y divide-gray-200 text-sm dark:divide-gray-800">
+        {(shares.data ?? []).map((s) => (
+          <li key={s.id} className="flex items-center gap-2 py-2">
+            <span className="min-w-0 flex-1">
+              #{s.id} · {s.createdBy ?? t("byMail")} ·{" "}
+              {s.revokedAt ? t("revokedAt") : <DateTime value={s.expiresAt} />}
+            </span>
+            {!s.revokedAt && (
+              <Button variant="danger" onClick={() => revoke.mutate({ id: s.id })} data-testid="share-revoke">
+                {t("revoke")}
+              </Button>
+            )}
           </li>
         ))}
       </ul>

@@ -23,11 +23,13 @@ export function RunDetail({
   initialLog,
   initialFiles = [],
   canStop,
+  canShare = false,
 }: {
   initial: Run;
   initialLog: Chunk[];
   initialFiles?: RunReportFile[];
   canStop: boolean;
+  canShare?: boolean;
 }) {
   const t = useTranslations("runs");
   const tj = useTranslations("jobs");
@@ -149,7 +151,7 @@ export function RunDetail({
                 : t("processMayRun", { pgid: run.pgid, host: run.host })}
             </Alert>
           )}
-          <ReportFiles runId={run.id} status={run.status} initial={initialFiles} />
+          <ReportFiles runId={run.id} status={run.status} initial={initialFiles} canShare={canShare} />
           {run.result != null && (
             <Card title={t("result")}>
               <pre className="overflow-x-auto text-xs">{JSON.stringify(run.result, null, 2)}</pre>

@@ -54,7 +54,14 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
   ];
   return (
     <>
-      <PageHeader title={`${site.name} · ${site.code}`} />
+      <PageHeader title={`${site.name} · ${site.code}`}>
+        <Link
+          href={`/sites/${site.id}/report`}
+          className="text-indigo-700 hover:underline dark:text-indigo-300"
+        >
+          {t("report")}
+        </Link>
+      </PageHeader>
       <div className="grid gap-4 lg:grid-cols-3">
         <Card className="lg:col-span-1">
           <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm">

@@ -2,16 +2,13 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { CheckboxField, SelectField, TextAreaField, TextField } from "@/app/_components/field";
+import { SelectField, TextAreaField, TextField } from "@/app/_components/field";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert } from "@/app/_components/ui";
-import type { ScriptMail } from "@/server/runs/modes/params";
 import type { ModeFieldsProps } from "../types";
 import { useLineText } from "../use-line-text";
-
-const MIB = 1024 * 1024;
-const addresses = (s: string) => s.split(/[\s,;]+/).filter(Boolean);
+import { MailFields } from "./mail-fields";
 
 /**
  * Script mode: which uploaded script version runs (or upload a new one), its extra arguments,
@@ -43,18 +40,7 @@ export function ScriptFields({ params: p, setParam, err }: ModeFieldsProps<"scri
   const env = useLineText(Object.entries(p.env ?? {}), "=", (pairs) =>
     setParam({ env: Object.fromEntries(pairs) }),
   );
-  const mail = p.mail;
-  const setMail = (patch: Partial<ScriptMail>) => setParam({ mail: { ...mail, ...patch } });
-  const [lists, setLists] = useState({
-    to: mail.to.join(", "),
-    cc: mail.cc.join(", "),
-    bcc: mail.bcc.join(", "),
-    args: p.args.join("\n"),
-  });
-  const setList = (k: "to" | "cc" | "bcc", text: string) => {
-    setLists((l) => ({ ...l, [k]: text }));
-    setMail({ [k]: addresses(text) });
-  };
+  const [args, setArgs] = useState(p.args.join("\n"));
 
   const choices = [
     ...(p.scriptId > 0 && !scripts.data?.items.some((s) => s.id === p.scriptId)
@@ -130,9 +116,9 @@ export function ScriptFields({ params: p, setParam, err }: ModeFieldsProps<"scri
         label={t("args")}
         errors={err["params.args"]}
         rows={2}
-        value={lists.args}
+        value={args}
         onChange={(e) => {
-          setLists((l) => ({ ...l, args: e.target.value }));
+          setArgs(e.target.value);
           setParam({ args: e.target.value.split("\n").filter((a) => a.trim()) });
         }}
       />
@@ -156,84 +142,7 @@ export function ScriptFields({ params: p, setParam, err }: ModeFieldsProps<"scri
         onChange={(e) => setParam({ timeout: e.target.value ? Number(e.target.value) : undefined })}
       />
 
-      <h3 className="mt-2 text-sm font-semibold sm:col-span-2">{t("mailTitle")}</h3>
-      {(["to", "cc", "bcc"] as const).map((k) => (
-        <TextField
-          key={k}
-          id={`p-mail-${k}`}
-          label={t(k)}
-          hint={k === "to" ? t("addresses") : undefined}
-          errors={Object.entries(err)
-            .filter(([f]) => f === `params.mail.${k}` || f.startsWith(`params.mail.${k}.`))
-            .flatMap(([, m]) => m)}
-          value={lists[k]}
-          onChange={(e) => setList(k, e.target.value)}
-        />
-      ))}
-      <TextField
-        id="p-mail-subject"
-        className="sm:col-span-2"
-        label={t("subject")}
-        hint={t("subjectHint")}
-        errors={err["params.mail.subject"]}
-        value={mail.subject}
-        onChange={(e) => setMail({ subject: e.target.value })}
-      />
-      <TextAreaField
-        id="p-mail-body"
-        className="sm:col-span-2"
-        label={t("body")}
-        hint={t("bodyHint")}
-        errors={err["params.mail.body"]}
-        rows={8}
-        controlClassName="font-mono text-xs"
-        spellCheck={false}
-        value={mail.body}
-        onChange={(e) => setMail({ body: e.target.value })}
-      />
-      <SelectField
-        id="p-mail-attach"
-        label={t("attach")}
-        errors={err["params.mail.attach"]}
-        value={mail.attach.mode}
-        onChange={(e) => {
-          const mode = e.target.value as ScriptMail["attach"]["mode"];
-          setMail({ attach: mode === "pattern" ? { mode, pattern: "*.xlsx" } : { mode } });
-        }}
-        options={[
-          { value: "all", label: t("attachAll") },
-          { value: "pattern", label: t("attachPattern") },
-          { value: "none", label: t("attachNone") },
-        ]}
-      />
-      {mail.attach.mode === "pattern" ? (
-        <TextField
-          id="p-mail-pattern"
-          label={t("pattern")}
-          errors={err["params.mail.attach.pattern"]}
-          value={mail.attach.pattern}
-          onChange={(e) => setMail({ attach: { mode: "pattern", pattern: e.target.value } })}
-        />
-      ) : (
-        <div />
-      )}
-      <TextField
-        id="p-mail-zip"
-        label={t("zipAbove")}
-        errors={err["params.mail.zipAboveBytes"]}
-        type="number"
-        min={0}
-        value={mail.zipAboveBytes === null ? "" : Math.round((mail.zipAboveBytes / MIB) * 100) / 100}
-        onChange={(e) =>
-          setMail({ zipAboveBytes: e.target.value === "" ? null : Math.round(Number(e.target.value) * MIB) })
-        }
-      />
-      <CheckboxField
-        id="p-mail-skip-empty"
-        label={t("skipWhenEmpty")}
-        checked={mail.skipWhenEmpty}
-        onChange={(e) => setMail({ skipWhenEmpty: e.target.checked })}
-      />
+      <MailFields mail={p.mail} setMail={(mail) => setParam({ mail })} err={err} />
     </div>
   );
 }

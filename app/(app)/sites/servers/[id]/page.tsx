@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { Button, cx, Input, PageHeader } from "@/app/_components/ui";
+import { DateTime } from "@/app/_components/time";
+import { Badge, Button, Card, cx, Input, PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import type { SeriesPoint } from "@/server/sites/series";
@@ -73,10 +74,11 @@ export default async function ServerPage({
   const isCustom = !!customFrom && !!customTo && customTo > customFrom && !Number.isNaN(customFrom.getTime());
   const to = isCustom ? (customTo as Date) : new Date();
   const from = isCustom ? (customFrom as Date) : new Date(to.getTime() - RANGES[range]);
-  const [cpu, mem, mounts] = await Promise.all([
+  const [cpu, mem, mounts, nodes] = await Promise.all([
     api.sites.series({ serverId: id, kind: "cpu", from, to }),
     api.sites.series({ serverId: id, kind: "mem", from, to }),
     api.sites.mounts({ id }),
+    api.sites.nodes({ id }),
   ]);
   const disks = await Promise.all(
     mounts.map(async (mount) => ({
@@ -117,6 +119,21 @@ export default async function ServerPage({
           </Button>
         </form>
       </div>
+      {nodes.length > 0 && (
+        <Card title={t("nodes")} className="mb-4">
+          <ul className="flex flex-wrap gap-2 text-sm">
+            {nodes.map((n) => (
+              <li key={n.node} className="flex items-center gap-1">
+                <span className="font-mono">{n.node}</span>
+                <Badge tone={n.state === "running" ? "green" : "red"}>{n.state}</Badge>
+                <span className="text-xs text-gray-500">
+                  <DateTime value={n.at} timeZone={server.timezone} />
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
       <div className="grid gap-4 lg:grid-cols-2">
         <MetricChart
           title={t("cpuChart")}
