@@ -20,6 +20,16 @@ function compact(meta: Record<string, unknown> | undefined): Record<string, unkn
 const LEVELS = { error: "error", warning: "warn", info: "info", debug: "debug" } as const;
 
 /**
+ * Start-up advice that does not fit Kairos' sizing: most task slots wait on the network, not on
+ * a pool connection, and the local queue is sized by measurement (README, "Benchmarks"). Kept at
+ * debug so an operator's warnings mean something.
+ */
+const SIZING_ADVICE = [
+  /maxPoolSize .* smaller than concurrency/,
+  /job batch size .* smaller than your concurrency/,
+];
+
+/**
  * graphile-worker's log lines, routed into our pino logs. It makes a scoped logger per job, so
  * the pino child is made only when a line is actually written at an enabled level (making one
  * per job cost ~5 % of a busy worker's CPU).
@@ -27,7 +37,9 @@ const LEVELS = { error: "error", warning: "warn", info: "info", debug: "debug" }
 export const queueLogger = new Logger((scope) => {
   return (level, message, meta) => {
     const root = log("queue");
-    const pinoLevel = LEVELS[level as keyof typeof LEVELS] ?? "debug";
+    const pinoLevel = SIZING_ADVICE.some((re) => re.test(message))
+      ? "debug"
+      : (LEVELS[level as keyof typeof LEVELS] ?? "debug");
     if (!root.isLevelEnabled(pinoLevel)) return;
     root.child(scope)[pinoLevel](compact(meta), message);
   };
