@@ -11,6 +11,8 @@ export type Column<T> = {
   className?: string;
   /** Hidden on phones (the card would be too long). */
   desktopOnly?: boolean;
+  /** Only on wide screens (≥ 1536 px): a secondary column that would push the table sideways. */
+  wideOnly?: boolean;
 };
 
 /**
@@ -41,7 +43,8 @@ export function DataList<T>({
                   key={c.key}
                   scope="col"
                   className={cx(
-                    "px-4 py-3 text-left font-medium text-gray-600 dark:text-gray-300",
+                    "whitespace-nowrap px-3 py-3 text-left font-medium text-gray-600 dark:text-gray-300",
+                    c.wideOnly && "hidden 2xl:table-cell",
                     c.className,
                   )}
                 >
@@ -54,7 +57,10 @@ export function DataList<T>({
             {rows.map((row) => (
               <tr key={rowKey(row)} className="hover:bg-gray-50 dark:hover:bg-gray-800/40">
                 {columns.map((c) => (
-                  <td key={c.key} className={cx("px-4 py-3 align-top", c.className)}>
+                  <td
+                    key={c.key}
+                    className={cx("px-3 py-3 align-top", c.wideOnly && "hidden 2xl:table-cell", c.className)}
+                  >
                     {c === primary && rowHref ? (
                       <Link
                         href={rowHref(row)}

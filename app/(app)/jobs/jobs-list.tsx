@@ -150,7 +150,7 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
                 primary: true,
                 cell: (j) => (
                   <span>
-                    <Clip text={j.name} tap={false} className="max-w-[18rem] align-middle" />
+                    <Clip text={j.name} tap={false} className="max-w-[14rem] align-middle" />
                     {j.tags.length > 0 && (
                       <span className="ml-2 inline-flex flex-wrap gap-1 align-middle">
                         {j.tags.map((tag) => (
@@ -197,6 +197,7 @@ export function JobsList({ canWrite, canRun }: { canWrite: boolean; canRun: bool
                 header: t("durations"),
                 cell: (j) => <Sparkline points={j.durations} />,
                 desktopOnly: true,
+                wideOnly: true,
               },
               { key: "state", header: t("state"), cell: (j) => <JobStateBadge state={j.displayState} /> },
               ...(canRun
