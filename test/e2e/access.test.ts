@@ -25,7 +25,8 @@ function pageRoutes(dir = "app", prefix = ""): string[] {
   return out;
 }
 
-const PUBLIC_PAGES = ["/login", "/setup"];
+// A share link opens one run's report without an account (issue 11): public by design.
+const PUBLIC_PAGES = ["/login", "/setup", "/share/1"];
 
 describe("access without a session", () => {
   it("finds the pages", () => {
@@ -46,6 +47,10 @@ describe("access without a session", () => {
 
   it("serves the public pages and health", async () => {
     expect((await fetch(`${app.url}/login`)).status).toBe(200);
+    // An unknown share token is answered in place (no sign-in page), saying the link is gone.
+    const share = await fetch(`${app.url}/share/1`, { redirect: "manual" });
+    expect(share.status).toBe(200);
+    expect(await share.text()).toContain('data-testid="share-gone"');
     const health = await fetch(`${app.url}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok", db: { ok: true }, workers: { live: 1 } });
