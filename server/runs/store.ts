@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { Batcher } from "../lib/batcher";
 import type { JobMode, JobPolicy, RunStatus, RunTrigger } from "../lib/enums";
 import { retryOnConflict } from "../lib/serialization";
-import { lockJobsOfRuns, lockRuns } from "./locks";
+import { lockRuns } from "./locks";
 import { thisHost } from "./orphans";
 import type { LogChunk } from "./output";
 
@@ -187,12 +187,13 @@ export class RunStore {
       output_truncated: o.outputTruncated,
     }));
     const ids = outcomes.map((o) => o.id);
-    return retryOnConflict("record run ends", () =>
+    // Runs only (locked in id order), then the jobs' last-run columns in a statement of their
+    // own (jobs locked in id order): neither holds a job lock while it waits for a run lock, so
+    // the global order (locks.ts) holds without locking every job of the batch up front.
+    const done = await retryOnConflict("record run ends", () =>
       this.db.transaction(async (tx) => {
-        // The global lock order (locks.ts): the runs' jobs, then the runs, each by ascending id.
-        await lockJobsOfRuns(tx, ids);
         await lockRuns(tx, sql`id = any(${sql.param(ids)}::bigint[]) and status in ('queued', 'running')`);
-        const done = await tx.execute<{ id: string; job_id: string }>(sql`
+        return tx.execute<{ id: string; job_id: string }>(sql`
         with u as (
           select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
             id bigint, started_at timestamptz, finished_at timestamptz, status run_status, exit_code int,
@@ -204,20 +205,26 @@ export class RunStore {
                result = u.result, output_bytes = u.output_bytes, output_truncated = u.output_truncated
         from u where r.id = u.id and r.status in ('queued', 'running')
         returning r.id, r.job_id`);
-        if (done.length) {
-          await tx.execute(sql`
-          update jobs j set last_run_id = x.id, last_run_status = x.status, last_run_at = x.finished_at
-          from (
-            select distinct on (job_id) id, job_id, status, finished_at from runs
-            where id = any(${sql.param(done.map((r) => Number(r.id)))}::bigint[])
-            order by job_id, id desc
-          ) x
-          where j.id = x.job_id and (j.last_run_id is null or j.last_run_id <= x.id)`);
-        }
-        const ok = new Set(done.map((r) => Number(r.id)));
-        return outcomes.map((o) => ok.has(o.id));
       }),
     );
+    if (done.length) {
+      const ended = done.map((r) => Number(r.id));
+      await retryOnConflict("record jobs' last runs", () =>
+        this.db.execute(sql`
+          with x as (
+            select distinct on (job_id) id, job_id, status, finished_at from runs
+            where id = any(${sql.param(ended)}::bigint[])
+            order by job_id, id desc
+          ), locked as materialized (
+            select j.id from jobs j where j.id in (select job_id from x) order by j.id for no key update
+          )
+          update jobs j set last_run_id = x.id, last_run_status = x.status, last_run_at = x.finished_at
+          from x where j.id = x.job_id and j.id in (select id from locked)
+            and (j.last_run_id is null or j.last_run_id <= x.id)`),
+      );
+    }
+    const ok = new Set(done.map((r) => Number(r.id)));
+    return outcomes.map((o) => ok.has(o.id));
   }
 }
 
