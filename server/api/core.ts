@@ -124,12 +124,13 @@ export async function readBodyText(req: Request): Promise<string> {
   return (await readBodyBytes(req)).toString("utf8");
 }
 
-/** The body's bytes, with the same limit as readBodyText (uploads). */
-export async function readBodyBytes(req: Request): Promise<Buffer> {
+/** The body's bytes, up to `limit` (by default readBodyText's; pushes of site files allow more). */
+export async function readBodyBytes(req: Request, limit = API_MAX_BODY_BYTES): Promise<Buffer> {
+  const mib = limit / 1024 / 1024;
   const tooLarge = () =>
-    new ApiError(413, `the body is larger than the limit of ${API_MAX_BODY_BYTES} bytes (1 MiB)`);
+    new ApiError(413, `the body is larger than the limit of ${limit} bytes (${mib} MiB)`);
   const declared = Number(req.headers.get("content-length") ?? "");
-  if (declared > API_MAX_BODY_BYTES) throw tooLarge();
+  if (declared > limit) throw tooLarge();
   if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const parts: Uint8Array[] = [];
@@ -138,7 +139,7 @@ export async function readBodyBytes(req: Request): Promise<Buffer> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > API_MAX_BODY_BYTES) {
+    if (size > limit) {
       await reader.cancel().catch(() => {});
       throw tooLarge();
     }

@@ -2,30 +2,10 @@ import type { Actor } from "../../audit";
 import { getDb } from "../../db/client";
 import { log } from "../../lib/log";
 import { authorisePush, ingestPush, isSiteToken, PUSH_MAX_BYTES, type PushFile } from "../../sites/push";
-import { ApiError, authenticate, requestAddress, toApiError } from "../core";
+import { ApiError, authenticate, readBodyBytes, requestAddress, toApiError } from "../core";
 import { logRequest } from "../request-log";
 
 const MULTIPART = /^multipart\/form-data\s*;/i;
-
-async function readUpTo(req: Request, limit: number): Promise<Buffer> {
-  const tooLarge = () => new ApiError(413, `the body is larger than the limit of ${limit} bytes (64 MiB)`);
-  if (Number(req.headers.get("content-length") ?? "") > limit) throw tooLarge();
-  if (!req.body) return Buffer.alloc(0);
-  const reader = req.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    parts.push(value);
-  }
-  return Buffer.concat(parts);
-}
 
 /** The pushed files: each multipart upload, or the raw body named by ?kind= / ?file=. */
 async function pushedFiles(req: Request): Promise<PushFile[]> {
@@ -33,7 +13,7 @@ async function pushedFiles(req: Request): Promise<PushFile[]> {
   const kind = url.searchParams.get("kind");
   const name = url.searchParams.get("file");
   const type = req.headers.get("content-type") ?? "";
-  const bytes = await readUpTo(req, PUSH_MAX_BYTES);
+  const bytes = await readBodyBytes(req, PUSH_MAX_BYTES);
   if (!MULTIPART.test(type)) {
     if (/^application\/(x-www-form-urlencoded|json)/i.test(type)) {
       throw new ApiError(
