@@ -5,7 +5,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { getDb } from "../../db/client";
 import { env } from "../../lib/env";
 import { archiveRunFiles, prepareRunDir } from "../../reports/archive";
-import { mailRunReport } from "../../reports/mail-run";
 import {
   alreadySent,
   claimPickupFiles,
@@ -18,7 +17,7 @@ import { runDate } from "../../reports/render";
 import { TemplateProblem } from "../../reports/template";
 import type { ExecContext, ExecResult, Executor } from "../executor";
 import type { MailPickupParams } from "./params";
-import { runFacts } from "./script";
+import { mailRunFiles, runFacts } from "./script";
 
 /** The job's look count and spacing: its own, else the env's (the seed's RETRY_TIMES / RETRY_INTERVAL). */
 export function pickupRetries(params: Pick<MailPickupParams, "retryTimes" | "retryIntervalSeconds">) {
@@ -116,23 +115,7 @@ async function mailPicked(
       runAs: null,
     });
     for (const f of archived.files) ctx.out.write("system", `report file: ${f.name} (${f.size} bytes)\n`);
-    const mailed = await mailRunReport(db, {
-      mail: params.mail,
-      files: archived.files,
-      job: { id: ctx.jobId, name: facts.jobName, timezone: facts.timezone },
-      run: { id: ctx.runId, scheduledAt: facts.scheduledAt, attempt: facts.attempt },
-      locale: facts.locale,
-    });
-    for (const w of mailed.rendered?.warnings ?? [])
-      ctx.out.write("system", `template: ${JSON.stringify(w)}\n`);
-    if (mailed.sent) {
-      ctx.out.write(
-        "system",
-        `mail #${mailed.outboxId} queued to ${params.mail.to.join(", ")}${mailed.attachments.length ? ` with ${mailed.attachments.join(", ")}` : ""}\n`,
-      );
-    } else {
-      ctx.out.write("system", `no mail: ${mailed.reason}\n`);
-    }
+    const mailed = await mailRunFiles(db, params.mail, archived.files, ctx, facts);
     if (params.afterSend === "archive") await moveOut(picked, ctx);
     return {
       ok: true,

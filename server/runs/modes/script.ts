@@ -2,18 +2,18 @@ import { chmod, chown, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { getDb } from "../../db/client";
-import { scriptVersions } from "../../db/schema";
+import { type DbOrTx, getDb } from "../../db/client";
+import { type ReportFileRow, scriptVersions } from "../../db/schema";
 import { isLocale, type Locale } from "../../i18n/locale";
 import { jobUser, type RunAs } from "../../lib/child-env";
 import { env } from "../../lib/env";
 import { archiveRunFiles, prepareRunDir } from "../../reports/archive";
-import { mailRunReport } from "../../reports/mail-run";
+import { mailRunReport, type RunMailResult } from "../../reports/mail-run";
 import type { Interpreter } from "../../reports/scripts";
 import { TemplateProblem } from "../../reports/template";
-import type { ExecResult, Executor } from "../executor";
+import type { ExecContext, ExecResult, Executor } from "../executor";
 import { type Invocation, runProcess } from "./command";
-import type { ScriptParams } from "./params";
+import type { ScriptMail, ScriptParams } from "./params";
 
 function interpreterCommand(interpreter: Interpreter): string {
   if (interpreter === "python") return env().KAIROS_PYTHON ?? "python3";
@@ -28,6 +28,32 @@ export type RunFacts = {
   timezone: string;
   locale: Locale;
 };
+
+/** The run's report mail (script and mail-pickup jobs), each step said in the run's log. */
+export async function mailRunFiles(
+  db: DbOrTx,
+  mail: ScriptMail,
+  files: readonly ReportFileRow[],
+  ctx: ExecContext,
+  facts: RunFacts,
+): Promise<RunMailResult> {
+  const mailed = await mailRunReport(db, {
+    mail,
+    files,
+    job: { id: ctx.jobId, name: facts.jobName, timezone: facts.timezone },
+    run: { id: ctx.runId, scheduledAt: facts.scheduledAt, attempt: facts.attempt },
+    locale: facts.locale,
+  });
+  for (const w of mailed.rendered?.warnings ?? [])
+    ctx.out.write("system", `template: ${JSON.stringify(w)}\n`);
+  if (mailed.sent) {
+    const attached = mailed.attachments.length ? ` with ${mailed.attachments.join(", ")}` : "";
+    ctx.out.write("system", `mail #${mailed.outboxId} queued to ${mail.to.join(", ")}${attached}\n`);
+  } else {
+    ctx.out.write("system", `no mail: ${mailed.reason}\n`);
+  }
+  return mailed;
+}
 
 export async function runFacts(runId: number): Promise<RunFacts | undefined> {
   const [row] = await getDb().execute<{
@@ -129,23 +155,8 @@ export const runScript: Executor<ScriptParams> = async (params, ctx) => {
   }
 
   try {
-    const mailed = await mailRunReport(db, {
-      mail: params.mail,
-      files: archived.files,
-      job: { id: ctx.jobId, name: facts.jobName, timezone: facts.timezone },
-      run: { id: ctx.runId, scheduledAt: facts.scheduledAt, attempt: facts.attempt },
-      locale: facts.locale,
-    });
-    for (const w of mailed.rendered?.warnings ?? [])
-      ctx.out.write("system", `template: ${JSON.stringify(w)}\n`);
-    if (mailed.sent) {
-      ctx.out.write(
-        "system",
-        `mail #${mailed.outboxId} queued to ${params.mail.to.join(", ")}${mailed.attachments.length ? ` with ${mailed.attachments.join(", ")}` : ""}\n`,
-      );
-      return { ...processResult, result: { ...result, mailId: mailed.outboxId } };
-    }
-    ctx.out.write("system", `no mail: ${mailed.reason}\n`);
+    const mailed = await mailRunFiles(db, params.mail, archived.files, ctx, facts);
+    if (mailed.sent) return { ...processResult, result: { ...result, mailId: mailed.outboxId } };
     return { ...processResult, result: { ...result, mail: mailed.reason } };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
