@@ -275,8 +275,10 @@ export async function evaluateRules(db: Db, now = new Date()) {
   const changed = new Map<number, number>();
   let fired = 0;
   let resolved = 0;
-  for (const r of rules) {
-    const out = await evaluateRule(db, r as Rule, r.site_code, now);
+  for (const row of rules) {
+    // bigint columns come back as strings from raw SQL.
+    const r = { ...row, id: Number(row.id), siteId: Number(row.siteId) } as Rule;
+    const out = await evaluateRule(db, r, row.site_code, now);
     fired += out.fired;
     resolved += out.resolved;
     if (out.fired || out.resolved) changed.set(r.siteId, (changed.get(r.siteId) ?? 0) + out.fired);
