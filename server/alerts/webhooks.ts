@@ -48,7 +48,7 @@ export const ZWebhookRoutesInput = z.object({
 export type CreateWebhookInput = z.input<typeof ZCreateWebhookInput>;
 export type UpdateWebhookInput = z.input<typeof ZUpdateWebhookInput>;
 
-/** A webhook as answers show it: whether a secret is set, never the secret. */
+/** A webhook as answers show it: whether a secret is set, never the secret, and its URL masked. */
 export type WebhookView = {
   id: number;
   name: string;
@@ -59,11 +59,24 @@ export type WebhookView = {
   updatedAt: Date;
 };
 
+/** A robot's URL carries its key (WeCom `key`, DingTalk `access_token`): shown with query values hidden. */
+export function maskedUrl(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const u = new URL(url);
+  for (const k of [...u.searchParams.keys()]) u.searchParams.set(k, "•••");
+  // A Feishu hook's token is the last path segment.
+  const parts = u.pathname.split("/");
+  const last = parts.at(-1) ?? "";
+  if (last.length > 12) parts[parts.length - 1] = `${last.slice(0, 4)}•••`;
+  u.pathname = parts.join("/");
+  return decodeURI(u.toString());
+}
+
 const view = (w: typeof webhooks.$inferSelect): WebhookView => ({
   id: w.id,
   name: w.name,
   kind: w.kind,
-  url: w.url,
+  url: maskedUrl(w.url),
   hasSecret: !!w.secret,
   locale: isLocale(w.locale) ? w.locale : "zh-CN",
   updatedAt: w.updatedAt,

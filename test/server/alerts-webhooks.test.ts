@@ -169,6 +169,9 @@ it("never shows a secret back and keeps webhooks to admins", async () => {
   expect(list.length).toBeGreaterThan(0);
   expect(JSON.stringify(list)).not.toMatch(/SEC-ding|fs-secret|js-secret/);
   expect(list.find((w) => w.name === "ding")?.hasSecret).toBe(true);
+  // A robot's key lives in its URL: answers show the URL with it hidden.
+  expect(JSON.stringify(list)).not.toMatch(/access_token=tok|key=abc/);
+  expect(list.find((w) => w.name === "wecom")?.url).toBe(`${base}/wecom?key=•••`);
   await expect(callerFor(operator).alerting.webhooks({})).rejects.toThrow();
   await expect(
     callerFor(admin).alerting.createWebhook({ name: "x", kind: "json", url: "ftp://nope" }),
