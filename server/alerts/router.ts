@@ -9,6 +9,7 @@ import { adminProcedure, protectedProcedure, requirePermission, router } from ".
 import { createRule, deleteRule, listRules, updateRule, ZCreateRuleInput, ZUpdateRuleInput } from "./rules";
 import {
   acknowledgeAlarm,
+  alarmFlags,
   createSilence,
   createWindow,
   deleteWindow,
@@ -78,6 +79,9 @@ export const alertingRouter = router({
   ack: siteWrite
     .input(z.object({ alarmId: z.number().int().positive(), on: z.boolean().default(true) }))
     .mutation(({ ctx, input }) => acknowledgeAlarm(ctx.db, ctx.actor, input.alarmId, input.on)),
+  alarmFlags: siteRead
+    .input(z.object({ ids: z.array(z.number().int().positive()).max(200, "at most 200") }))
+    .query(({ ctx, input }) => alarmFlags(ctx.db, ctx.user, input.ids)),
   suppressions: siteRead
     .input(ZSiteFilter)
     .query(({ ctx, input }) => listSuppressions(ctx.db, ctx.user, input.siteId)),

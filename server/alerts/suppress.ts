@@ -242,3 +242,20 @@ export async function listSuppressions(
   ]);
   return { silences: sil, windows: win };
 }
+
+/** Of these alarms (within the viewer's sites), which are acknowledged and which silenced now. */
+export async function alarmFlags(db: DbOrTx, viewer: SiteViewer, ids: number[], now = new Date()) {
+  if (!ids.length) return { acked: [] as number[], silenced: [] as number[] };
+  const scope =
+    viewer.role === "admin"
+      ? sql`true`
+      : sql`a.site_id in (select site_id from site_users where user_id = ${viewer.id ?? 0})`;
+  const rows = await db.execute<{ id: number; acked: boolean; quiet: boolean }>(sql`
+    select a.id, exists (select 1 from alarm_acks k where k.alarm_id = a.id) as acked,
+      not (${notifiableSql(now)}) as quiet
+    from alarms a where a.id = any(${`{${ids.join(",")}}`}::bigint[]) and a.resumed_at is null and ${scope}`);
+  return {
+    acked: rows.filter((r) => r.acked).map((r) => Number(r.id)),
+    silenced: rows.filter((r) => r.quiet && !r.acked).map((r) => Number(r.id)),
+  };
+}
