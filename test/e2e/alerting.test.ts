@@ -63,7 +63,7 @@ it("manages webhooks, rules, acknowledgements, silences and windows in Chinese",
   await page.getByRole("button", { name: "添加 Webhook" }).click();
   await expect.poll(() => page.getByText("已添加 Webhook 运维群。").count()).toBe(1);
   const main = () => page.locator("main").textContent();
-  expect(await main()).toContain("已设置密钥");
+  await expect.poll(main).toContain("已设置密钥");
   expect(await main()).not.toContain("SECabcdef");
   expect(await main()).not.toContain("TOKEN123");
   await page.screenshot({ path: screenshotPath("webhooks-zh-1280x800"), fullPage: true });
