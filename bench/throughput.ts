@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import postgres from "postgres";
 import { spawnTs, stopChild } from "../scripts/lib/children";
-import { benchDatabase, quietEnv, ratio, report, round } from "./lib";
+import { atBenchExit, benchDatabase, quietEnv, ratio, report, round } from "./lib";
 
 const N = Number(process.env.BENCH_RUNS ?? 20_000);
 const CONC = Number(process.env.BENCH_CONCURRENCY ?? 256);
@@ -61,11 +61,16 @@ const bare = spawn(
   ],
   { env: quietEnv({ DATABASE_URL: db.url }), stdio: ["ignore", "pipe", "inherit"] },
 );
+const forgetBare = atBenchExit(
+  () => stopChild(bare, "bare worker"),
+  () => bare.kill("SIGKILL"),
+);
 const bareRate = await steadyRate(
   async () => N - Number((await sql`select count(*)::int as n from graphile_worker._private_jobs`)[0]?.n),
 );
 const bareRss = rssMiB(bare.pid);
 await stopChild(bare, "bare worker");
+forgetBare();
 
 // --- Kairos runs with history --------------------------------------------------------------
 process.env.DATABASE_URL = db.url;
@@ -104,6 +109,10 @@ const worker = spawnTs(
     DB_POOL_MAX: "20",
   }),
 );
+const forgetWorker = atBenchExit(
+  () => stopChild(worker, "worker"),
+  () => worker.kill("SIGKILL"),
+);
 const succeeded = async () =>
   Number((await sql`select count(*)::int as n from runs where status = 'succeeded'`)[0]?.n);
 const kairosRate = await steadyRate(succeeded);
@@ -114,6 +123,7 @@ const [check] = await sql`
   from runs`;
 const kairosRss = rssMiB(worker.pid);
 await stopChild(worker, "worker");
+forgetWorker();
 await closeDb();
 await sql.end();
 await db.close();
