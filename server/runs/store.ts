@@ -44,6 +44,8 @@ export type RunOutcome = {
   result: unknown;
   outputBytes: number;
   outputTruncated: boolean;
+  /** The command's process group, when its mark (markRunning) was folded into this record. */
+  pgid?: number;
 };
 
 export type StartRow = {
@@ -113,8 +115,15 @@ export class RunStore {
     if (chunks.length) await this.logs.push(chunks);
   }
 
-  /** Records the end of a run; false when it had already been ended elsewhere (e.g. as lost). */
+  /**
+   * Records the end of a run; false when it had already been ended elsewhere (e.g. as lost).
+   * A mark of the same run still waiting for its statement (a quick command: its process group
+   * reported, then its exit, within one busy turn) is not written on its own: its process has
+   * ended, and its host and process group go into this record instead — one statement a run.
+   */
   finish(outcome: RunOutcome): Promise<boolean> {
+    const [mark] = this.marks.withdraw((m) => m.id === outcome.id, true);
+    if (mark?.pgid !== undefined) outcome.pgid = mark.pgid;
     return this.finishes.push(outcome);
   }
 
@@ -184,6 +193,8 @@ export class RunStore {
       result: o.result === undefined ? null : o.result,
       output_bytes: Math.min(o.outputBytes, 2_147_483_647),
       output_truncated: o.outputTruncated,
+      host: o.pgid === undefined ? null : thisHost(),
+      pgid: o.pgid ?? null,
     }));
     // One statement, one round trip, no transaction block. Its run locks are taken in id order
     // (the sorted, materialised `locked`: LockRows sits above the Sort) before anything else;
@@ -197,7 +208,8 @@ export class RunStore {
         with u as (
           select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
             id bigint, started_at timestamptz, finished_at timestamptz, status run_status, exit_code int,
-            http_status smallint, error text, result jsonb, output_bytes int, output_truncated boolean)
+            http_status smallint, error text, result jsonb, output_bytes int, output_truncated boolean,
+            host text, pgid int)
         ), locked as materialized (
           select id from runs
           where id in (select id from u) and status in ('queued', 'running')
@@ -206,7 +218,8 @@ export class RunStore {
           update runs r set status = u.status, started_at = coalesce(r.started_at, u.started_at),
                  finished_at = u.finished_at, worker_id = coalesce(r.worker_id, ${this.workerId}),
                  exit_code = u.exit_code, http_status = u.http_status, error = coalesce(u.error, r.error),
-                 result = u.result, output_bytes = u.output_bytes, output_truncated = u.output_truncated
+                 result = u.result, output_bytes = u.output_bytes, output_truncated = u.output_truncated,
+                 host = coalesce(u.host, r.host), pgid = coalesce(u.pgid, r.pgid)
           from u, locked l where r.id = u.id and r.id = l.id and r.status in ('queued', 'running')
           returning r.id, r.job_id, r.status, r.finished_at
         ), newest as (
