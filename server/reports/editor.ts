@@ -60,7 +60,13 @@ export type TemplatePreview = {
   };
   warnings: TemplateWarning[];
   /** Rendering failed: where and why (the body or the subject). */
-  error?: { part: "subject" | "body"; kind: "syntax" | "render"; detail: string; line?: number; column?: number };
+  error?: {
+    part: "subject" | "body";
+    kind: "syntax" | "render";
+    detail: string;
+    line?: number;
+    column?: number;
+  };
 };
 
 type RunRef = { runId: number; jobId: number };
@@ -120,7 +126,11 @@ async function runFacts(db: DbOrTx, ref: RunRef): Promise<RunFacts> {
     .leftJoin(users, eq(users.id, jobs.ownerId))
     .where(eq(runs.id, ref.runId));
   if (!row) throw notFound("run", ref.runId);
-  const files = await db.select().from(reportFiles).where(eq(reportFiles.runId, row.id)).orderBy(reportFiles.id);
+  const files = await db
+    .select()
+    .from(reportFiles)
+    .where(eq(reportFiles.runId, row.id))
+    .orderBy(reportFiles.id);
   return {
     run: { id: row.id, scheduledAt: row.scheduledAt, attempt: row.attempt },
     job: { id: row.jobId, name: row.name, timezone: row.timezone },
@@ -144,7 +154,11 @@ async function jobFacts(db: DbOrTx, jobId: number) {
  * run that left some (the job's own, else a new job's script's). Never sends, never makes a share
  * link; renders even under `<%no_email%>` (and says that a run would not send).
  */
-export async function previewTemplate(db: DbOrTx, input: PreviewInput, locale: Locale): Promise<TemplatePreview> {
+export async function previewTemplate(
+  db: DbOrTx,
+  input: PreviewInput,
+  locale: Locale,
+): Promise<TemplatePreview> {
   const o = ZPreviewInput.parse(input);
   const mail = { ...o.mail, to: [], cc: [], bcc: [] };
   const body = checkTemplate(mail.body, "html");
@@ -214,7 +228,10 @@ export async function previewTemplate(db: DbOrTx, input: PreviewInput, locale: L
 
 /** The job's mail settings, for a test of the saved job. */
 async function savedMail(db: DbOrTx, jobId: number) {
-  const [job] = await db.select({ mode: jobs.mode, params: jobs.params }).from(jobs).where(eq(jobs.id, jobId));
+  const [job] = await db
+    .select({ mode: jobs.mode, params: jobs.params })
+    .from(jobs)
+    .where(eq(jobs.id, jobId));
   if (!job) throw notFound("job", jobId);
   if (job.mode !== "script" && job.mode !== "mail_pickup") {
     throw new DomainError("BAD_REQUEST", msg("notAReportJob"), "jobId");

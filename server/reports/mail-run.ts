@@ -110,7 +110,11 @@ export async function composeRunMail(
  * bcc), its subject marked as a test in the job's language, and it is made even when the body
  * says `<%no_email%>` or every table is empty (the sender wants to see it).
  */
-export async function mailRunReport(db: DbOrTx, input: RunMailInput, test?: TestSend): Promise<RunMailResult> {
+export async function mailRunReport(
+  db: DbOrTx,
+  input: RunMailInput,
+  test?: TestSend,
+): Promise<RunMailResult> {
   const { mail, job, run } = input;
   if (!test && !mail.to.length) {
     // Rendered anyway: a template that fails still fails the run, as it would with recipients.
