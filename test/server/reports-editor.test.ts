@@ -169,6 +169,9 @@ describe("send a test to me", () => {
     expect(mail.cc).toBeUndefined();
     expect(mail.attachments.map((a) => a.filename)).toEqual(["sales.csv"]);
     expect(mail.html).toContain("<p>hi</p>");
+    // Its button opens the run: a test mints no link that opens without an account.
+    expect(mail.html).toContain(`http://kairos.test/runs/${runId}`);
+    expect(mail.html).not.toContain("/share/");
   });
 
   it("is refused without an address, without a run, and for viewers", async () => {
