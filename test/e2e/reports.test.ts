@@ -168,6 +168,11 @@ describe("script jobs and reports in the browser", () => {
       expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
       const tag = `${locale === "zh-CN" ? "zh" : "en"}-${size.width}x${size.height}`;
       await p.screenshot({ path: screenshotPath(`job-edit-template-${tag}`), fullPage: true });
+      // The preview's frame is painted only in view (a full-page shot leaves it blank).
+      const shown = p.frameLocator("[data-testid=preview-frame]").locator("td", { hasText: "华东" });
+      await expect.poll(() => shown.count()).toBeGreaterThan(0);
+      await p.getByTestId("template-preview").screenshot({ path: screenshotPath(`job-edit-preview-${tag}`) });
+      await p.getByTestId("script-diff").screenshot({ path: screenshotPath(`job-edit-diff-${tag}`) });
       await p.goto(`${app.url}${jobUrl}`);
       await p.getByTestId("report-mail-actions").waitFor();
       await p.screenshot({ path: screenshotPath(`job-report-actions-${tag}`), fullPage: true });

@@ -64,9 +64,10 @@ export function ScriptDiff({
   const trpc = useTRPC();
   const newestFirst = [...versions].sort((a, b) => b.version - a.version);
   const current = newestFirst.find((v) => v.id === currentId) ?? newestFirst[0];
+  // The job's version beside the one before it; the oldest beside the newest.
   const older = newestFirst.find((v) => v.version < (current?.version ?? 0));
-  const [fromId, setFromId] = useState(older?.id ?? newestFirst[1]?.id ?? 0);
-  const [toId, setToId] = useState(current?.id ?? 0);
+  const [fromId, setFromId] = useState(older?.id ?? current?.id ?? 0);
+  const [toId, setToId] = useState(older ? (current?.id ?? 0) : (newestFirst[0]?.id ?? 0));
   const diff = useQuery(
     trpc.reports.scripts.diff.queryOptions({ fromId, toId }, { enabled: fromId > 0 && toId > 0 }),
   );
