@@ -114,9 +114,13 @@ export const reportsRouter = router({
   }),
   /** The job form's template editor: checks and a live preview against real report files. */
   templates: router({
+    /**
+     * Changes nothing, but a mutation: a POST carries a long template, which a query's GET URL
+     * could not (the editor calls it as a query, debounced).
+     */
     preview: requirePermission("jobs.write")
       .input(ZPreviewInput)
-      .query(({ ctx, input }) => previewTemplate(ctx.db, input, ctx.locale ?? "en")),
+      .mutation(({ ctx, input }) => previewTemplate(ctx.db, input, ctx.locale ?? "en")),
   }),
   /** "Send a test to me": the job's report mail from its last run, to the caller only. */
   sendTest: requirePermission("jobs.run")

@@ -141,12 +141,7 @@ describe("template preview", () => {
     expect(p.source).toBeNull();
     expect(p.mail?.html).toContain("<p>0 tables</p>");
     const viewer = await makeUser("viewer");
-    const res = await httpCall(
-      viewer,
-      "reports.templates.preview",
-      { scriptId: v.id, mail: { body: "" } },
-      "GET",
-    );
+    const res = await httpCall(viewer, "reports.templates.preview", { scriptId: v.id, mail: { body: "" } });
     expect(res.error?.data.code).toBe("FORBIDDEN");
   });
 });

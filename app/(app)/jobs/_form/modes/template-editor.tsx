@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { TextAreaField } from "@/app/_components/field";
-import { useTRPC } from "@/app/_components/trpc";
+import { useTRPCClient } from "@/app/_components/trpc";
 import type { TemplatePreview } from "@/server/reports/editor";
 import type { ScriptMail } from "@/server/runs/modes/params";
 
@@ -47,7 +47,7 @@ export function TemplateEditor({
   scriptId?: number;
 }) {
   const t = useTranslations("reports");
-  const trpc = useTRPC();
+  const client = useTRPCClient();
   const area = useRef<HTMLTextAreaElement>(null);
   const input = useDebounced(
     {
@@ -63,8 +63,10 @@ export function TemplateEditor({
     },
     400,
   );
+  // Asked by POST (a template can be longer than a GET URL may be), cached like a query.
   const preview = useQuery({
-    ...trpc.reports.templates.preview.queryOptions(input),
+    queryKey: ["reports.templates.preview", input],
+    queryFn: () => client.reports.templates.preview.mutate(input),
     placeholderData: keepPreviousData,
     retry: false,
   });
