@@ -179,6 +179,10 @@ describe("script jobs and reports in the browser", () => {
       await c.close();
     }
 
+    // A long template (more than a URL can carry) still previews.
+    await body.fill(`{# ${"long ".repeat(8000)} #}<p>long-ok</p>`);
+    await expect.poll(() => frame.locator("p", { hasText: "long-ok" }).count()).toBe(1);
+
     // Send a test to me: only to ada, marked as a test.
     await page.goto(`${app.url}${jobUrl}`);
     const before = smtp.messages.length;
