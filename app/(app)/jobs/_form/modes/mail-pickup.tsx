@@ -13,7 +13,7 @@ export function MailPickupFields({ params: p, setParam, err, jobId }: ModeFields
   const t = useTranslations("reports.pickup");
   const num = (s: string) => (s === "" ? undefined : Number(s));
   return (
-    <div className="grid gap-4 sm:grid-cols-2">
+    <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
       <TextField
         id="p-prefix"
         className="sm:col-span-2"

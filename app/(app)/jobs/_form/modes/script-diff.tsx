@@ -75,7 +75,7 @@ export function ScriptDiff({
   const options = newestFirst.map((v) => ({ value: String(v.id), label: `v${v.version}` }));
   const d = diff.data;
   return (
-    <div className="space-y-3" data-testid="script-diff">
+    <div className="min-w-0 space-y-3" data-testid="script-diff">
       <div className="flex flex-wrap items-end gap-3">
         <SelectField
           id="diff-from"

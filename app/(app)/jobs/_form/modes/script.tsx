@@ -62,7 +62,7 @@ export function ScriptFields({ params: p, setParam, err, jobId }: ModeFieldsProp
   ].filter((c, i, all) => all.findIndex((x) => x.value === c.value) === i);
 
   return (
-    <div className="grid gap-4 sm:grid-cols-2">
+    <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
       <SelectField
         id="p-script"
         label={t("choose")}
@@ -103,7 +103,7 @@ export function ScriptFields({ params: p, setParam, err, jobId }: ModeFieldsProp
         )}
       </div>
       {current.data && (
-        <details className="sm:col-span-2">
+        <details className="min-w-0 sm:col-span-2">
           <summary className="min-h-11 cursor-pointer py-2 text-sm">
             {current.data.name} · v{current.data.version} · {current.data.interpreter} ·{" "}
             {current.data.sha256.slice(0, 12)}
@@ -114,7 +114,7 @@ export function ScriptFields({ params: p, setParam, err, jobId }: ModeFieldsProp
         </details>
       )}
       {(versions.data?.length ?? 0) > 1 && (
-        <details className="sm:col-span-2" data-testid="script-compare">
+        <details className="min-w-0 sm:col-span-2" data-testid="script-compare">
           <summary className="min-h-11 cursor-pointer py-2 text-sm">{td("title")}</summary>
           <ScriptDiff
             versions={versions.data ?? []}

@@ -118,7 +118,7 @@ export function TemplateEditor({
   }
 
   return (
-    <div className="space-y-3 sm:col-span-2" data-testid="template-editor">
+    <div className="min-w-0 space-y-3 sm:col-span-2" data-testid="template-editor">
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <span className="text-xs font-medium text-gray-500 dark:text-gray-400">{t("editor.flagsTitle")}</span>
         {FLAGS.map((f) => (
