@@ -6,8 +6,8 @@
  */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
-import { CsvSplitter } from "./csv-split";
 import { ReportTable } from "./table";
 
 export type CsvEncoding = "utf-8" | "gb18030" | "utf-16le" | "utf-16be";
@@ -17,7 +17,7 @@ export type CsvReadOptions = {
   maxRows: number;
   /** Force an encoding instead of detecting one. */
   encoding?: CsvEncoding;
-  /** Force a delimiter (one character) instead of detecting one. */
+  /** Force a delimiter instead of detecting one. */
   delimiter?: string;
 };
 
@@ -94,7 +94,7 @@ type StreamDecoder = { write(b: Buffer): string; end(): string };
  * A streaming decoder: Node's own TextDecoder (GB18030, UTF-16 with full ICU, as official
  * builds have), else iconv-lite, loaded only then.
  */
-async function streamDecoder(encoding: CsvEncoding): Promise<StreamDecoder> {
+async function streamDecoder(encoding: Exclude<CsvEncoding, "utf-8">): Promise<StreamDecoder> {
   try {
     const td = new TextDecoder(encoding);
     return { write: (b) => td.decode(b, { stream: true }), end: () => td.decode() };
@@ -106,8 +106,9 @@ async function streamDecoder(encoding: CsvEncoding): Promise<StreamDecoder> {
 }
 
 /**
- * Turns the file's bytes into text for the splitter, by a streaming decoder, so a character
- * split between two chunks is never broken.
+ * Turns the file's bytes into what csv-parse reads. UTF-8 bytes go through untouched (csv-parse
+ * decodes fields itself); other encodings are decoded to text by a streaming decoder, so a
+ * character split between two chunks is never broken.
  */
 class Decoder {
   encoding: CsvEncoding | undefined;
@@ -120,7 +121,6 @@ class Decoder {
 
   /** What is ready to parse: while only ASCII has been seen, bytes pass through undecided. */
   async push(chunk: Buffer): Promise<Buffer | string> {
-    // (ASCII bytes read the same in every candidate: they are made text as they are.)
     let b = chunk;
     if (this.first) {
       this.first = false;
@@ -135,6 +135,7 @@ class Decoder {
       if (firstNonAscii(b) < 0) return b;
       this.encoding = guessEncoding(b);
     }
+    if (this.encoding === "utf-8") return b;
     this.decoder ??= await streamDecoder(this.encoding);
     return this.decoder.write(b);
   }
@@ -144,7 +145,7 @@ class Decoder {
   }
 }
 
-const asText = (x: Buffer | string) => (typeof x === "string" ? x : x.toString("latin1"));
+const asText = (x: Buffer | string) => (typeof x === "string" ? x : x.toString("utf8"));
 
 export async function readCsv(
   path: string,
@@ -155,10 +156,11 @@ export async function readCsv(
   const table = new ReportTable(sheetName, file, "csv");
   const decoder = new Decoder(opts.encoding);
   let delimiter = opts.delimiter;
-  let parser: CsvSplitter | undefined;
+  let parser: ReturnType<typeof parse> | undefined;
   let sniffBuffer: (Buffer | string)[] = [];
   let sniffed = 0;
   let header = true;
+  let failure: Error | undefined;
 
   const onRecord = (rec: string[]) => {
     if (header) {
@@ -180,8 +182,22 @@ export async function readCsv(
     if (lines > 1 && bytesRead > 0) {
       table.reserve(Math.min(opts.maxRows, Math.ceil((fileSize / bytesRead) * lines * 1.05)));
     }
-    parser = new CsvSplitter(delimiter, onRecord);
-    for (const part of sniffBuffer) parser.write(asText(part));
+    parser = parse({
+      delimiter,
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      // Records are taken here, as they are parsed, instead of travelling through the stream.
+      on_record: (rec: string[]) => {
+        onRecord(rec);
+        return null;
+      },
+    });
+    parser.resume();
+    parser.on("error", (e: Error) => {
+      failure ??= e;
+    });
+    for (const part of sniffBuffer) parser.write(part);
     sniffBuffer = [];
   };
 
@@ -193,7 +209,8 @@ export async function readCsv(
         if (sniffed >= SNIFF_CHARS) startParser();
         continue;
       }
-      parser.write(asText(part));
+      if (!parser.write(part)) await new Promise((r) => parser?.once("drain", r));
+      if (failure) throw failure;
     }
   };
 
@@ -207,7 +224,13 @@ export async function readCsv(
   const tail = decoder.end();
   if (tail) await feed([tail]);
   if (!parser) startParser();
-  (parser as unknown as CsvSplitter).end();
+  const p = parser as unknown as ReturnType<typeof parse>;
+  await new Promise<void>((resolve, reject) => {
+    p.once("end", resolve);
+    p.once("error", reject);
+    p.end();
+  });
+  if (failure) throw failure;
   table.seal();
   return { table, info: { encoding: decoder.encoding ?? "utf-8", delimiter: delimiter ?? "," } };
 }
