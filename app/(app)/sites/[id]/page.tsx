@@ -6,7 +6,9 @@ import { DateTime, RelativeTime } from "@/app/_components/time";
 import { Badge, Card, formatBytes, PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
+import { can } from "@/server/auth/permissions";
 import type { ServerFigures } from "@/server/sites/sites";
+import { EditSite } from "./edit-site";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const site = await api.sites.get({ id: Number((await params).id) }).catch(() => null);
@@ -17,14 +19,16 @@ const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v)} %`);
 
 /** A site: its servers with their figures, and its collection status with the bad lines. */
 export default async function SitePage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePageUser("sites.read");
+  const user = await requirePageUser("sites.read");
   const t = await getTranslations("sites");
   const id = Number((await params).id);
   const site = await forPage(api.sites.get({ id }));
-  const [servers, files, bad] = await Promise.all([
+  const canWrite = can(user.role, "sites.write");
+  const [servers, files, bad, people] = await Promise.all([
     api.sites.servers({ id }),
     api.sites.files({ id }),
     api.sites.badLines({ id, size: 20 }),
+    canWrite ? api.sites.people() : Promise.resolve([]),
   ]);
   const facts: [string, React.ReactNode][] = [
     [t("timezone"), site.timezone],
@@ -62,6 +66,22 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
           {t("report")}
         </Link>
       </PageHeader>
+      {canWrite && (
+        <div className="mb-4">
+          <EditSite
+            site={{
+              id: site.id,
+              name: site.name,
+              baseUrl: site.baseUrl,
+              timezone: site.timezone,
+              pullCron: site.pullCron,
+              userIds: site.users.map((u) => u.id),
+            }}
+            people={people}
+            zones={Intl.supportedValuesOf("timeZone")}
+          />
+        </div>
+      )}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card className="lg:col-span-1">
           <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm">
