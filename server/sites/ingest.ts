@@ -12,6 +12,7 @@ import type { Sql, TransactionSql } from "postgres";
 import type { Db } from "../db/client";
 import type { SiteFileKind } from "../lib/enums";
 import { noteSiteAlarms } from "./alarm-notify";
+import { badReasonText } from "./bad-lines";
 import {
   type AlarmLine,
   type BadLine,
@@ -113,10 +114,13 @@ export async function storeBadLines(sql: Sql, siteId: number, file: string, bad:
   for (let i = 0; i < bad.length; i += SMALL_BATCH) {
     const part = bad.slice(i, i + SMALL_BATCH);
     await sql`
-      insert into site_bad_lines (site_id, file, line_no, reason, raw)
-      select ${siteId}, ${file}, x.line_no, x.reason, x.raw
-      from unnest(${pgArray(part.map((b) => b.lineNo))}::int[], ${pgArray(part.map((b) => b.reason))}::text[],
-                  ${pgArray(part.map((b) => b.raw))}::text[]) as x(line_no, reason, raw)
+      insert into site_bad_lines (site_id, file, line_no, reason, reason_code, reason_params, raw)
+      select ${siteId}, ${file}, x.line_no, x.reason, x.code, x.params::jsonb, x.raw
+      from unnest(${pgArray(part.map((b) => b.lineNo))}::int[],
+                  ${pgArray(part.map((b) => badReasonText(b.reason, "en")))}::text[],
+                  ${pgArray(part.map((b) => b.reason.code))}::text[],
+                  ${pgArray(part.map((b) => JSON.stringify(b.reason.params ?? {})))}::text[],
+                  ${pgArray(part.map((b) => b.raw))}::text[]) as x(line_no, reason, code, params, raw)
       on conflict (site_id, file, line_no) do nothing`;
   }
 }

@@ -36,7 +36,9 @@ export const sitesRouter = router({
   get: read.input(ZSiteId).query(({ ctx, input }) => getSite(ctx.db, ctx.user, input.id)),
   servers: read.input(ZSiteId).query(({ ctx, input }) => listServers(ctx.db, ctx.user, input.id)),
   files: read.input(ZSiteId).query(({ ctx, input }) => listSiteFiles(ctx.db, ctx.user, input.id)),
-  badLines: read.input(ZBadLinesInput).query(({ ctx, input }) => listBadLines(ctx.db, ctx.user, input)),
+  badLines: read
+    .input(ZBadLinesInput)
+    .query(({ ctx, input }) => listBadLines(ctx.db, ctx.user, input, ctx.locale)),
   server: read.input(ZServerId).query(({ ctx, input }) => visibleServer(ctx.db, ctx.user, input.id)),
   nodes: read.input(ZServerId).query(({ ctx, input }) => serverNodesOf(ctx.db, ctx.user, input.id)),
   mounts: read.input(ZServerId).query(({ ctx, input }) => serverMounts(ctx.db, ctx.user, input.id)),

@@ -12,10 +12,12 @@ import { cronRefusal, isValidTimeZone } from "../cron/cron";
 import type { Db, DbOrTx } from "../db/client";
 import { alarms, jobs, siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
 import { issueParamsOf } from "../i18n/errors";
+import type { Locale } from "../i18n/locale";
 import { jobInputOf } from "../jobs/input";
 import { createJob, deleteJob, getJob, runJobNow, updateJob } from "../jobs/jobs";
 import type { Role } from "../lib/enums";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
+import { storedReasonText } from "./bad-lines";
 
 /** Who is reading: a user (or a token acting for one), with their role. */
 export type SiteViewer = { id: number | null; role?: Role | null };
@@ -449,7 +451,13 @@ export async function listServers(db: DbOrTx, viewer: SiteViewer, siteId: number
   );
 }
 
-export async function listBadLines(db: DbOrTx, viewer: SiteViewer, input: z.input<typeof ZBadLinesInput>) {
+/** A site's bad lines, newest first, each reason in `locale` (rows from before codes: as stored). */
+export async function listBadLines(
+  db: DbOrTx,
+  viewer: SiteViewer,
+  input: z.input<typeof ZBadLinesInput>,
+  locale: Locale = "en",
+) {
   const o = ZBadLinesInput.parse(input);
   await visibleSite(db, viewer, o.id);
   const where = and(eq(siteBadLines.siteId, o.id), o.file ? eq(siteBadLines.file, o.file) : undefined);
@@ -460,6 +468,8 @@ export async function listBadLines(db: DbOrTx, viewer: SiteViewer, input: z.inpu
         file: siteBadLines.file,
         lineNo: siteBadLines.lineNo,
         reason: siteBadLines.reason,
+        reasonCode: siteBadLines.reasonCode,
+        reasonParams: siteBadLines.reasonParams,
         raw: siteBadLines.raw,
         createdAt: siteBadLines.createdAt,
       })
@@ -470,7 +480,17 @@ export async function listBadLines(db: DbOrTx, viewer: SiteViewer, input: z.inpu
       .offset((o.page - 1) * o.size),
     db.select({ n: count() }).from(siteBadLines).where(where),
   ]);
-  return { items, total: total?.n ?? 0, page: o.page, size: o.size };
+  return {
+    items: items.map(({ reasonCode, reasonParams, ...b }) => ({
+      ...b,
+      reason: storedReasonText({ reason: b.reason, reasonCode, reasonParams }, locale),
+      code: reasonCode,
+      params: (reasonParams ?? null) as Record<string, string | number> | null,
+    })),
+    total: total?.n ?? 0,
+    page: o.page,
+    size: o.size,
+  };
 }
 
 /** The collection status: each pulled file's offset, lines, bad lines and last pull. */
