@@ -69,6 +69,20 @@ export const HOURLY_FROM_MS = 14 * 86400_000;
  * raw samples, or from the hourly roll-up for long ranges (then at least an hour a bucket).
  */
 export async function seriesQuery(db: DbOrTx, o: z.output<typeof ZSeriesInput>): Promise<SeriesPoint[]> {
+  const { query, from, width } = seriesSql(o);
+  const rows = await db.execute<Record<string, number | string | null>>(query);
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return [...rows].map((r) => ({
+    at: new Date((from + Number(r.b) * width) * 1000),
+    n: Number(r.n),
+    avg: [num(r.a1) ?? 0, num(r.a2) ?? 0, num(r.a3), num(r.a4)],
+    min: [num(r.l1) ?? 0, num(r.l2) ?? 0, num(r.l3), num(r.l4)],
+    max: [num(r.h1) ?? 0, num(r.h2) ?? 0, num(r.h3), num(r.h4)],
+  }));
+}
+
+/** The statement alone (the benchmark EXPLAINs it), with the bucket origin and width in seconds. */
+export function seriesSql(o: z.output<typeof ZSeriesInput>) {
   const from = o.from.getTime() / 1000;
   const span = o.to.getTime() / 1000 - from;
   const hourly = span * 1000 >= HOURLY_FROM_MS;
@@ -76,7 +90,7 @@ export async function seriesQuery(db: DbOrTx, o: z.output<typeof ZSeriesInput>):
     ? Math.max(3600, Math.ceil(span / o.points / 3600) * 3600)
     : Math.max(1, Math.ceil(span / o.points));
   const range = sql`server_id = ${o.serverId} and kind = ${o.kind} and mount = ${o.mount}`;
-  const rows = await db.execute<Record<string, number | string | null>>(
+  const query =
     hourly
       ? sql`
     select greatest(0, floor((extract(epoch from hour) - ${from}) / ${width}))::int as b, sum(n)::int as n,
@@ -96,16 +110,8 @@ export async function seriesQuery(db: DbOrTx, o: z.output<typeof ZSeriesInput>):
     from samples
     where ${range}
       and at >= ${o.from.toISOString()}::timestamptz and at < ${o.to.toISOString()}::timestamptz
-    group by 1 order by 1`,
-  );
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return [...rows].map((r) => ({
-    at: new Date((from + Number(r.b) * width) * 1000),
-    n: Number(r.n),
-    avg: [num(r.a1) ?? 0, num(r.a2) ?? 0, num(r.a3), num(r.a4)],
-    min: [num(r.l1) ?? 0, num(r.l2) ?? 0, num(r.l3), num(r.l4)],
-    max: [num(r.h1) ?? 0, num(r.h2) ?? 0, num(r.h3), num(r.h4)],
-  }));
+    group by 1 order by 1`;
+  return { query, from, width };
 }
 
 /** A server's disks (mounts seen in the range), for the chart's series list. */

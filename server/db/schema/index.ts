@@ -7,3 +7,4 @@ export * from "./reports";
 export * from "./secrets";
 export * from "./sites";
 export * from "./system";
+export * from "./wechat";
