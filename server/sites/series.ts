@@ -61,8 +61,17 @@ export async function serverSeries(
   return seriesQuery(db, o);
 }
 
-/** From this range on, charts read the hourly roll-up: an hour a point at most (720 for 30 d). */
-export const HOURLY_FROM_MS = 14 * 86400_000;
+/**
+ * Charts read the coarsest table that still draws the range with enough points: the hourly
+ * roll-up from 150 hours on (7 d = 168 points, 30 d = 720, 90 d = 1,000 buckets of 3 h),
+ * raw samples below. EXPLAIN showed the query itself is cheap either way (≤ 26 ms for 10,080
+ * raw rows of 7 d, ~1 ms for 720 hourly rows): the time is in the rows shipped and decoded,
+ * so fewer rows is what makes a chart fast.
+ */
+export const HOURLY_MIN_POINTS = 150;
+export const HOURLY_FROM_MS = HOURLY_MIN_POINTS * 3600_000;
+/** The seed's files carry a line a minute: a raw bucket wider than that is a whole number of minutes. */
+const SAMPLE_STEP_S = 60;
 
 /**
  * The query alone (the benchmark times it): buckets of `(to − from) / points` seconds, from the
@@ -83,17 +92,19 @@ export async function seriesQuery(db: DbOrTx, o: z.output<typeof ZSeriesInput>):
 
 /** The statement alone (the benchmark EXPLAINs it), with the bucket origin and width in seconds. */
 export function seriesSql(o: z.output<typeof ZSeriesInput>) {
-  const from = o.from.getTime() / 1000;
-  const span = o.to.getTime() / 1000 - from;
+  const from = Math.floor(o.from.getTime() / 1000);
+  const span = Math.ceil(o.to.getTime() / 1000) - from;
   const hourly = span * 1000 >= HOURLY_FROM_MS;
+  const raw = Math.max(1, Math.ceil(span / o.points));
   const width = hourly
     ? Math.max(3600, Math.ceil(span / o.points / 3600) * 3600)
-    : Math.max(1, Math.ceil(span / o.points));
+    : raw > SAMPLE_STEP_S
+      ? Math.ceil(raw / SAMPLE_STEP_S) * SAMPLE_STEP_S
+      : raw;
   const range = sql`server_id = ${o.serverId} and kind = ${o.kind} and mount = ${o.mount}`;
-  const query =
-    hourly
-      ? sql`
-    select greatest(0, floor((extract(epoch from hour) - ${from}) / ${width}))::int as b, sum(n)::int as n,
+  const query = hourly
+    ? sql`
+    select greatest(0, (extract(epoch from hour)::bigint - ${from}::bigint) / ${width}::int)::int as b, sum(n)::int as n,
       sum(sum1) / sum(n) as a1, sum(sum2) / sum(n) as a2, sum(sum3) / sum(n) as a3, sum(sum4) / sum(n) as a4,
       min(min1) as l1, min(min2) as l2, min(min3) as l3, min(min4) as l4,
       max(max1) as h1, max(max2) as h2, max(max3) as h3, max(max4) as h4
@@ -102,8 +113,8 @@ export function seriesSql(o: z.output<typeof ZSeriesInput>) {
       and hour >= date_trunc('hour', ${o.from.toISOString()}::timestamptz, 'UTC')
       and hour < ${o.to.toISOString()}::timestamptz
     group by 1 order by 1`
-      : sql`
-    select floor((extract(epoch from at) - ${from}) / ${width})::int as b, count(*)::int as n,
+    : sql`
+    select ((extract(epoch from at)::bigint - ${from}::bigint) / ${width}::int)::int as b, count(*)::int as n,
       avg(v1) as a1, avg(v2) as a2, avg(v3) as a3, avg(v4) as a4,
       min(v1) as l1, min(v2) as l2, min(v3) as l3, min(v4) as l4,
       max(v1) as h1, max(v2) as h2, max(v3) as h3, max(v4) as h4
