@@ -8,7 +8,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, count, desc, eq, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Actor, audit } from "../audit";
-import { cronRefusal, isValidTimeZone } from "../cron/cron";
+import { cronRefusal } from "../cron/cron";
+import { ZTimeZone } from "../cron/zone-schema";
 import type { Db, DbOrTx } from "../db/client";
 import { alarms, jobs, siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
 import { issueParamsOf } from "../i18n/errors";
@@ -57,10 +58,7 @@ const ZSiteFields = z.object({
     .max(2000)
     .nullable()
     .default(null),
-  timezone: z
-    .string()
-    .trim()
-    .refine((tz) => isValidTimeZone(tz), "unknown time zone"),
+  timezone: ZTimeZone,
   /** The pull job's schedule (5 or 6 fields); default every 5 minutes. */
   pullCron: z
     .string()
