@@ -45,6 +45,7 @@ export async function handleWechat(req: Request, db: Db, keys: WechatKeys | null
   try {
     if (req.method === "GET") return verifyUrl(q, keys, timestamp, nonce);
     if (req.method !== "POST") return text("method not allowed", 405);
+    if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY) return text("too large", 413);
     const raw = await req.text();
     if (raw.length > MAX_BODY) return text("too large", 413);
     const envelope = readXml(raw);
