@@ -216,19 +216,19 @@ describe("sites pages", () => {
         .toBe(1);
       await p.getByTestId("site-edit").click();
       await expect.poll(() => p.locator("#site-pullCron").inputValue()).toBe("*/15 * * * *");
+      await p.screenshot({ path: screenshotPath(`site-edit-${name}`), fullPage: true });
       expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
         name.endsWith("390x844") ? 390 : 1280,
       );
-      await p.screenshot({ path: screenshotPath(`site-edit-${name}`), fullPage: true });
       await p.goto(`${app.url}/account`);
       await p.getByTestId("wechat-make-code").click();
       await expect
         .poll(() => p.getByTestId("wechat-code").textContent())
         .toMatch(zh ? /绑定 [A-Z0-9]{8}/ : /bind [A-Z0-9]{8}/);
+      await p.screenshot({ path: screenshotPath(`account-wechat-${name}`), fullPage: true });
       expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
         name.endsWith("390x844") ? 390 : 1280,
       );
-      await p.screenshot({ path: screenshotPath(`account-wechat-${name}`), fullPage: true });
       if (c !== ctx) await c.close();
     }
   }, 120_000);

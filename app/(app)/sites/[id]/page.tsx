@@ -83,7 +83,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
         </div>
       )}
       <div className="grid gap-4 lg:grid-cols-3">
-        <Card className="lg:col-span-1">
+        <Card className="min-w-0 lg:col-span-1">
           <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm">
             {facts.map(([k, v]) => (
               <div key={k} className="min-w-0">
@@ -93,7 +93,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
             ))}
           </dl>
         </Card>
-        <div className="space-y-4 lg:col-span-2">
+        <div className="min-w-0 space-y-4 lg:col-span-2">
           {servers.length === 0 ? (
             <Card title={t("servers")}>
               <p className="text-sm text-gray-500">{t("noServers")}</p>
