@@ -11,6 +11,7 @@ import { secretsRouter } from "./secrets/router";
 import { sitesRouter } from "./sites/router";
 import { tokensRouter } from "./tokens/router";
 import { createCallerFactory, router } from "./trpc";
+import { wechatRouter } from "./wechat/router";
 
 export const appRouter = router({
   account: accountRouter,
@@ -26,6 +27,7 @@ export const appRouter = router({
   ipControl: ipControlRouter,
   secrets: secretsRouter,
   sites: sitesRouter,
+  wechat: wechatRouter,
 });
 
 export type AppRouter = typeof appRouter;

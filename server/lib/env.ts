@@ -118,6 +118,14 @@ export const ZEnv = z.object({
   /** …and beyond this many newest runs per job (each job may override both). */
   RUN_RETENTION_COUNT: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   /** Sites: raw samples kept this many days; the hourly roll-up (long charts) this many. */
+  /** WeChat query (server/wechat): the callback's Token, EncodingAESKey and AppID / CorpID. */
+  WECHAT_QUERY_TOKEN: z.string().trim().min(3).max(32).optional(),
+  WECHAT_QUERY_AES_KEY: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9+/]{43}$/, "must be the 43-character EncodingAESKey")
+    .optional(),
+  WECHAT_QUERY_APP_ID: z.string().trim().min(1).max(64).optional(),
   SITE_SAMPLE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SITE_HOURLY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(400),
   /** Sites: resumed alarms kept this many days after they resumed (bad lines as long). */

@@ -2,9 +2,11 @@ import { getTranslations } from "next-intl/server";
 import { LocaleSwitch } from "@/app/_components/locale-switch";
 import { titleFrom } from "@/app/_components/page-title";
 import { Card, PageHeader } from "@/app/_components/ui";
+import { api } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { userTimeZone } from "@/server/i18n/zone";
 import { PasswordForm } from "./password-form";
+import { WechatForm } from "./wechat-form";
 import { ZoneForm } from "./zone-form";
 
 export const generateMetadata = titleFrom("account", "title");
@@ -13,6 +15,7 @@ export default async function AccountPage() {
   const user = await requirePageUser();
   const t = await getTranslations("account");
   const tc = await getTranslations("common");
+  const binding = await api.wechat.binding();
   return (
     <>
       <PageHeader title={t("title")}>
@@ -24,6 +27,7 @@ export default async function AccountPage() {
           <LocaleSwitch />
         </Card>
         <ZoneForm current={userTimeZone(user)} zones={Intl.supportedValuesOf("timeZone")} />
+        <WechatForm binding={binding} />
       </div>
     </>
   );
