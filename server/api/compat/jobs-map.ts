@@ -6,6 +6,7 @@
  *   cron_expr ↔ cron, desc ↔ description, command ↔ the 【key】value text of the mode's params.
  */
 import { z } from "zod";
+import { LOCALES } from "../../i18n/locale";
 import { applyJobPatch, type JobPatch, jobInputOf } from "../../jobs/input";
 import type { JobView } from "../../jobs/jobs";
 import type { JobInput } from "../../jobs/schema";
@@ -113,6 +114,10 @@ const compatFields = {
     .meta({ description: "Kairos: run timeout" }),
   retries: z.number().int().min(0).max(10).meta({ description: "Kairos: retries after a failure" }),
   notify_emails: list.meta({ description: "Kairos: addresses told about failures" }),
+  mail_language: z.enum(LOCALES).nullable().meta({
+    description:
+      "Kairos: language (en | zh-CN) of its mails to addresses that are not Kairos users; default the instance's",
+  }),
   params: z
     .record(z.string(), z.unknown())
     .meta({ description: "Kairos: the mode's structured parameters instead of command" }),
@@ -132,6 +137,7 @@ export const ZCompatJobAdd = z
     timeout_seconds: compatFields.timeout_seconds.optional(),
     retries: compatFields.retries.optional(),
     notify_emails: compatFields.notify_emails.optional(),
+    mail_language: compatFields.mail_language.optional(),
     params: compatFields.params.optional(),
   })
   // Checked even when other fields are wrong, so one answer names every missing field.
@@ -185,6 +191,7 @@ export function jobInputFromCompat(v: CompatJobAdd): JobInput {
     timeoutSeconds: v.timeout_seconds ?? null,
     retries: v.retries ?? 0,
     notifyEmails: v.notify_emails ?? [],
+    mailLanguage: v.mail_language ?? null,
     tags: v.tags ?? [],
   };
 }
@@ -207,6 +214,7 @@ export function jobInputFromCompatEdit(job: JobView, v: CompatJobEdit): JobInput
     timeoutSeconds: v.timeout_seconds,
     retries: v.retries,
     notifyEmails: v.notify_emails,
+    mailLanguage: v.mail_language,
     tags: v.tags,
   };
   return applyJobPatch(stored, job.commandText, patch);
@@ -220,6 +228,7 @@ const FIELD_NAMES: Record<string, string> = {
   runOnSave: "allow_mode",
   timeoutSeconds: "timeout_seconds",
   notifyEmails: "notify_emails",
+  mailLanguage: "mail_language",
   onSuccessStart: "on_success_start",
   onFailureStart: "on_failure_start",
   retryBackoffSeconds: "retry_backoff_seconds",
@@ -256,6 +265,7 @@ export const ZCompatJob = z
     timeout_seconds: z.number().int().nullable(),
     retries: z.number().int(),
     notify_emails: z.array(z.string()),
+    mail_language: z.enum(LOCALES).nullable(),
     next_run_time: z.string().nullable(),
     last_run_at: z.string().nullable(),
     last_run_status: z.string().nullable(),
@@ -286,6 +296,7 @@ export function compatJob(view: JobView, role: Role | null | undefined): CompatJ
     timeout_seconds: job.timeoutSeconds,
     retries: job.retries,
     notify_emails: job.notifyEmails,
+    mail_language: job.mailLanguage,
     next_run_time: job.nextFireAt?.toISOString() ?? null,
     last_run_at: job.lastRunAt?.toISOString() ?? null,
     last_run_status: job.lastRunStatus,
