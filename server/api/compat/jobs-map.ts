@@ -100,7 +100,10 @@ const compatFields = {
     .string()
     .trim()
     .max(100)
-    .meta({ description: "IANA zone of the schedule (Kairos; default the server's)" }),
+    .meta({
+      description:
+        "IANA zone of the schedule (Kairos; default: the token user's display zone, else the instance's)",
+    }),
   policy: z
     .enum(JOB_POLICIES, { error: `must be one of ${JOB_POLICIES.join(", ")}` })
     .meta({ description: "Kairos concurrency policy; overrides allow_mode 0/1 when given" }),
