@@ -108,7 +108,7 @@ function checkTimeZone(timezone: string) {
 }
 
 function createSchedule(expression: string, timezone: string): Schedule {
-  if (typeof expression !== "string") throw new CronError("The cron expression must be text");
+  if (typeof expression !== "string") throw new CronError(msg("cron.notText"));
   const tidy = expression.trim().split(/\s+/).join(" ");
   let fields: ParsedFields;
   if (tidy.startsWith("@")) {
@@ -139,7 +139,9 @@ class WallClockMatcher {
       this.cron = new Cron(fields.normalized, { utcOffset: 0, mode: "6-part", domAndDow: fields.domAndDow });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new CronError(msg("cron.other", { detail: reason.replace(/^CronPattern: /, "") }));
+      // What only croner checks (where L, W and # may stand): its own words in English, a
+      // sentence of ours in 中文.
+      throw new CronError(msg("cron.croner", { detail: reason.replace(/^CronPattern: /, "") }));
     }
     // A reference before any real schedule start, so the check does not depend on the clock.
     if (this.nextAfter(Date.UTC(2000, 0, 1)) === Infinity) {

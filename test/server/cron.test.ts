@@ -1,6 +1,8 @@
 import { Cron } from "croner";
 import { describe, expect, it } from "vitest";
-import { CronError, explainCronError, isValidTimeZone, parseCron } from "../../server/cron/cron";
+import { CronError, cronRefusal, explainCronError, isValidTimeZone, parseCron } from "../../server/cron/cron";
+import { localizedMessage } from "../../server/i18n/errors";
+import { englishSentences } from "../helpers/english";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -668,6 +670,12 @@ describe("cron: refused expressions", () => {
       expect(() => parseCron(expression, "UTC")).toThrow(message);
       expect(explainCronError(expression, "UTC")).toMatch(message);
     });
+    it(`refuses ${JSON.stringify(expression)} in 中文 without English`, () => {
+      const refusal = cronRefusal(expression, "UTC");
+      const zh = localizedMessage(refusal, "zh-CN");
+      expect(englishSentences(zh, [expression]), zh).toEqual([]);
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
+    });
   }
 
   it("refuses unknown time zones", () => {
@@ -687,7 +695,7 @@ describe("cron: refused expressions", () => {
   });
 
   it("CronError is an Error with the message", () => {
-    const error = new CronError("x");
+    const error = new CronError({ key: "cron.empty" });
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("CronError");
   });
