@@ -138,10 +138,9 @@ class WallClockMatcher {
     try {
       this.cron = new Cron(fields.normalized, { utcOffset: 0, mode: "6-part", domAndDow: fields.domAndDow });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      // What only croner checks (where L, W and # may stand): its own words in English, a
-      // sentence of ours in 中文.
-      throw new CronError(msg("cron.croner", { detail: reason.replace(/^CronPattern: /, "") }));
+      // What only croner checks after our own checks: where L, W and # may stand (croner's
+      // own words would reach a 中文 reader in English).
+      throw new CronError(msg("cron.croner"), { cause: error });
     }
     // A reference before any real schedule start, so the check does not depend on the clock.
     if (this.nextAfter(Date.UTC(2000, 0, 1)) === Infinity) {

@@ -11,8 +11,11 @@ import { type Msg, msg, renderMsg } from "../i18n/errors";
  */
 export class CronError extends Error {
   override name = "CronError";
-  constructor(public readonly msg: Msg) {
-    super(renderMsg(msg, "en"));
+  constructor(
+    public readonly msg: Msg,
+    options?: ErrorOptions,
+  ) {
+    super(renderMsg(msg, "en"), options);
   }
 }
 

@@ -661,8 +661,8 @@ describe("cron: refused expressions", () => {
     ["0 0 31 apr,jun *", /never matches a date/],
     ["0 0 * * fri#6", /the number after # is the week of the month, 1-5/],
     ["0 0 5L * *", /day of month "5l" is not understood/],
-    // croner's own message, for what only croner checks.
-    ["0 0 L,LW * *", /Invalid cron expression: .*LW can not be in a list/],
+    // What only croner checks, in words of ours.
+    ["0 0 L,LW * *", /Invalid cron expression: .*LW not in a list/],
   ];
   for (const [expression, message] of refused) {
     it(`refuses ${JSON.stringify(expression)}`, () => {
