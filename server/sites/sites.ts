@@ -11,6 +11,7 @@ import { type Actor, audit } from "../audit";
 import { isValidTimeZone } from "../cron/cron";
 import type { Db, DbOrTx } from "../db/client";
 import { alarms, siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
+import { zodText } from "../i18n/errors";
 import { createJob, deleteJob, runJobNow } from "../jobs/jobs";
 import type { Role } from "../lib/enums";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
@@ -46,7 +47,7 @@ const ZSiteFields = z.object({
   code: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (the site_id of its files), at most 64"),
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, zodText("siteCode")),
   name: z.string().trim().min(1, "required").max(200),
   baseUrl: z
     .url({ protocol: /^https?$/, error: "an http(s) URL" })

@@ -6,6 +6,7 @@
  *   cron_expr ↔ cron, desc ↔ description, command ↔ the 【key】value text of the mode's params.
  */
 import { z } from "zod";
+import { zodText } from "../../i18n/errors";
 import { LOCALES } from "../../i18n/locale";
 import { applyJobPatch, type JobPatch, jobInputOf } from "../../jobs/input";
 import type { JobView } from "../../jobs/jobs";
@@ -80,14 +81,14 @@ const compatFields = {
   state: z
     .number({ error: required("0, 1 or 2") })
     .int()
-    .min(0, "must be 0, 1 or 2")
-    .max(2, "must be 0, 1 or 2")
+    .min(0, zodText("zeroOneTwo"))
+    .max(2, zodText("zeroOneTwo"))
     .meta({ description: "0 waiting · 1 running · 2 stopped (on input 0 and 1 both mean scheduled)" }),
   allow_mode: z
     .number({ error: required("0, 1 or 2") })
     .int()
-    .min(0, "must be 0, 1 or 2")
-    .max(2, "must be 0, 1 or 2")
+    .min(0, zodText("zeroOneTwo"))
+    .max(2, zodText("zeroOneTwo"))
     .meta({ description: "0 parallel · 1 serial · 2 immediate (parallel, and run once when saved)" }),
   max_run_count: z
     .number({ error: required("a whole number") })
@@ -96,14 +97,10 @@ const compatFields = {
     .max(1_000_000_000)
     .meta({ description: "stop after this many runs; 0 = no limit" }),
   // Kairos extras.
-  timezone: z
-    .string()
-    .trim()
-    .max(100)
-    .meta({
-      description:
-        "IANA zone of the schedule (Kairos; default: the token user's display zone, else the instance's)",
-    }),
+  timezone: z.string().trim().max(100).meta({
+    description:
+      "IANA zone of the schedule (Kairos; default: the token user's display zone, else the instance's)",
+  }),
   policy: z
     .enum(JOB_POLICIES, { error: `must be one of ${JOB_POLICIES.join(", ")}` })
     .meta({ description: "Kairos concurrency policy; overrides allow_mode 0/1 when given" }),
@@ -146,7 +143,7 @@ export const ZCompatJobAdd = z
   // Checked even when other fields are wrong, so one answer names every missing field.
   .refine((v) => v?.command !== undefined || v?.params !== undefined, {
     path: ["command"],
-    message: "required",
+    message: zodText("required"),
     when: (p) => typeof p.value === "object" && p.value !== null,
   })
   .meta({ id: "TimerJobsJobInput" });

@@ -9,6 +9,7 @@ import type { Permission } from "../../auth/permissions";
 import type { Db } from "../../db/client";
 import { retryingTransaction } from "../../db/retry";
 import { readFunctionCatalog, requestFunctionReload } from "../../functions/catalog";
+import { zodText } from "../../i18n/errors";
 import { addIpRule, listIpRules, removeIpRuleById, ZIpRuleInput } from "../../ipcontrol/rules";
 import { applyJobPatch, jobInputOf } from "../../jobs/input";
 import {
@@ -121,7 +122,7 @@ const ZScriptForm = z
     file: z
       .custom<{ filename: string; bytes: Buffer }>(
         (v) => !!v && typeof v === "object" && Buffer.isBuffer((v as { bytes?: unknown }).bytes),
-        { error: "send the script as a file" },
+        { error: zodText("scriptAsFile") },
       )
       .meta({ type: "string", format: "binary" }),
     name: z.string().optional(),
