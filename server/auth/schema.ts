@@ -24,7 +24,14 @@ export const ZTimeZone = z
   .string()
   .trim()
   .max(100)
-  .refine(isValidTimeZone, { message: "unknown time zone", params: { key: "errors.unknownZone" } });
+  .superRefine((zone, ctx) => {
+    if (!isValidTimeZone(zone))
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown time zone "${zone}"`,
+        params: { key: "errors.unknownZone", zone },
+      });
+  });
 
 export const ZLoginInput = z.object({
   login: z.string().trim().min(1, "required").max(200),

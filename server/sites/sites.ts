@@ -57,7 +57,7 @@ const ZSiteFields = z.object({
   timezone: z
     .string()
     .trim()
-    .refine((tz) => isValidTimeZone(tz), "unknown time zone"),
+    .refine((tz) => isValidTimeZone(tz), zodText("unknownZoneShort")),
   /** The pull job's schedule (5 or 6 fields); default every 5 minutes. */
   pullCron: z.string().trim().min(1).max(200).default("*/5 * * * *"),
 });

@@ -6,9 +6,12 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { handleCompat } from "../../server/api/compat/handle";
 import { handleV1 } from "../../server/api/v1/handle";
+import { ZTimeZone } from "../../server/auth/schema";
 import { localizeIssue } from "../../server/i18n/errors";
 import { fieldErrorsFromIssues } from "../../server/lib/validation";
+import { ZReportBody } from "../../server/reports/schema";
 import { ZMailPickupParams } from "../../server/runs/modes/params";
+import { ZCreateSiteInput } from "../../server/sites/sites";
 import { tokenFor } from "../api/helpers";
 import { englishSentences } from "../helpers/english";
 import { httpCall, makeUser } from "../helpers/users";
@@ -61,6 +64,17 @@ describe("zod issues in 中文", () => {
       expect(zh).toMatch(expected);
     });
   }
+
+  it("renders custom checks with catalog keys: a template that does not parse, a zone", () => {
+    const body = ZReportBody.safeParse("{% if %}");
+    expect(localizeIssue(body.error?.issues[0] as never, "zh-CN")).toMatch(/^模板第 1 行/);
+    const zone = ZTimeZone.safeParse("Mars/Base");
+    expect(localizeIssue(zone.error?.issues[0] as never, "zh-CN")).toBe("未知时区“Mars/Base”");
+    const site = ZCreateSiteInput.safeParse({ code: "a b", name: "x", timezone: "Mars/Base" });
+    const fields = fieldErrorsFromIssues(site.error?.issues ?? [], "zh-CN");
+    expect(fields.timezone).toEqual(["未知时区"]);
+    expectChinese(fields.code?.join(" "), "site code");
+  });
 
   it("renders a form's field errors, custom checks included", () => {
     const r = ZMailPickupParams.safeParse({ prefix: "daily_", mail: { to: [] } });
