@@ -72,7 +72,7 @@ describe("zod issues in 中文", () => {
     expect(localizeIssue(zone.error?.issues[0] as never, "zh-CN")).toBe("未知时区“Mars/Base”");
     const site = ZCreateSiteInput.safeParse({ code: "a b", name: "x", timezone: "Mars/Base" });
     const fields = fieldErrorsFromIssues(site.error?.issues ?? [], "zh-CN");
-    expect(fields.timezone).toEqual(["未知时区"]);
+    expect(fields.timezone).toEqual(["未知时区“Mars/Base”"]);
     expectChinese(fields.code?.join(" "), "site code");
   });
 
