@@ -56,6 +56,11 @@ export const ZEnv = z.object({
     .string()
     .refine(isTimeZone, "not an IANA time zone (e.g. Asia/Shanghai, UTC)")
     .optional(),
+  /**
+   * The instance's default language: mails to addresses that are not Kairos users, for jobs
+   * that do not choose their own (issue 10).
+   */
+  KAIROS_LANGUAGE: z.enum(["en", "zh-CN"], { error: "must be en or zh-CN" }).default("en"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   SESSION_MAX_AGE_HOURS: z.coerce
     .number()

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import type { DbOrTx } from "../db/client";
 import { type ReportFileRow, reportFiles, reportShares, runs, users } from "../db/schema";
+import { zodText } from "../i18n/errors";
 import { isLocale, type Locale } from "../i18n/locale";
 import { publicUrl } from "../lib/app-info";
 import { env } from "../lib/env";
@@ -22,7 +23,7 @@ const hashOf = (token: string) => createHash("sha256").update(token).digest("hex
 export const ZShareToken = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9_-]{43}$/, "not a share link");
+  .regex(/^[A-Za-z0-9_-]{43}$/, zodText("shareLink"));
 
 export const ZCreateShareInput = z.object({
   runId: z.number().int().positive(),

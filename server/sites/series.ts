@@ -7,6 +7,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { servers, sites } from "../db/schema";
+import { zodText } from "../i18n/errors";
 import { SAMPLE_KINDS } from "../lib/enums";
 import { notFound } from "../lib/errors";
 import { type SiteViewer, siteScope } from "./sites";
@@ -22,7 +23,7 @@ export const ZSeriesFields = z.object({
 });
 export const ZSeriesInput = ZSeriesFields.refine((v) => v.to.getTime() > v.from.getTime(), {
   path: ["to"],
-  message: "must be after from",
+  message: zodText("afterFrom"),
 });
 export type SeriesInput = z.input<typeof ZSeriesInput>;
 

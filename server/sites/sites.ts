@@ -12,7 +12,7 @@ import { cronRefusal } from "../cron/cron";
 import { ZTimeZone } from "../cron/zone-schema";
 import type { Db, DbOrTx } from "../db/client";
 import { alarms, jobs, siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
-import { issueParamsOf } from "../i18n/errors";
+import { issueParamsOf, zodText } from "../i18n/errors";
 import type { Locale } from "../i18n/locale";
 import { jobInputOf } from "../jobs/input";
 import { createJob, deleteJob, getJob, runJobNow, updateJob } from "../jobs/jobs";
@@ -51,7 +51,7 @@ const ZSiteFields = z.object({
   code: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (the site_id of its files), at most 64"),
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, zodText("siteCode")),
   name: z.string().trim().min(1, "required").max(200),
   baseUrl: z
     .url({ protocol: /^https?$/, error: "an http(s) URL" })

@@ -11,6 +11,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { Locale } from "../../i18n/locale";
 import {
   JOB_MODES,
   JOB_POLICIES,
@@ -62,6 +63,8 @@ export const jobs = pgTable(
     notifyEmails: text("notify_emails").array().notNull().default([]),
     /** While the job keeps failing, remind every this many seconds (0 = never; server/notify). */
     alertRemindSeconds: integer("alert_remind_seconds").notNull().default(14400),
+    /** Language of its mails to addresses that are not Kairos users; null = KAIROS_LANGUAGE. */
+    mailLanguage: text("mail_language").$type<Locale>(),
     ownerId: ref("owner_id").references(() => users.id, { onDelete: "set null" }),
     tags: text("tags").array().notNull().default([]),
     nextFireAt: instant("next_fire_at"),
