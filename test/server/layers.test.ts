@@ -1,0 +1,51 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The layers of issue 8 ("The house"), read from the import lines of the tree: pages and route
+ * handlers reach the database only through procedures and domain functions, and the database
+ * layer stands on the ground floor (server/lib) only.
+ */
+const files = (dir: string): string[] =>
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory()
+        ? files(path.join(dir, e.name))
+        : /\.tsx?$/.test(e.name)
+          ? [path.join(dir, e.name)]
+          : [],
+    );
+
+/** Every module a file imports (value or type), as a path from the repository root. */
+function importsOf(file: string): string[] {
+  const src = fs.readFileSync(file, "utf8");
+  const out: string[] = [];
+  for (const m of src.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)) {
+    const spec = m[1] ?? "";
+    if (spec.startsWith("@/")) out.push(spec.slice(2));
+    else if (spec.startsWith(".")) out.push(path.join(path.dirname(file), spec));
+  }
+  return out;
+}
+
+describe("layers", () => {
+  it("app/ never imports server/db/", () => {
+    const offenders = files("app").flatMap((f) =>
+      importsOf(f)
+        .filter((i) => i.startsWith("server/db/") || i === "server/db")
+        .map((i) => `${f} -> ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("server/db/ imports only server/db/ and server/lib/", () => {
+    const offenders = files("server/db").flatMap((f) =>
+      importsOf(f)
+        .filter((i) => i.startsWith("server/") && !i.startsWith("server/db") && !i.startsWith("server/lib/"))
+        .map((i) => `${f} -> ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
