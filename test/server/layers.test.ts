@@ -48,4 +48,19 @@ describe("layers", () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it("scheduling is layered: schedule above jobs above runs, none importing upwards", () => {
+    const above: Record<string, string[]> = {
+      "server/runs": ["server/jobs", "server/schedule"],
+      "server/jobs": ["server/schedule"],
+    };
+    const offenders = Object.entries(above).flatMap(([dir, banned]) =>
+      files(dir).flatMap((f) =>
+        importsOf(f)
+          .filter((i) => banned.some((b) => i === b || i.startsWith(`${b}/`)))
+          .map((i) => `${f} -> ${i}`),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
 });
