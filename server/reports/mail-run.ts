@@ -13,6 +13,7 @@ import type { DbOrTx } from "../db/client";
 import type { ReportFileRow } from "../db/schema";
 import type { Locale } from "../i18n/locale";
 import { publicUrl } from "../lib/app-info";
+import { localDate } from "../lib/local-time";
 import { sendMail } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
 import type { ScriptMail } from "../runs/modes/params";
@@ -67,7 +68,7 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
       {
         locale: input.locale,
         jobName: job.name,
-        date: dateText(run.scheduledAt, job.timezone),
+        date: localDate(run.scheduledAt, job.timezone),
         title: rendered.title,
         runUrl: `${base}/runs/${run.id}`,
         shareUrl: share.url,
@@ -78,7 +79,7 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
   );
   const at = frame.indexOf(BODY_MARK);
   const html = at < 0 ? frame : frame.slice(0, at) + rendered.html + frame.slice(at + BODY_MARK.length);
-  const text = `${job.name} · ${dateText(run.scheduledAt, job.timezone)}\n\n${rendered.text}\n\n${share.url}\n${base}/runs/${run.id}\n`;
+  const text = `${job.name} · ${localDate(run.scheduledAt, job.timezone)}\n\n${rendered.text}\n\n${share.url}\n${base}/runs/${run.id}\n`;
 
   const byName = new Map(input.files.map((f) => [f.name, f]));
   const chosen = rendered.attachments.files.map((f) => byName.get(f.name)).filter((f) => f !== undefined);
@@ -115,13 +116,4 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
     rendered,
     shareUrl: share.url,
   };
-}
-
-function dateText(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(instant);
 }

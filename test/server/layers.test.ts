@@ -63,4 +63,23 @@ describe("layers", () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it("one local-time formatter: Intl.DateTimeFormat only in server/lib/local-time.ts", () => {
+    // The cron library's offset cache, the zone check of env and Go's time layout for user
+    // functions (the process's zone abbreviation) are not formatters of local time for readers.
+    const allowed = [
+      "server/lib/local-time.ts",
+      "server/cron/zone-offsets.ts",
+      "server/lib/env.ts",
+      "server/functions/go-time.ts",
+    ];
+    const offenders = ["app", "server", "cli", "worker", "emails"]
+      .flatMap((d) => files(d))
+      .filter(
+        (f) =>
+          !allowed.includes(f) &&
+          /new Intl\.DateTimeFormat\(|\.toLocale(Date|Time)?String\(\s*[^)]/.test(fs.readFileSync(f, "utf8")),
+      );
+    expect(offenders).toEqual([]);
+  });
 });
