@@ -2,6 +2,7 @@
  * A run's report → its mail: subject, body HTML (to be wrapped by the React Email layout), the
  * plain-text alternative, which files to attach, and whether to send at all.
  */
+import "server-only";
 import path from "node:path";
 import { DEFAULT_LOCALE, type Locale } from "../i18n/locale";
 import { translator } from "../i18n/messages";

@@ -82,4 +82,36 @@ describe("layers", () => {
       );
     expect(offenders).toEqual([]);
   });
+
+  it("client components reach no server-only module, Node built-in or server/db/", () => {
+    const all = new Set(["app", "server"].flatMap((d) => files(d)));
+    const resolve = (i: string) =>
+      [i, `${i}.ts`, `${i}.tsx`, `${i}/index.ts`, `${i}/index.tsx`].find((c) => all.has(c));
+    const src = (f: string) => fs.readFileSync(f, "utf8");
+    // Value imports only: a type import leaves no code in the bundle; a "use server" module
+    // reaches the client as a reference to a server action, not as code.
+    const valueImports = (f: string) =>
+      [...src(f).matchAll(/^(?:import|export)(?!\s+type\s)[^'"]*?["']([^"']+)["']/gm)].map((m) => m[1] ?? "");
+    const bad: string[] = [];
+    const seen = new Set<string>();
+    const visit = (f: string, from: string) => {
+      if (seen.has(f)) return;
+      seen.add(f);
+      if (/^["']use server["']/m.test(src(f))) return;
+      for (const spec of valueImports(f)) {
+        if (spec === "server-only" || spec.startsWith("node:")) bad.push(`${from} … ${f} -> ${spec}`);
+        const local = spec.startsWith("@/")
+          ? spec.slice(2)
+          : spec.startsWith(".")
+            ? path.join(path.dirname(f), spec)
+            : null;
+        if (local?.startsWith("server/db")) bad.push(`${from} … ${f} -> ${local}`);
+        const next = local && resolve(local);
+        if (next) visit(next, from);
+      }
+    };
+    for (const f of all) if (/^["']use client["']/m.test(src(f))) visit(f, f);
+    expect(seen.size).toBeGreaterThan(20);
+    expect(bad).toEqual([]);
+  });
 });
