@@ -15,6 +15,7 @@ import type { ReportFileRow } from "../db/schema";
 import type { Locale } from "../i18n/locale";
 import { translator } from "../i18n/messages";
 import { publicUrl } from "../lib/app-info";
+import { localDate } from "../lib/local-time";
 import { sendMail } from "../mail/outbox";
 import { recipientGroups } from "../mail/recipients";
 import { renderEmail } from "../mail/render";
@@ -114,7 +115,7 @@ export async function composeRunMail(
       {
         locale,
         jobName: job.name,
-        date: dateText(run.scheduledAt, job.timezone),
+        date: localDate(run.scheduledAt, job.timezone),
         title: rendered.title,
         runUrl,
         shareUrl,
@@ -125,7 +126,7 @@ export async function composeRunMail(
   );
   const at = frame.indexOf(BODY_MARK);
   const html = at < 0 ? frame : frame.slice(0, at) + rendered.html + frame.slice(at + BODY_MARK.length);
-  const text = `${job.name} · ${dateText(run.scheduledAt, job.timezone)}\n\n${rendered.text}\n\n${shareUrl ? `${shareUrl}\n` : ""}${runUrl}\n`;
+  const text = `${job.name} · ${localDate(run.scheduledAt, job.timezone)}\n\n${rendered.text}\n\n${shareUrl ? `${shareUrl}\n` : ""}${runUrl}\n`;
   return { rendered, report, html, text, paths };
 }
 
@@ -251,13 +252,4 @@ async function attachmentsOf(input: RunMailInput, rendered: RenderedMail, paths:
         contentType: c.file.contentType,
         content: c.content,
       }));
-}
-
-function dateText(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(instant);
 }
