@@ -74,3 +74,7 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 /** A rule's alert per server (or mount, or site): pending until it held long enough, then firing. */
 export const RULE_ALERT_STATUSES = ["pending", "firing"] as const;
 export type RuleAlertStatus = (typeof RULE_ALERT_STATUSES)[number];
+
+/** The languages Kairos speaks (catalogs in server/i18n/messages). */
+export const LOCALES = ["en", "zh-CN"] as const;
+export type Locale = (typeof LOCALES)[number];

@@ -11,6 +11,7 @@ import { pipeline } from "node:stream/promises";
 import type { Sql, TransactionSql } from "postgres";
 import type { Db } from "../db/client";
 import type { SiteFileKind } from "../lib/enums";
+import { zoneOffsetMs } from "../lib/local-time";
 import { noteSiteAlarms } from "./alarm-notify";
 import { badReasonText } from "./bad-lines";
 import {
@@ -267,11 +268,7 @@ function sameOffsetAcross(timeZone: string, fromLocal: string, toLocal: string):
   const to = Date.parse(`${toLocal.replace(" ", "T")}Z`) + 86400_000;
   // Two changes of offset cannot both fall within a month (DST changes are months apart).
   if (!(to - from < 31 * 86400_000)) return false;
-  const offset = (ms: number) =>
-    new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
-      .formatToParts(new Date(ms))
-      .find((p) => p.type === "timeZoneName")?.value;
-  return offset(from) === offset(to);
+  return zoneOffsetMs(new Date(from), timeZone) === zoneOffsetMs(new Date(to), timeZone);
 }
 
 /** COPY into `samples` (wall times read in the site's zone), then roll up what was copied. */

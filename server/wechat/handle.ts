@@ -9,7 +9,7 @@
  * A text is answered by the WeChat query (query.ts); anything else with a hint.
  */
 import { randomBytes } from "node:crypto";
-import type { Db } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { translator } from "../i18n/messages";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
@@ -122,4 +122,9 @@ async function replyTo(db: Db, m: Record<string, string>): Promise<string | null
     MsgType: "text",
     Content: content,
   });
+}
+
+/** The callback as the route serves it: this installation's database and keys. */
+export function wechatCallback(req: Request): Promise<Response> {
+  return handleWechat(req, getDb(), wechatConfig());
 }

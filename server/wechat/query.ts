@@ -5,7 +5,7 @@
  * link to its page, which is made for the phone. Who asks is the Kairos user their WeChat is
  * bound to, and the answer is within that user's sites; an unbound sender is told how to bind.
  */
-import { and, eq, ilike, or, sql } from "drizzle-orm";
+import { and, ilike, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { sites } from "../db/schema";
 import { isLocale, type Locale } from "../i18n/locale";

@@ -11,12 +11,12 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { Locale } from "../../i18n/locale";
 import {
   JOB_MODES,
   JOB_POLICIES,
   JOB_STATES,
   LOG_STREAMS,
+  type Locale,
   MISFIRE_POLICIES,
   RUN_STATUSES,
   RUN_TRIGGERS,
