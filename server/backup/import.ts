@@ -1,0 +1,575 @@
+/**
+ * Import: a backup file (any known schema version) applied in one transaction, by natural keys:
+ * what is missing is created, what differs is updated, what is equal is left alone, and nothing
+ * the file does not name is deleted — importing the same file twice changes nothing the second
+ * time. A dry run does the same work and rolls it back, so its preview is exactly what an
+ * import would do (constraint violations included) and the database is left untouched.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { type Actor, audit } from "../audit";
+import { ZUsername } from "../auth/schema";
+import type { Db, Tx } from "../db/client";
+import {
+  ipRules,
+  type JobRow,
+  jobs,
+  notifyState,
+  scriptVersions,
+  secrets,
+  settings,
+  sites,
+  siteUsers,
+  users,
+} from "../db/schema";
+import { msg } from "../i18n/errors";
+import { compileRules, decide } from "../ipcontrol/check";
+import { bumpVersion } from "../ipcontrol/rules";
+import { JOBS_CHANNEL, nextFireAfter } from "../jobs/jobs";
+import { ZJobInput } from "../jobs/schema";
+import { SECRET_MASK, unmaskParams } from "../jobs/secret-fields";
+import { CidrError, displayRange, parseRange } from "../lib/cidr";
+import type { JobMode } from "../lib/enums";
+import { DomainError } from "../lib/errors";
+import { ZCreateSiteInput } from "../sites/sites";
+import { BACKUP_SCHEMA_VERSION, type Backup, upgradeBackup, versionOf, ZBackup } from "./schema";
+
+export const BACKUP_KINDS = [
+  "setting",
+  "user",
+  "secret",
+  "ipRule",
+  "token",
+  "script",
+  "site",
+  "job",
+  "mute",
+] as const;
+export type BackupKind = (typeof BACKUP_KINDS)[number];
+export type BackupAction = "create" | "update" | "unchanged" | "skip";
+/** Why an item needs attention after the import (catalog key backup.note.<note>). */
+export type BackupNote = "noPassword" | "noSecretValue" | "tokenNotRestored" | "fromEnvironment";
+export type BackupItem = { kind: BackupKind; key: string; action: BackupAction; note?: BackupNote };
+export type ImportResult = {
+  dryRun: boolean;
+  schemaVersion: number;
+  /** The file's own version when it was older and upgraded first. */
+  upgradedFrom: number | null;
+  items: BackupItem[];
+  counts: Record<BackupAction, number>;
+};
+
+/** A file refused before anything is written: every problem, each naming its field. */
+export class BackupInvalid extends DomainError {
+  constructor(readonly problems: { field: string; message: string }[]) {
+    super(
+      "BAD_REQUEST",
+      problems
+        .slice(0, 20)
+        .map((p) => `${p.field}: ${p.message}`)
+        .join("\n") + (problems.length > 20 ? `\n… ${problems.length - 20} more` : ""),
+      problems[0]?.field,
+    );
+    this.name = "BackupInvalid";
+  }
+}
+
+/** `["jobs", 2, "params", "url"]` → `jobs[2].params.url`. */
+export function fieldOf(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : `${out ? "." : ""}${String(p)}`;
+  return out || "file";
+}
+
+const refused = (field: string, message: string) => new BackupInvalid([{ field, message }]);
+
+/** Stable JSON (sorted keys, instants as ISO text) for comparing stored rows with the file. */
+function canon(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(canon);
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, x]) => [k, canon(x)]),
+    );
+  return v;
+}
+const same = (a: unknown, b: unknown) => JSON.stringify(canon(a)) === JSON.stringify(canon(b));
+const differs = (stored: Record<string, unknown>, wanted: Record<string, unknown>) =>
+  Object.keys(wanted).some((k) => !same(stored[k], wanted[k]));
+
+type CheckedJob = { value: z.output<typeof ZJobInput>; source: Backup["jobs"][number] };
+
+/**
+ * The file checked: upgraded to the current version, its shape (ZBackup) and each job (the
+ * jobs' own schema, so a job refused here is one the job form would refuse) — all problems at once.
+ */
+export function parseBackup(raw: unknown): { doc: Backup; jobs: CheckedJob[]; from: number } {
+  const version = versionOf(raw);
+  if (version > BACKUP_SCHEMA_VERSION)
+    throw refused(
+      "schemaVersion",
+      `this file has schema version ${version}; this Kairos reads versions up to ${BACKUP_SCHEMA_VERSION} (upgrade Kairos first)`,
+    );
+  let upgraded: { doc: unknown; from: number };
+  try {
+    upgraded = upgradeBackup(raw);
+  } catch (e) {
+    if (e instanceof z.ZodError)
+      throw new BackupInvalid(e.issues.map((i) => ({ field: fieldOf(i.path), message: i.message })));
+    throw e;
+  }
+  const parsed = ZBackup.safeParse(upgraded.doc);
+  if (!parsed.success)
+    throw new BackupInvalid(parsed.error.issues.map((i) => ({ field: fieldOf(i.path), message: i.message })));
+  const doc = parsed.data;
+  const problems: { field: string; message: string }[] = [];
+  const checked: CheckedJob[] = [];
+  const seen = new Set<string>();
+  doc.jobs.forEach((j, i) => {
+    if (seen.has(j.name)) problems.push({ field: `jobs[${i}].name`, message: `"${j.name}" appears twice` });
+    seen.add(j.name);
+    const { onSuccessStart: _s, onFailureStart: _f, owner: _o, script, site, ...rest } = j;
+    // Placeholders where the file names a script version or a site: resolved when applied.
+    const params = { ...j.params, ...(script ? { scriptId: 1 } : {}), ...(site ? { siteId: 1 } : {}) };
+    const r = ZJobInput.safeParse({ ...rest, params, onSuccessStart: [], onFailureStart: [] });
+    if (r.success) checked.push({ value: r.data, source: j });
+    else
+      for (const issue of r.error.issues)
+        problems.push({ field: fieldOf(["jobs", i, ...issue.path]), message: issue.message });
+  });
+  const check = (schema: z.ZodType, value: unknown, at: (string | number)[]) => {
+    const r = schema.safeParse(value);
+    if (!r.success)
+      for (const issue of r.error.issues)
+        problems.push({ field: fieldOf([...at, ...issue.path]), message: issue.message });
+  };
+  for (const [i, u] of doc.users.entries()) check(ZUsername, u.username, ["users", i, "username"]);
+  for (const [i, s] of doc.sites.entries())
+    check(ZCreateSiteInput, { code: s.code, name: s.name, baseUrl: s.baseUrl, timezone: s.timezone }, [
+      "sites",
+      i,
+    ]);
+  if (problems.length) throw new BackupInvalid(problems);
+  return { doc, jobs: checked, from: upgraded.from };
+}
+
+/** Thrown to roll a dry run back, carrying what it would have done. */
+class DryRunDone extends Error {
+  constructor(readonly result: ImportResult) {
+    super("dry run");
+  }
+}
+
+export async function importBackup(
+  db: Db,
+  actor: Actor,
+  raw: unknown,
+  o: { dryRun?: boolean; callerIp?: string | null } = {},
+): Promise<ImportResult> {
+  const checked = parseBackup(raw);
+  try {
+    return await db.transaction(async (tx) => {
+      const result = await apply(tx, actor, checked, o.callerIp ?? null);
+      result.dryRun = !!o.dryRun;
+      if (o.dryRun) throw new DryRunDone(result);
+      await audit(tx, actor, "backup.import", "backup", null, {
+        after: {
+          schemaVersion: result.schemaVersion,
+          upgradedFrom: result.upgradedFrom,
+          counts: result.counts,
+        },
+      });
+      return result;
+    });
+  } catch (e) {
+    if (e instanceof DryRunDone) return e.result;
+    throw e;
+  }
+}
+
+async function apply(
+  tx: Tx,
+  actor: Actor,
+  { doc, jobs: checkedJobs, from }: ReturnType<typeof parseBackup>,
+  callerIp: string | null,
+): Promise<ImportResult> {
+  // One import at a time: two at once would both decide "create" for the same names.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('kairos_backup_import'))`);
+  const items: BackupItem[] = [];
+  const note = (kind: BackupKind, key: string, action: BackupAction, n?: BackupNote) =>
+    items.push(n ? { kind, key, action, note: n } : { kind, key, action });
+  const now = new Date();
+
+  // ---- settings
+  for (const [key, value] of Object.entries(doc.settings)) {
+    const [row] = await tx.select().from(settings).where(eq(settings.key, key));
+    if (row && same(row.value, value)) {
+      note("setting", key, "unchanged");
+      continue;
+    }
+    await tx
+      .insert(settings)
+      .values({ key, value })
+      .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } });
+    note("setting", key, row ? "update" : "create");
+  }
+
+  // ---- users
+  const userId = new Map<string, number>();
+  for (const u of await tx.select({ id: users.id, username: users.username }).from(users))
+    userId.set(u.username.toLowerCase(), u.id);
+  for (const [i, u] of doc.users.entries()) {
+    const wanted = {
+      email: u.email ? u.email.toLowerCase() : null,
+      name: u.name,
+      role: u.role,
+      locale: u.locale,
+      timeZone: u.timeZone,
+      isActive: u.isActive,
+      ...(u.passwordHash ? { passwordHash: u.passwordHash } : {}),
+    };
+    const id = userId.get(u.username.toLowerCase());
+    const emailTaken = wanted.email
+      ? (await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${wanted.email}`))[0]
+      : undefined;
+    if (emailTaken && emailTaken.id !== id)
+      throw refused(`users[${i}].email`, `${wanted.email} belongs to another user here`);
+    if (id === undefined) {
+      const [row] = await tx
+        .insert(users)
+        .values({
+          username: u.username,
+          ...wanted,
+          // Without a hash in the file nobody can sign in as them until an admin sets a password.
+          passwordHash: u.passwordHash ?? `!backup-import-${randomBytes(16).toString("hex")}`,
+        })
+        .returning({ id: users.id });
+      if (!row) throw new Error("user insert returned nothing");
+      userId.set(u.username.toLowerCase(), row.id);
+      note("user", u.username, "create", u.passwordHash ? undefined : "noPassword");
+      continue;
+    }
+    const [stored] = await tx.select().from(users).where(eq(users.id, id));
+    if (!stored || !differs(stored, wanted)) {
+      note("user", u.username, "unchanged");
+      continue;
+    }
+    const signOut =
+      (wanted.passwordHash && wanted.passwordHash !== stored.passwordHash) ||
+      (stored.isActive && !wanted.isActive);
+    await tx
+      .update(users)
+      .set({ ...wanted, ...(signOut ? { sessionsValidAfter: now } : {}) })
+      .where(eq(users.id, id));
+    note("user", u.username, "update");
+  }
+  const userOf = (username: string | null, field: string): number | null => {
+    if (username === null) return null;
+    const id = userId.get(username.toLowerCase());
+    if (id === undefined) throw refused(field, `no user named "${username}" here or in the file`);
+    return id;
+  };
+
+  // ---- named secrets
+  for (const s of doc.secrets) {
+    const [stored] = await tx.select().from(secrets).where(eq(secrets.name, s.name));
+    const wanted = { description: s.description, ...(s.value ? { value: s.value } : {}) };
+    if (!stored) {
+      // Without its value the secret exists (jobs that name it stay valid) but is empty.
+      await tx.insert(secrets).values({ name: s.name, value: "", ...wanted, updatedBy: actor.id });
+      note("secret", s.name, "create", s.value ? undefined : "noSecretValue");
+    } else if (differs(stored, wanted)) {
+      await tx
+        .update(secrets)
+        .set({ ...wanted, updatedBy: actor.id })
+        .where(eq(secrets.id, stored.id));
+      note("secret", s.name, "update");
+    } else note("secret", s.name, "unchanged");
+  }
+
+  // ---- IP rules
+  let rulesChanged = false;
+  for (const [i, r] of doc.ipRules.entries()) {
+    let cidr: string;
+    try {
+      cidr = parseRange(r.cidr).cidr;
+    } catch (e) {
+      if (e instanceof CidrError) throw refused(`ipRules[${i}].cidr`, e.message);
+      throw e;
+    }
+    const key = `${r.list} ${displayRange(cidr)}`;
+    // Rules from IP_WHITELIST / IP_BLACKLIST follow this installation's environment, not the file.
+    if (r.source === "env") {
+      note("ipRule", key, "skip", "fromEnvironment");
+      continue;
+    }
+    const [stored] = await tx
+      .select()
+      .from(ipRules)
+      .where(and(eq(ipRules.list, r.list), eq(ipRules.cidr, cidr)));
+    if (!stored) {
+      await tx.insert(ipRules).values({
+        list: r.list,
+        cidr,
+        note: r.note,
+        source: r.source,
+        createdBy: actor.id,
+        createdByName: actor.name,
+      });
+      note("ipRule", key, "create");
+      rulesChanged = true;
+    } else if (stored.note !== r.note) {
+      await tx.update(ipRules).set({ note: r.note }).where(eq(ipRules.id, stored.id));
+      note("ipRule", key, "update");
+    } else note("ipRule", key, "unchanged");
+  }
+  if (rulesChanged) {
+    if (callerIp) {
+      const rows = await tx.select({ list: ipRules.list, cidr: ipRules.cidr }).from(ipRules);
+      const d = decide(compileRules(rows), callerIp);
+      if (!d.allowed)
+        throw new DomainError(
+          "PRECONDITION_FAILED",
+          msg("ipLockout", {
+            ip: callerIp,
+            why: d.reason,
+            range: d.reason === "denied" ? displayRange(d.rule) : "",
+          }),
+          "ipRules",
+        );
+    }
+    await bumpVersion(tx);
+  }
+
+  // ---- tokens: described, never restored (only their hash was ever kept)
+  for (const t of doc.tokens) note("token", t.name, "skip", "tokenNotRestored");
+
+  // ---- scripts
+  for (const s of doc.scripts) {
+    for (const v of s.versions) {
+      const key = `${s.name} v${v.version}`;
+      const wanted = {
+        text: v.text,
+        sha256: createHash("sha256").update(v.text).digest("hex"),
+        size: Buffer.byteLength(v.text),
+        interpreter: v.interpreter,
+      };
+      const [stored] = await tx
+        .select()
+        .from(scriptVersions)
+        .where(and(eq(scriptVersions.name, s.name), eq(scriptVersions.version, v.version)));
+      if (!stored) {
+        await tx.insert(scriptVersions).values({
+          name: s.name,
+          version: v.version,
+          ...wanted,
+          uploadedBy: v.uploadedBy ? (userId.get(v.uploadedBy.toLowerCase()) ?? null) : null,
+          createdAt: v.createdAt ? new Date(v.createdAt) : now,
+        });
+        note("script", key, "create");
+      } else if (differs(stored, wanted)) {
+        await tx.update(scriptVersions).set(wanted).where(eq(scriptVersions.id, stored.id));
+        note("script", key, "update");
+      } else note("script", key, "unchanged");
+    }
+  }
+
+  // ---- sites (their pull job is linked once the jobs exist)
+  const siteItems = new Map<string, BackupItem>();
+  for (const [i, s] of doc.sites.entries()) {
+    const wanted = { name: s.name, baseUrl: s.baseUrl, timezone: s.timezone };
+    let [stored] = await tx.select().from(sites).where(eq(sites.code, s.code));
+    let action: BackupAction = "unchanged";
+    if (!stored) {
+      [stored] = await tx
+        .insert(sites)
+        .values({ code: s.code, ...wanted })
+        .returning();
+      action = "create";
+    } else if (differs(stored, wanted)) {
+      await tx.update(sites).set(wanted).where(eq(sites.id, stored.id));
+      action = "update";
+    }
+    if (!stored) throw new Error("site insert returned nothing");
+    const siteId = stored.id;
+    const wantedUsers = s.users.map((u, k) => userOf(u, `sites[${i}].users[${k}]`) as number);
+    const have = (await tx.select().from(siteUsers).where(eq(siteUsers.siteId, siteId))).map((r) => r.userId);
+    const missing = wantedUsers.filter((u) => !have.includes(u));
+    if (missing.length) {
+      await tx.insert(siteUsers).values(missing.map((userId) => ({ siteId, userId })));
+      if (action === "unchanged") action = "update";
+    }
+    const item: BackupItem = { kind: "site", key: s.code, action };
+    items.push(item);
+    siteItems.set(s.code, item);
+  }
+
+  // ---- jobs: definitions first, then chains (by name) once every job exists
+  const jobRows = new Map<string, JobRow>();
+  for (const j of await tx.select().from(jobs)) jobRows.set(j.name, j);
+  const jobItems: BackupItem[] = [];
+  let jobsChanged = false;
+  for (const [n, { value, source }] of checkedJobs.entries()) {
+    const i = doc.jobs.indexOf(source);
+    const field = (f: string) => `jobs[${i}].${f}`;
+    const params = { ...value.params };
+    if (source.script) {
+      const [v] = await tx
+        .select({ id: scriptVersions.id })
+        .from(scriptVersions)
+        .where(
+          and(eq(scriptVersions.name, source.script.name), eq(scriptVersions.version, source.script.version)),
+        );
+      if (!v) throw refused(field("script"), `no script ${source.script.name} v${source.script.version}`);
+      params.scriptId = v.id;
+    } else if (value.mode === "script") {
+      const [v] = await tx
+        .select({ id: scriptVersions.id })
+        .from(scriptVersions)
+        .where(eq(scriptVersions.id, Number(params.scriptId)));
+      if (!v) throw refused(field("params.scriptId"), `no script version ${String(params.scriptId)} here`);
+    }
+    if (source.site) {
+      const [s] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.code, source.site));
+      if (!s) throw refused(field("site"), `no site "${source.site}" here or in the file`);
+      params.siteId = s.id;
+    } else if (value.mode === "site_pull") {
+      const [s] = await tx
+        .select({ id: sites.id })
+        .from(sites)
+        .where(eq(sites.id, Number(params.siteId)));
+      if (!s) throw refused(field("params.siteId"), `no site ${String(params.siteId)} here`);
+    }
+    const before = jobRows.get(value.name);
+    let unmasked: Record<string, unknown>;
+    try {
+      unmasked = unmaskParams(
+        value.mode as JobMode,
+        params,
+        before?.mode === value.mode ? before.params : null,
+      );
+    } catch (e) {
+      if (e instanceof DomainError)
+        throw refused(
+          field(e.field ?? "params"),
+          `${e.message} — the file was exported without secret values (${SECRET_MASK}); export it with secrets to restore this job here`,
+        );
+      throw e;
+    }
+    const { onSuccessStart: _s, onFailureStart: _f, ...fields } = value;
+    const wanted: Record<string, unknown> & typeof fields = { ...fields, params: unmasked };
+    if (source.owner !== null) wanted.ownerId = userOf(source.owner, field("owner"));
+    if (!before) {
+      const [row] = await tx
+        .insert(jobs)
+        .values({
+          ...wanted,
+          ownerId: (wanted.ownerId as number | null | undefined) ?? null,
+          createdAt: now,
+          nextFireAt: wanted.state === "waiting" ? nextFireAfter({ ...wanted, createdAt: now }, now) : null,
+        })
+        .returning();
+      if (!row) throw new Error("job insert returned nothing");
+      jobRows.set(row.name, row);
+      jobItems[n] = { kind: "job", key: row.name, action: "create" };
+      jobsChanged = true;
+    } else if (differs(before, wanted)) {
+      const scheduleChanged =
+        before.cron !== wanted.cron || before.timezone !== wanted.timezone || before.state !== wanted.state;
+      const [row] = await tx
+        .update(jobs)
+        .set({
+          ...wanted,
+          ...(scheduleChanged
+            ? {
+                nextFireAt:
+                  wanted.state === "waiting"
+                    ? nextFireAfter({ ...wanted, createdAt: before.createdAt }, now)
+                    : null,
+                lastFireAt: null,
+              }
+            : {}),
+        })
+        .where(eq(jobs.id, before.id))
+        .returning();
+      if (row) jobRows.set(row.name, row);
+      jobItems[n] = { kind: "job", key: before.name, action: "update" };
+      jobsChanged = true;
+    } else jobItems[n] = { kind: "job", key: before.name, action: "unchanged" };
+  }
+  for (const [n, { value, source }] of checkedJobs.entries()) {
+    const i = doc.jobs.indexOf(source);
+    const ids = (names: string[], f: string) =>
+      names.map((name, k) => {
+        const row = jobRows.get(name);
+        if (!row) throw refused(`jobs[${i}].${f}[${k}]`, `no job named "${name}" here or in the file`);
+        return row.id;
+      });
+    const chains = {
+      onSuccessStart: ids(source.onSuccessStart, "onSuccessStart"),
+      onFailureStart: ids(source.onFailureStart, "onFailureStart"),
+    };
+    const row = jobRows.get(value.name);
+    if (!row || !differs(row, chains)) continue;
+    await tx.update(jobs).set(chains).where(eq(jobs.id, row.id));
+    const item = jobItems[n];
+    if (item && item.action === "unchanged") item.action = "update";
+    jobsChanged = true;
+  }
+  items.push(...jobItems.filter(Boolean));
+  if (jobsChanged) await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);
+
+  // ---- the sites' pull jobs
+  for (const [i, s] of doc.sites.entries()) {
+    const pullJobId = s.pullJob === null ? null : jobRows.get(s.pullJob)?.id;
+    if (pullJobId === undefined)
+      throw refused(`sites[${i}].pullJob`, `no job named "${s.pullJob}" here or in the file`);
+    const [stored] = await tx.select().from(sites).where(eq(sites.code, s.code));
+    if (!stored || stored.pullJobId === pullJobId) continue;
+    await tx.update(sites).set({ pullJobId }).where(eq(sites.id, stored.id));
+    const item = siteItems.get(s.code);
+    if (item && item.action === "unchanged") item.action = "update";
+  }
+
+  // ---- alert mutes
+  for (const [i, m] of doc.mutes.entries()) {
+    const subjectId =
+      m.subject === "job"
+        ? jobRows.get(m.key)?.id
+        : (await tx.select({ id: sites.id }).from(sites).where(eq(sites.code, m.key)))[0]?.id;
+    if (subjectId === undefined)
+      throw refused(`mutes[${i}].key`, `no ${m.subject} "${m.key}" here or in the file`);
+    const wanted = {
+      mutedUntil: m.mutedUntil ? new Date(m.mutedUntil) : null,
+      mutedUntilRecovered: m.mutedUntilRecovered,
+    };
+    const [stored] = await tx
+      .select()
+      .from(notifyState)
+      .where(and(eq(notifyState.subjectKind, m.subject), eq(notifyState.subjectId, subjectId)));
+    const key = `${m.subject} ${m.key}`;
+    if (stored && !differs(stored, wanted)) {
+      note("mute", key, "unchanged");
+      continue;
+    }
+    await tx
+      .insert(notifyState)
+      .values({ subjectKind: m.subject, subjectId, ...wanted })
+      .onConflictDoUpdate({ target: [notifyState.subjectKind, notifyState.subjectId], set: wanted });
+    note("mute", key, stored ? "update" : "create");
+  }
+
+  const counts: Record<BackupAction, number> = { create: 0, update: 0, unchanged: 0, skip: 0 };
+  for (const it of items) counts[it.action]++;
+  return {
+    dryRun: false,
+    schemaVersion: BACKUP_SCHEMA_VERSION,
+    upgradedFrom: from < BACKUP_SCHEMA_VERSION ? from : null,
+    items,
+    counts,
+  };
+}
