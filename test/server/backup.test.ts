@@ -12,10 +12,11 @@ import { setRequestLog } from "../../server/api/request-log";
 import { authenticate } from "../../server/auth/users";
 import { exportArchive, readBackupBytes } from "../../server/backup/archive";
 import { exportBackup } from "../../server/backup/export";
-import { BackupInvalid, importBackup } from "../../server/backup/import";
+import { downloadBackup, uploadBackup } from "../../server/backup/http";
+import { BackupInvalid, type ImportResult, importBackup } from "../../server/backup/import";
 import type { Backup } from "../../server/backup/schema";
 import { type Db, getDb } from "../../server/db/client";
-import { jobs, notifyState, secrets, sites, users } from "../../server/db/schema";
+import { auditLog, jobs, notifyState, secrets, sites, users } from "../../server/db/schema";
 import { addIpRule } from "../../server/ipcontrol/rules";
 import { createJob } from "../../server/jobs/jobs";
 import { uploadScript } from "../../server/reports/scripts";
@@ -308,5 +309,50 @@ describe("older files", () => {
     expect(health).toMatchObject({ cron: "*/5 * * * *", timezone: "Asia/Shanghai", tags: ["legacy"] });
     const again = await importBackup(fresh.db, ADMIN, v1);
     expect(again.counts).toMatchObject({ create: 0, update: 0, unchanged: 2 });
+  });
+});
+
+describe("the browser's routes (Admin › Backup)", () => {
+  const post = (body: BodyInit, query = "", headers: Record<string, string> = {}) =>
+    new Request(`http://localhost/api/backup/import${query}`, { method: "POST", body, headers });
+
+  it("download a backup and preview, refuse or apply an upload", async () => {
+    const admin = await makeUser("admin");
+    const down = await downloadBackup(getDb(), admin, new Request("http://localhost/api/backup?secrets=1"));
+    expect(down.headers.get("content-disposition")).toMatch(
+      /attachment; filename="kairos-backup-\d{8}-\d{4}\.json"/,
+    );
+    const file = (await down.json()) as Backup;
+    expect(file.secrets[0]?.value).toBe("s3cret-value");
+    const [audited] = await getDb().select().from(auditLog).where(eq(auditLog.action, "backup.export"));
+    expect(audited?.after).toMatchObject({ withSecrets: true, withPasswords: false });
+
+    const cross = await uploadBackup(
+      getDb(),
+      admin,
+      post(JSON.stringify(file), "?dryRun=1", { origin: "https://evil.example" }),
+    );
+    expect(cross.status).toBe(403);
+
+    // On the installation being restored, an admin of its own (restored from the file earlier).
+    const [bob] = await fresh.db.select().from(users).where(eq(users.username, "bob"));
+    if (!bob) throw new Error("bob was not restored");
+    const { passwordHash: _h, ...there } = bob;
+    const before = await fingerprint(fresh.db);
+    const preview = await uploadBackup(fresh.db, there, post(JSON.stringify(file), "?dryRun=1"));
+    expect(preview.status).toBe(200);
+    expect(((await preview.json()) as ImportResult).dryRun).toBe(true);
+    expect(await fingerprint(fresh.db)).toEqual(before);
+
+    const bad = await uploadBackup(
+      fresh.db,
+      admin,
+      post(JSON.stringify({ ...file, users: [{ username: "x" }] })),
+    );
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ field: "users[0].role" });
+
+    const applied = await uploadBackup(fresh.db, there, post(JSON.stringify(file)));
+    expect(((await applied.json()) as ImportResult).dryRun).toBe(false);
   });
 });
