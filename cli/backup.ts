@@ -3,6 +3,7 @@
  * database directly like `token` and `ip` — so it works whether Kairos runs or not.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { audit } from "../server/audit";
 import { exportArchive, readBackupBytes } from "../server/backup/archive";
 import { exportBackup } from "../server/backup/export";
 import { BackupInvalid, type BackupNote, type ImportResult, importBackup } from "../server/backup/import";
@@ -32,6 +33,9 @@ export async function exportCommand(o: {
     const bytes = o.withFiles
       ? await exportArchive(db, opts)
       : Buffer.from(`${JSON.stringify(doc, null, 2)}\n`);
+    await audit(db, CLI_ACTOR, "backup.export", "backup", null, {
+      after: { ...opts, withFiles: !!o.withFiles },
+    });
     const summary = {
       schemaVersion: doc.schemaVersion,
       users: doc.users.length,
