@@ -219,9 +219,16 @@ async function apply(
   }
 
   // ---- users
+  // Every table is read once up front and kept in step with what this import writes: one
+  // statement per created or changed row, none for an unchanged one.
+  const userRows = new Map<number, typeof users.$inferSelect>();
   const userId = new Map<string, number>();
-  for (const u of await tx.select({ id: users.id, username: users.username }).from(users))
+  const emailOwner = new Map<string, number>();
+  for (const u of await tx.select().from(users)) {
+    userRows.set(u.id, u);
     userId.set(u.username.toLowerCase(), u.id);
+    if (u.email) emailOwner.set(u.email.toLowerCase(), u.id);
+  }
   for (const [i, u] of doc.users.entries()) {
     const wanted = {
       email: u.email ? u.email.toLowerCase() : null,
@@ -233,10 +240,8 @@ async function apply(
       ...(u.passwordHash ? { passwordHash: u.passwordHash } : {}),
     };
     const id = userId.get(u.username.toLowerCase());
-    const emailTaken = wanted.email
-      ? (await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${wanted.email}`))[0]
-      : undefined;
-    if (emailTaken && emailTaken.id !== id)
+    const emailTaken = wanted.email ? emailOwner.get(wanted.email) : undefined;
+    if (emailTaken !== undefined && emailTaken !== id)
       throw refused(`users[${i}].email`, `${wanted.email} belongs to another user here`);
     if (id === undefined) {
       const [row] = await tx
@@ -250,10 +255,11 @@ async function apply(
         .returning({ id: users.id });
       if (!row) throw new Error("user insert returned nothing");
       userId.set(u.username.toLowerCase(), row.id);
+      if (wanted.email) emailOwner.set(wanted.email, row.id);
       note("user", u.username, "create", u.passwordHash ? undefined : "noPassword");
       continue;
     }
-    const [stored] = await tx.select().from(users).where(eq(users.id, id));
+    const stored = userRows.get(id);
     if (!stored || !differs(stored, wanted)) {
       note("user", u.username, "unchanged");
       continue;
@@ -265,6 +271,8 @@ async function apply(
       .update(users)
       .set({ ...wanted, ...(signOut ? { sessionsValidAfter: now } : {}) })
       .where(eq(users.id, id));
+    if (stored.email) emailOwner.delete(stored.email.toLowerCase());
+    if (wanted.email) emailOwner.set(wanted.email, id);
     note("user", u.username, "update");
   }
   const userOf = (username: string | null, field: string): number | null => {
@@ -275,8 +283,9 @@ async function apply(
   };
 
   // ---- named secrets
+  const secretRows = new Map((await tx.select().from(secrets)).map((r) => [r.name, r]));
   for (const s of doc.secrets) {
-    const [stored] = await tx.select().from(secrets).where(eq(secrets.name, s.name));
+    const stored = secretRows.get(s.name);
     const wanted = { description: s.description, ...(s.value ? { value: s.value } : {}) };
     if (!stored) {
       // Without its value the secret exists (jobs that name it stay valid) but is empty.
@@ -293,6 +302,7 @@ async function apply(
 
   // ---- IP rules
   let rulesChanged = false;
+  const ruleRows = new Map((await tx.select().from(ipRules)).map((r) => [`${r.list} ${r.cidr}`, r]));
   for (const [i, r] of doc.ipRules.entries()) {
     let cidr: string;
     try {
@@ -307,10 +317,7 @@ async function apply(
       note("ipRule", key, "skip", "fromEnvironment");
       continue;
     }
-    const [stored] = await tx
-      .select()
-      .from(ipRules)
-      .where(and(eq(ipRules.list, r.list), eq(ipRules.cidr, cidr)));
+    const stored = ruleRows.get(`${r.list} ${cidr}`);
     if (!stored) {
       await tx.insert(ipRules).values({
         list: r.list,
@@ -349,6 +356,18 @@ async function apply(
   for (const t of doc.tokens) note("token", t.name, "skip", "tokenNotRestored");
 
   // ---- scripts
+  const scriptKey = (name: string, version: number) => `${name}\u0000${version}`;
+  const scriptColumns = {
+    id: scriptVersions.id,
+    name: scriptVersions.name,
+    version: scriptVersions.version,
+    sha256: scriptVersions.sha256,
+    interpreter: scriptVersions.interpreter,
+  };
+  const scriptRows = new Map(
+    (await tx.select(scriptColumns).from(scriptVersions)).map((r) => [scriptKey(r.name, r.version), r]),
+  );
+  const scriptIds = new Set([...scriptRows.values()].map((r) => r.id));
   for (const s of doc.scripts) {
     for (const v of s.versions) {
       const key = `${s.name} v${v.version}`;
@@ -358,20 +377,23 @@ async function apply(
         size: Buffer.byteLength(v.text),
         interpreter: v.interpreter,
       };
-      const [stored] = await tx
-        .select()
-        .from(scriptVersions)
-        .where(and(eq(scriptVersions.name, s.name), eq(scriptVersions.version, v.version)));
+      const stored = scriptRows.get(scriptKey(s.name, v.version));
       if (!stored) {
-        await tx.insert(scriptVersions).values({
-          name: s.name,
-          version: v.version,
-          ...wanted,
-          uploadedBy: v.uploadedBy ? (userId.get(v.uploadedBy.toLowerCase()) ?? null) : null,
-          createdAt: v.createdAt ? new Date(v.createdAt) : now,
-        });
+        const [row] = await tx
+          .insert(scriptVersions)
+          .values({
+            name: s.name,
+            version: v.version,
+            ...wanted,
+            uploadedBy: v.uploadedBy ? (userId.get(v.uploadedBy.toLowerCase()) ?? null) : null,
+            createdAt: v.createdAt ? new Date(v.createdAt) : now,
+          })
+          .returning(scriptColumns);
+        if (!row) throw new Error("script version insert returned nothing");
+        scriptRows.set(scriptKey(s.name, v.version), row);
+        scriptIds.add(row.id);
         note("script", key, "create");
-      } else if (differs(stored, wanted)) {
+      } else if (stored.sha256 !== wanted.sha256 || stored.interpreter !== wanted.interpreter) {
         await tx.update(scriptVersions).set(wanted).where(eq(scriptVersions.id, stored.id));
         note("script", key, "update");
       } else note("script", key, "unchanged");
@@ -380,9 +402,14 @@ async function apply(
 
   // ---- sites (their pull job is linked once the jobs exist)
   const siteItems = new Map<string, BackupItem>();
+  const siteRows = new Map((await tx.select().from(sites)).map((r) => [r.code, r]));
+  const siteIds = new Set([...siteRows.values()].map((r) => r.id));
+  const managers = new Map<number, number[]>();
+  for (const r of await tx.select().from(siteUsers))
+    managers.set(r.siteId, [...(managers.get(r.siteId) ?? []), r.userId]);
   for (const [i, s] of doc.sites.entries()) {
     const wanted = { name: s.name, baseUrl: s.baseUrl, timezone: s.timezone };
-    let [stored] = await tx.select().from(sites).where(eq(sites.code, s.code));
+    let stored = siteRows.get(s.code);
     let action: BackupAction = "unchanged";
     if (!stored) {
       [stored] = await tx
@@ -395,9 +422,11 @@ async function apply(
       action = "update";
     }
     if (!stored) throw new Error("site insert returned nothing");
+    siteRows.set(s.code, stored);
+    siteIds.add(stored.id);
     const siteId = stored.id;
     const wantedUsers = s.users.map((u, k) => userOf(u, `sites[${i}].users[${k}]`) as number);
-    const have = (await tx.select().from(siteUsers).where(eq(siteUsers.siteId, siteId))).map((r) => r.userId);
+    const have = managers.get(siteId) ?? [];
     const missing = wantedUsers.filter((u) => !have.includes(u));
     if (missing.length) {
       await tx.insert(siteUsers).values(missing.map((userId) => ({ siteId, userId })));
@@ -418,32 +447,17 @@ async function apply(
     const field = (f: string) => `jobs[${i}].${f}`;
     const params = { ...value.params };
     if (source.script) {
-      const [v] = await tx
-        .select({ id: scriptVersions.id })
-        .from(scriptVersions)
-        .where(
-          and(eq(scriptVersions.name, source.script.name), eq(scriptVersions.version, source.script.version)),
-        );
+      const v = scriptRows.get(scriptKey(source.script.name, source.script.version));
       if (!v) throw refused(field("script"), `no script ${source.script.name} v${source.script.version}`);
       params.scriptId = v.id;
-    } else if (value.mode === "script") {
-      const [v] = await tx
-        .select({ id: scriptVersions.id })
-        .from(scriptVersions)
-        .where(eq(scriptVersions.id, Number(params.scriptId)));
-      if (!v) throw refused(field("params.scriptId"), `no script version ${String(params.scriptId)} here`);
-    }
+    } else if (value.mode === "script" && !scriptIds.has(Number(params.scriptId)))
+      throw refused(field("params.scriptId"), `no script version ${String(params.scriptId)} here`);
     if (source.site) {
-      const [s] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.code, source.site));
-      if (!s) throw refused(field("site"), `no site "${source.site}" here or in the file`);
-      params.siteId = s.id;
-    } else if (value.mode === "site_pull") {
-      const [s] = await tx
-        .select({ id: sites.id })
-        .from(sites)
-        .where(eq(sites.id, Number(params.siteId)));
-      if (!s) throw refused(field("params.siteId"), `no site ${String(params.siteId)} here`);
-    }
+      const site = siteRows.get(source.site);
+      if (!site) throw refused(field("site"), `no site "${source.site}" here or in the file`);
+      params.siteId = site.id;
+    } else if (value.mode === "site_pull" && !siteIds.has(Number(params.siteId)))
+      throw refused(field("params.siteId"), `no site ${String(params.siteId)} here`);
     const before = jobRows.get(value.name);
     let unmasked: Record<string, unknown>;
     try {
@@ -528,7 +542,7 @@ async function apply(
     const pullJobId = s.pullJob === null ? null : jobRows.get(s.pullJob)?.id;
     if (pullJobId === undefined)
       throw refused(`sites[${i}].pullJob`, `no job named "${s.pullJob}" here or in the file`);
-    const [stored] = await tx.select().from(sites).where(eq(sites.code, s.code));
+    const stored = siteRows.get(s.code);
     if (!stored || stored.pullJobId === pullJobId) continue;
     await tx.update(sites).set({ pullJobId }).where(eq(sites.id, stored.id));
     const item = siteItems.get(s.code);
@@ -537,10 +551,7 @@ async function apply(
 
   // ---- alert mutes
   for (const [i, m] of doc.mutes.entries()) {
-    const subjectId =
-      m.subject === "job"
-        ? jobRows.get(m.key)?.id
-        : (await tx.select({ id: sites.id }).from(sites).where(eq(sites.code, m.key)))[0]?.id;
+    const subjectId = m.subject === "job" ? jobRows.get(m.key)?.id : siteRows.get(m.key)?.id;
     if (subjectId === undefined)
       throw refused(`mutes[${i}].key`, `no ${m.subject} "${m.key}" here or in the file`);
     const wanted = {
