@@ -101,7 +101,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(canon(a)) === JSON.strin
 const differs = (stored: Record<string, unknown>, wanted: Record<string, unknown>) =>
   Object.keys(wanted).some((k) => !same(stored[k], wanted[k]));
 
-type CheckedJob = { value: z.output<typeof ZJobInput>; source: Backup["jobs"][number] };
+type CheckedJob = { value: z.output<typeof ZJobInput>; source: Backup["jobs"][number]; index: number };
 
 /**
  * The file checked: upgraded to the current version, its shape (ZBackup) and each job (the
@@ -136,7 +136,7 @@ export function parseBackup(raw: unknown): { doc: Backup; jobs: CheckedJob[]; fr
     // Placeholders where the file names a script version or a site: resolved when applied.
     const params = { ...j.params, ...(script ? { scriptId: 1 } : {}), ...(site ? { siteId: 1 } : {}) };
     const r = ZJobInput.safeParse({ ...rest, params, onSuccessStart: [], onFailureStart: [] });
-    if (r.success) checked.push({ value: r.data, source: j });
+    if (r.success) checked.push({ value: r.data, source: j, index: i });
     else
       for (const issue of r.error.issues)
         problems.push({ field: fieldOf(["jobs", i, ...issue.path]), message: issue.message });
@@ -441,9 +441,10 @@ async function apply(
   const jobRows = new Map<string, JobRow>();
   for (const j of await tx.select().from(jobs)) jobRows.set(j.name, j);
   const jobItems: BackupItem[] = [];
+  // New jobs go in a few multi-row inserts: a restore is mostly creations.
+  const newJobs: (typeof jobs.$inferInsert)[] = [];
   let jobsChanged = false;
-  for (const [n, { value, source }] of checkedJobs.entries()) {
-    const i = doc.jobs.indexOf(source);
+  for (const [n, { value, source, index: i }] of checkedJobs.entries()) {
     const field = (f: string) => `jobs[${i}].${f}`;
     const params = { ...value.params };
     if (source.script) {
@@ -478,18 +479,13 @@ async function apply(
     const wanted: Record<string, unknown> & typeof fields = { ...fields, params: unmasked };
     if (source.owner !== null) wanted.ownerId = userOf(source.owner, field("owner"));
     if (!before) {
-      const [row] = await tx
-        .insert(jobs)
-        .values({
-          ...wanted,
-          ownerId: (wanted.ownerId as number | null | undefined) ?? null,
-          createdAt: now,
-          nextFireAt: wanted.state === "waiting" ? nextFireAfter({ ...wanted, createdAt: now }, now) : null,
-        })
-        .returning();
-      if (!row) throw new Error("job insert returned nothing");
-      jobRows.set(row.name, row);
-      jobItems[n] = { kind: "job", key: row.name, action: "create" };
+      newJobs.push({
+        ...wanted,
+        ownerId: (wanted.ownerId as number | null | undefined) ?? null,
+        createdAt: now,
+        nextFireAt: wanted.state === "waiting" ? nextFireAfter({ ...wanted, createdAt: now }, now) : null,
+      });
+      jobItems[n] = { kind: "job", key: value.name, action: "create" };
       jobsChanged = true;
     } else if (differs(before, wanted)) {
       const scheduleChanged =
@@ -515,8 +511,13 @@ async function apply(
       jobsChanged = true;
     } else jobItems[n] = { kind: "job", key: before.name, action: "unchanged" };
   }
-  for (const [n, { value, source }] of checkedJobs.entries()) {
-    const i = doc.jobs.indexOf(source);
+  for (let k = 0; k < newJobs.length; k += 500)
+    for (const row of await tx
+      .insert(jobs)
+      .values(newJobs.slice(k, k + 500))
+      .returning())
+      jobRows.set(row.name, row);
+  for (const [n, { value, source, index: i }] of checkedJobs.entries()) {
     const ids = (names: string[], f: string) =>
       names.map((name, k) => {
         const row = jobRows.get(name);
