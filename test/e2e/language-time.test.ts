@@ -74,6 +74,7 @@ const pages = () => [
   "/admin/tokens",
   "/admin/ip",
   "/admin/secrets",
+  "/admin/backup",
 ];
 
 beforeAll(async () => {
