@@ -17,6 +17,7 @@ import {
   siteUsers,
   users,
 } from "../db/schema";
+import { isLocale } from "../i18n/locale";
 import { jobInputOf } from "../jobs/input";
 import { maskParams } from "../jobs/secret-fields";
 import { appVersion } from "../lib/app-info";
@@ -127,7 +128,7 @@ export async function exportBackup(db: DbOrTx, o: ExportOptions = {}): Promise<B
       email: u.email,
       name: u.name,
       role: u.role,
-      locale: u.locale,
+      locale: isLocale(u.locale) ? u.locale : null,
       timeZone: u.timeZone,
       isActive: u.isActive,
       ...(o.withPasswords ? { passwordHash: u.passwordHash } : {}),

@@ -5,6 +5,7 @@
  * shape by the steps in UPGRADES before it is checked.
  */
 import { z } from "zod";
+import { ZLocale, ZTimeZone } from "../auth/schema";
 import { IP_LISTS, NOTIFY_SUBJECT_KINDS, ROLES, TOKEN_KINDS } from "../lib/enums";
 
 /** The shape written today. Version 1 is the jobs-only file of the first `kairos export`. */
@@ -19,11 +20,11 @@ const instant = z.iso.datetime({ offset: true }).nullable().default(null);
 
 export const ZBackupUser = z.object({
   username: name,
-  email: z.string().nullable().default(null),
-  name: z.string().default(""),
+  email: z.email("not a valid email address").nullable().default(null),
+  name: z.string().max(200).default(""),
   role: z.enum(ROLES),
-  locale: z.string().nullable().default(null),
-  timeZone: z.string().nullable().default(null),
+  locale: ZLocale.nullable().default(null),
+  timeZone: ZTimeZone.nullable().default(null),
   isActive: z.boolean().default(true),
   /** Only in a file exported with passwords. */
   passwordHash: z.string().min(1).optional(),

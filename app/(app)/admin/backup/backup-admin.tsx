@@ -38,12 +38,14 @@ export function BackupAdmin() {
   const [stage, setStage] = useState<Stage>({ step: "idle" });
   const [showUnchanged, setShowUnchanged] = useState(false);
   const [inputKey, setInputKey] = useState(0);
+  const [chosen, setChosen] = useState<string | null>(null);
 
   const query = new URLSearchParams(
     Object.entries(opts).flatMap(([k, on]) => (on ? [[k, "1"]] : [])),
   ).toString();
   const reset = () => {
     setStage({ step: "idle" });
+    setChosen(null);
     setInputKey((k) => k + 1);
   };
   const run = async (file: File, dryRun: boolean) => {
@@ -98,21 +100,31 @@ export function BackupAdmin() {
 
       <Card title={t("restore")}>
         <p className="mb-3 text-sm text-gray-600 dark:text-gray-400">{t("restoreHint")}</p>
-        <label htmlFor={ids.file} className="mb-1 block text-sm font-medium">
-          {t("file")}
-        </label>
-        <input
-          key={inputKey}
-          id={ids.file}
-          type="file"
-          accept=".json,.zip,application/json,application/zip"
-          className="block w-full text-sm file:mr-3 file:min-h-11 file:rounded-lg file:border-0 file:bg-gray-100 file:px-4 file:text-sm file:font-medium dark:file:bg-gray-800"
-          disabled={stage.step === "checking" || stage.step === "applying"}
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (file) void run(file, true);
-          }}
-        />
+        <div className="flex flex-wrap items-center gap-3">
+          {/* The browser's own file button speaks the browser's language: ours speaks the user's. */}
+          <input
+            key={inputKey}
+            id={ids.file}
+            type="file"
+            accept=".json,.zip,application/json,application/zip"
+            className="peer sr-only"
+            disabled={stage.step === "checking" || stage.step === "applying"}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              setChosen(file?.name ?? null);
+              if (file) void run(file, true);
+            }}
+          />
+          <label
+            htmlFor={ids.file}
+            className="inline-flex min-h-11 cursor-pointer items-center rounded-lg bg-white px-4 text-sm font-medium text-gray-900 ring-1 ring-gray-300 ring-inset hover:bg-gray-50 peer-focus-visible:outline-2 peer-focus-visible:outline-indigo-600 dark:bg-gray-900 dark:text-gray-100 dark:ring-gray-700"
+          >
+            {t("chooseFile")}
+          </label>
+          <span className="min-w-0 text-sm break-all text-gray-600 dark:text-gray-400">
+            {chosen ?? t("noFile")}
+          </span>
+        </div>
         <div className="mt-3 space-y-3" aria-live="polite">
           {stage.step === "checking" && <p className="text-sm">{t("checking")}</p>}
           {stage.step === "applying" && <p className="text-sm">{t("applying")}</p>}
