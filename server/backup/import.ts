@@ -32,6 +32,7 @@ import { SECRET_MASK, unmaskParams } from "../jobs/secret-fields";
 import { CidrError, displayRange, parseRange } from "../lib/cidr";
 import type { JobMode } from "../lib/enums";
 import { DomainError } from "../lib/errors";
+import { secretRefs } from "../secrets/secrets";
 import { ZCreateSiteInput } from "../sites/sites";
 import { BACKUP_SCHEMA_VERSION, type Backup, upgradeBackup, versionOf, ZBackup } from "./schema";
 
@@ -289,7 +290,11 @@ async function apply(
     const wanted = { description: s.description, ...(s.value ? { value: s.value } : {}) };
     if (!stored) {
       // Without its value the secret exists (jobs that name it stay valid) but is empty.
-      await tx.insert(secrets).values({ name: s.name, value: "", ...wanted, updatedBy: actor.id });
+      const [row] = await tx
+        .insert(secrets)
+        .values({ name: s.name, value: "", ...wanted, updatedBy: actor.id })
+        .returning();
+      if (row) secretRows.set(row.name, row);
       note("secret", s.name, "create", s.value ? undefined : "noSecretValue");
     } else if (differs(stored, wanted)) {
       await tx
@@ -475,6 +480,10 @@ async function apply(
         );
       throw e;
     }
+    // A job naming a secret that exists neither here nor in the file would fail at every run.
+    const missing = [...secretRefs(unmasked)].filter((name) => !secretRows.has(name));
+    if (missing.length)
+      throw refused(field("params"), `no secret named ${missing.join(", ")} here or in the file`);
     const { onSuccessStart: _s, onFailureStart: _f, ...fields } = value;
     const wanted: Record<string, unknown> & typeof fields = { ...fields, params: unmasked };
     if (source.owner !== null) wanted.ownerId = userOf(source.owner, field("owner"));

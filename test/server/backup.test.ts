@@ -275,6 +275,13 @@ describe("bad files", () => {
     expect(err.field).toBe(`jobs[${j}].onSuccessStart[0]`);
     expect(err.message).toContain('no job named "nobody"');
 
+    const secret = copy(doc);
+    const k = secret.jobs.findIndex((x) => x.name === "partner ping");
+    (secret.jobs[k] as Backup["jobs"][number]).params.headers = [["X-Api-Key", "{{secret.NOT_DEFINED}}"]];
+    const missing = await refusal(secret);
+    expect(missing.field).toBe(`jobs[${k}].params`);
+    expect(missing.message).toContain("NOT_DEFINED");
+
     const site = copy(doc);
     (site.sites[0] as Backup["sites"][number]).timezone = "Mars/Olympus";
     expect((await refusal(site)).field).toBe("sites[0].timezone");
