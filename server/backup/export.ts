@@ -6,6 +6,7 @@
 import { asc, inArray, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import {
+  alertRules,
   apiTokens,
   ipRules,
   jobs,
@@ -16,6 +17,8 @@ import {
   sites,
   siteUsers,
   users,
+  webhookRoutes,
+  webhooks,
 } from "../db/schema";
 import { isLocale } from "../i18n/locale";
 import { jobInputOf } from "../jobs/input";
@@ -89,7 +92,7 @@ export async function exportBackup(db: DbOrTx, o: ExportOptions = {}): Promise<B
       db.select().from(siteUsers),
       db.select().from(jobs).orderBy(asc(jobs.id)),
     ]);
-  const [settingRows, muteRows] = await Promise.all([
+  const [settingRows, muteRows, webhookRows, routeRows, alertRuleRows] = await Promise.all([
     db
       .select()
       .from(settings)
@@ -98,6 +101,9 @@ export async function exportBackup(db: DbOrTx, o: ExportOptions = {}): Promise<B
       .select()
       .from(notifyState)
       .where(or(sql`${notifyState.mutedUntil} is not null`, sql`${notifyState.mutedUntilRecovered}`)),
+    db.select().from(webhooks).orderBy(asc(webhooks.id)),
+    db.select().from(webhookRoutes),
+    db.select().from(alertRules).orderBy(asc(alertRules.id)),
   ]);
   const names = {
     job: new Map(jobRows.map((j) => [j.id, j.name])),
@@ -171,6 +177,36 @@ export async function exportBackup(db: DbOrTx, o: ExportOptions = {}): Promise<B
               key,
               mutedUntil: iso(m.mutedUntil),
               mutedUntilRecovered: m.mutedUntilRecovered,
+            },
+          ]
+        : [];
+    }),
+    webhooks: webhookRows.map((w) => ({
+      name: w.name,
+      kind: w.kind,
+      url: w.url,
+      locale: w.locale,
+      ...(o.withSecrets && w.secret ? { secret: w.secret } : {}),
+      routes: routeRows
+        .filter((r) => r.webhookId === w.id)
+        .flatMap((r) => {
+          const key = r.subjectKind === "job" ? names.job.get(r.subjectId) : names.site.get(r.subjectId);
+          return key ? [{ subject: r.subjectKind, key }] : [];
+        })
+        .sort((a, b) => `${a.subject} ${a.key}`.localeCompare(`${b.subject} ${b.key}`)),
+    })),
+    alertRules: alertRuleRows.flatMap((r) => {
+      const site = names.site.get(r.siteId);
+      return site
+        ? [
+            {
+              site,
+              name: r.name,
+              kind: r.kind,
+              threshold: r.threshold,
+              counter: r.counter,
+              forMinutes: r.forMinutes,
+              isEnabled: r.isEnabled,
             },
           ]
         : [];

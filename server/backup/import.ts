@@ -12,6 +12,7 @@ import { type Actor, audit } from "../audit";
 import { ZUsername } from "../auth/schema";
 import type { Db, Tx } from "../db/client";
 import {
+  alertRules,
   ipRules,
   type JobRow,
   jobs,
@@ -22,6 +23,8 @@ import {
   sites,
   siteUsers,
   users,
+  webhookRoutes,
+  webhooks,
 } from "../db/schema";
 import { msg } from "../i18n/errors";
 import { compileRules, decide } from "../ipcontrol/check";
@@ -46,6 +49,8 @@ export const BACKUP_KINDS = [
   "site",
   "job",
   "mute",
+  "webhook",
+  "alertRule",
 ] as const;
 export type BackupKind = (typeof BACKUP_KINDS)[number];
 export type BackupAction = "create" | "update" | "unchanged" | "skip";
@@ -582,6 +587,70 @@ async function apply(
       .values({ subjectKind: m.subject, subjectId, ...wanted })
       .onConflictDoUpdate({ target: [notifyState.subjectKind, notifyState.subjectId], set: wanted });
     note("mute", key, stored ? "update" : "create");
+  }
+
+  // ---- webhooks and the jobs / sites they notify
+  const subjectIdOf = (subject: "job" | "site", key: string) =>
+    subject === "job" ? jobRows.get(key)?.id : siteRows.get(key)?.id;
+  const hookRows = new Map<string, typeof webhooks.$inferSelect>();
+  for (const w of await tx.select().from(webhooks)) if (!hookRows.has(w.name)) hookRows.set(w.name, w);
+  for (const [i, w] of doc.webhooks.entries()) {
+    const wanted = { kind: w.kind, url: w.url, locale: w.locale, ...(w.secret ? { secret: w.secret } : {}) };
+    let stored = hookRows.get(w.name);
+    let action: BackupAction = "unchanged";
+    if (!stored) {
+      [stored] = await tx
+        .insert(webhooks)
+        .values({ name: w.name, ...wanted })
+        .returning();
+      action = "create";
+    } else if (differs(stored, wanted)) {
+      await tx.update(webhooks).set(wanted).where(eq(webhooks.id, stored.id));
+      action = "update";
+    }
+    if (!stored) throw new Error("webhook insert returned nothing");
+    for (const [k, r] of w.routes.entries()) {
+      const subjectId = subjectIdOf(r.subject, r.key);
+      if (subjectId === undefined)
+        throw refused(`webhooks[${i}].routes[${k}].key`, `no ${r.subject} "${r.key}" here or in the file`);
+      const added = await tx
+        .insert(webhookRoutes)
+        .values({ subjectKind: r.subject, subjectId, webhookId: stored.id })
+        .onConflictDoNothing()
+        .returning();
+      if (added.length && action === "unchanged") action = "update";
+    }
+    note(
+      "webhook",
+      w.name,
+      action,
+      action === "create" && !w.secret && w.kind !== "wecom" ? "noSecretValue" : undefined,
+    );
+  }
+
+  // ---- the sites' threshold rules
+  const alertRuleRows = new Map(
+    (await tx.select().from(alertRules)).map((r) => [`${r.siteId} ${r.name}`, r]),
+  );
+  for (const [i, r] of doc.alertRules.entries()) {
+    const site = siteRows.get(r.site);
+    if (!site) throw refused(`alertRules[${i}].site`, `no site "${r.site}" here or in the file`);
+    const wanted = {
+      kind: r.kind,
+      threshold: r.threshold,
+      counter: r.counter,
+      forMinutes: r.forMinutes,
+      isEnabled: r.isEnabled,
+    };
+    const stored = alertRuleRows.get(`${site.id} ${r.name}`);
+    const key = `${r.site} ${r.name}`;
+    if (!stored) {
+      await tx.insert(alertRules).values({ siteId: site.id, name: r.name, ...wanted });
+      note("alertRule", key, "create");
+    } else if (differs(stored, wanted)) {
+      await tx.update(alertRules).set(wanted).where(eq(alertRules.id, stored.id));
+      note("alertRule", key, "update");
+    } else note("alertRule", key, "unchanged");
   }
 
   const counts: Record<BackupAction, number> = { create: 0, update: 0, unchanged: 0, skip: 0 };

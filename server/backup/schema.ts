@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { ZLocale, ZTimeZone } from "../auth/schema";
-import { IP_LISTS, NOTIFY_SUBJECT_KINDS, ROLES, TOKEN_KINDS } from "../lib/enums";
+import { IP_LISTS, NOTIFY_SUBJECT_KINDS, ROLES, RULE_KINDS, TOKEN_KINDS, WEBHOOK_KINDS } from "../lib/enums";
 
 /** The shape written today. Version 1 is the jobs-only file of the first `kairos export`. */
 export const BACKUP_SCHEMA_VERSION = 2;
@@ -103,6 +103,27 @@ export const ZBackupMute = z.object({
   mutedUntilRecovered: z.boolean().default(false),
 });
 
+/** A webhook channel and the jobs / sites it notifies; its signing secret only when asked. */
+export const ZBackupWebhook = z.object({
+  name,
+  kind: z.enum(WEBHOOK_KINDS),
+  url: z.url("not a valid URL"),
+  locale: z.string().default("zh-CN"),
+  secret: z.string().min(1).optional(),
+  routes: z.array(z.object({ subject: z.enum(NOTIFY_SUBJECT_KINDS), key: name })).default([]),
+});
+
+/** A site's threshold rule, by site code and rule name. */
+export const ZBackupAlertRule = z.object({
+  site: name,
+  name,
+  kind: z.enum(RULE_KINDS),
+  threshold: z.number().default(0),
+  counter: z.string().nullable().default(null),
+  forMinutes: z.number().int().min(0).default(0),
+  isEnabled: z.boolean().default(true),
+});
+
 export const ZBackup = z.object({
   format: z.literal(BACKUP_FORMAT),
   schemaVersion: z.literal(BACKUP_SCHEMA_VERSION),
@@ -119,6 +140,8 @@ export const ZBackup = z.object({
   sites: z.array(ZBackupSite).default([]),
   jobs: z.array(ZBackupJob).default([]),
   mutes: z.array(ZBackupMute).default([]),
+  webhooks: z.array(ZBackupWebhook).default([]),
+  alertRules: z.array(ZBackupAlertRule).default([]),
   settings: z.partialRecord(z.enum(BACKUP_SETTINGS), z.unknown()).default({}),
 });
 

@@ -16,7 +16,17 @@ import { downloadBackup, uploadBackup } from "../../server/backup/http";
 import { BackupInvalid, type ImportResult, importBackup } from "../../server/backup/import";
 import type { Backup } from "../../server/backup/schema";
 import { type Db, getDb } from "../../server/db/client";
-import { auditLog, jobs, notifyState, secrets, sites, users } from "../../server/db/schema";
+import {
+  alertRules,
+  auditLog,
+  jobs,
+  notifyState,
+  secrets,
+  sites,
+  users,
+  webhookRoutes,
+  webhooks,
+} from "../../server/db/schema";
 import { addIpRule } from "../../server/ipcontrol/rules";
 import { createJob } from "../../server/jobs/jobs";
 import { uploadScript } from "../../server/reports/scripts";
@@ -105,6 +115,20 @@ beforeAll(async () => {
   await db
     .insert(notifyState)
     .values({ subjectKind: "site", subjectId: site.id, mutedUntil: new Date("2030-01-01T00:00:00Z") });
+  const [hook] = await db
+    .insert(webhooks)
+    .values({
+      name: "ops robot",
+      kind: "dingtalk",
+      url: "https://oapi.dingtalk.example/robot?t=1",
+      secret: "SECsign",
+    })
+    .returning();
+  if (hook)
+    await db.insert(webhookRoutes).values({ subjectKind: "site", subjectId: site.id, webhookId: hook.id });
+  await db
+    .insert(alertRules)
+    .values({ siteId: site.id, name: "cpu busy", kind: "cpu_idle_below", threshold: 10, forMinutes: 5 });
   await setRequestLog(db, ADMIN, true);
   doc = await exportBackup(db);
   fresh = await freshDatabase();
@@ -130,6 +154,19 @@ describe("export", () => {
     expect(doc.sites).toMatchObject([{ code: "GZ", pullJob: "site-pull GZ", users: ["alice"] }]);
     expect(doc.mutes).toMatchObject([{ subject: "site", key: "GZ" }]);
     expect(doc.settings).toEqual({ api_request_log: true });
+    expect(doc.webhooks).toEqual([
+      {
+        name: "ops robot",
+        kind: "dingtalk",
+        url: "https://oapi.dingtalk.example/robot?t=1",
+        locale: "zh-CN",
+        routes: [{ subject: "site", key: "GZ" }],
+      },
+    ]);
+    expect(JSON.stringify(doc)).not.toContain("SECsign");
+    expect(doc.alertRules).toMatchObject([
+      { site: "GZ", name: "cpu busy", kind: "cpu_idle_below", threshold: 10, forMinutes: 5 },
+    ]);
     expect(doc.scripts).toMatchObject([{ name: "daily.py", versions: [{ version: 1 }, { version: 2 }] }]);
   });
 });
