@@ -9,15 +9,17 @@ import "server-only";
 import { readFile } from "node:fs/promises";
 import { createElement } from "react";
 import { ReportMail } from "../../emails/report-mail";
+import type { Actor } from "../audit";
 import type { DbOrTx } from "../db/client";
 import type { ReportFileRow } from "../db/schema";
 import type { Locale } from "../i18n/locale";
+import { translator } from "../i18n/messages";
 import { publicUrl } from "../lib/app-info";
 import { sendMail } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
 import type { ScriptMail } from "../runs/modes/params";
 import { reportFilePath } from "./archive";
-import { readReportTables } from "./read";
+import { type ReportTables, readReportTables } from "./read";
 import { type RenderedMail, renderReportMail } from "./render";
 import { createShare } from "./share";
 import { zipFiles } from "./zip";
@@ -31,18 +33,35 @@ export type RunMailInput = {
 };
 
 export type RunMailResult =
-  | { sent: true; outboxId: number; attachments: string[]; rendered: RenderedMail; shareUrl: string }
+  | { sent: true; outboxId: number; attachments: string[]; rendered: RenderedMail; shareUrl?: string }
   | { sent: false; reason: "no_recipients" | "no_email" | "empty"; rendered?: RenderedMail };
 
 /** Private-use marks where the body goes into the rendered layout (the body is never parsed twice). */
 const BODY_MARK = "\ue002kairos-report-body\ue003";
 
-export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<RunMailResult> {
+/** What sending a test changes: one recipient (the asking user), a marked subject, always sent. */
+export type TestSend = { to: string; actor: Actor };
+
+/**
+ * The run's files read, the job's template rendered, the mail laid out: what the report mail
+ * (and the editor's preview, and a test) shows. `shareUrl` is asked for only when a mail is made.
+ */
+export async function composeRunMail(
+  input: RunMailInput,
+  opts: { preview: boolean; shareUrl: () => Promise<string | undefined>; maxRows?: number },
+): Promise<{
+  rendered: RenderedMail;
+  report: ReportTables;
+  html: string;
+  text: string;
+  paths: Map<number, string>;
+}> {
   const { mail, job, run } = input;
   const paths = new Map<number, string>();
   for (const f of input.files) paths.set(f.id, await reportFilePath(f));
   const report = await readReportTables(
     input.files.map((f) => ({ path: paths.get(f.id) ?? "", name: f.name })),
+    opts.maxRows ? { maxRows: opts.maxRows } : {},
   );
   const rendered = await renderReportMail({
     template: mail.body,
@@ -53,14 +72,18 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
     date: run.scheduledAt,
     timeZone: job.timezone,
     locale: input.locale,
-    options: { attach: mail.attach, zipAboveBytes: mail.zipAboveBytes, skipWhenEmpty: mail.skipWhenEmpty },
+    options: {
+      attach: mail.attach,
+      zipAboveBytes: mail.zipAboveBytes,
+      skipWhenEmpty: mail.skipWhenEmpty,
+      preview: opts.preview,
+    },
   });
-  if (!rendered.send) return { sent: false, reason: rendered.skipped ?? "no_email", rendered };
-  if (!mail.to.length) return { sent: false, reason: "no_recipients", rendered };
+  if (!rendered.send) return { rendered, report, html: "", text: "", paths };
 
   const base = publicUrl();
-  // Recipients usually have no account: the mail's button opens the report through a link.
-  const share = await createShare(db, null, { runId: run.id });
+  const shareUrl = await opts.shareUrl();
+  const runUrl = `${base}/runs/${run.id}`;
   const { html: frame } = await renderEmail(
     createElement(
       ReportMail,
@@ -69,8 +92,8 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
         jobName: job.name,
         date: dateText(run.scheduledAt, job.timezone),
         title: rendered.title,
-        runUrl: `${base}/runs/${run.id}`,
-        shareUrl: share.url,
+        runUrl,
+        shareUrl,
         url: base,
       },
       BODY_MARK,
@@ -78,7 +101,42 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
   );
   const at = frame.indexOf(BODY_MARK);
   const html = at < 0 ? frame : frame.slice(0, at) + rendered.html + frame.slice(at + BODY_MARK.length);
-  const text = `${job.name} · ${dateText(run.scheduledAt, job.timezone)}\n\n${rendered.text}\n\n${share.url}\n${base}/runs/${run.id}\n`;
+  const text = `${job.name} · ${dateText(run.scheduledAt, job.timezone)}\n\n${rendered.text}\n\n${shareUrl ? `${shareUrl}\n` : ""}${runUrl}\n`;
+  return { rendered, report, html, text, paths };
+}
+
+/**
+ * Queues the run's report mail. With `test`, the mail goes to that one address only (no cc or
+ * bcc), its subject marked as a test in the job's language, its button opens the run (no share
+ * link is made), and it is made even when the body says `<%no_email%>` or every table is empty
+ * (the sender wants to see it).
+ */
+export async function mailRunReport(
+  db: DbOrTx,
+  input: RunMailInput,
+  test?: TestSend,
+): Promise<RunMailResult> {
+  const { mail, job, run } = input;
+  if (!test && !mail.to.length) {
+    // Rendered anyway: a template that fails still fails the run, as it would with recipients.
+    const composed = await composeRunMail(input, { preview: false, shareUrl: async () => undefined });
+    if (!composed.rendered.send) {
+      return { sent: false, reason: composed.rendered.skipped ?? "no_email", rendered: composed.rendered };
+    }
+    return { sent: false, reason: "no_recipients", rendered: composed.rendered };
+  }
+  let share: { url: string } | undefined;
+  const { rendered, html, text, paths } = await composeRunMail(input, {
+    preview: !!test,
+    // Recipients usually have no account: the mail's button opens the report through a link.
+    // A test goes to a signed-in user: it opens the run, and mints no anonymous link.
+    shareUrl: async () => {
+      if (test) return undefined;
+      share = await createShare(db, null, { runId: run.id });
+      return share.url;
+    },
+  });
+  if (!rendered.send) return { sent: false, reason: rendered.skipped ?? "no_email", rendered };
 
   const byName = new Map(input.files.map((f) => [f.name, f]));
   const chosen = rendered.attachments.files.map((f) => byName.get(f.name)).filter((f) => f !== undefined);
@@ -98,12 +156,14 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
         contentType: c.file.contentType,
         content: c.content,
       }));
+  const subject = rendered.subject || job.name;
   const outboxId = await sendMail(db, {
-    kind: "report",
-    to: mail.to,
-    cc: mail.cc,
-    bcc: mail.bcc,
-    subject: rendered.subject || job.name,
+    kind: test ? "report-test" : "report",
+    createdBy: test?.actor.id ?? null,
+    to: test ? [test.to] : mail.to,
+    cc: test ? [] : mail.cc,
+    bcc: test ? [] : mail.bcc,
+    subject: test ? translator(input.locale)("reports.mail.testSubject", { subject }) : subject,
     html,
     text,
     attachments,
@@ -113,7 +173,7 @@ export async function mailRunReport(db: DbOrTx, input: RunMailInput): Promise<Ru
     outboxId,
     attachments: attachments.map((a) => a.filename),
     rendered,
-    shareUrl: share.url,
+    shareUrl: share?.url,
   };
 }
 
