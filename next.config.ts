@@ -31,7 +31,12 @@ const config: NextConfig = {
   turbopack: { root: path.resolve(".") },
   poweredByHeader: false,
   // forbidden() for pages a role may not open.
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // proxy.ts runs on every request, and Next cuts bodies passing a proxy at 10 MB by default:
+    // room for the largest upload a handler accepts (a backup, a site's pushed file: 64 MiB).
+    proxyClientMaxBodySize: "64mb",
+  },
   // Native or worker-thread packages are loaded from node_modules at run time, not bundled.
   serverExternalPackages: [
     "@node-rs/argon2",

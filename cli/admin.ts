@@ -21,7 +21,7 @@ function osUser(): string {
     return process.env.USER ?? "unknown";
   }
 }
-const CLI_ACTOR: Actor = { id: null, name: `cli:${osUser()}` };
+export const CLI_ACTOR: Actor = { id: null, name: `cli:${osUser()}` };
 
 /** Domain errors → exit codes (validation 7, not found 4, refused 5). */
 export async function domain<T>(fn: () => Promise<T>): Promise<T> {

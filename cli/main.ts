@@ -34,10 +34,12 @@ Manage (on the database, from the server)
   kairos token create --name N --role R [--expires 30d]   prints only the token
   kairos token ls | token revoke <id|name>
   kairos ip allow|deny add|remove <address|cidr> | ip [allow|deny] ls
+  kairos export [--out file] [--with-files] [--with-passwords] [--with-secrets]
+  kairos import <file> [--dry-run]                 a backup (JSON or archive), by natural keys
 
 Use a running Kairos (KAIROS_URL, KAIROS_TOKEN or --url, --token)
   kairos jobs ls | jobs add -f job.json | jobs run ID [--wait] | jobs logs ID [--follow]
-  kairos export [-o file] | import -f file
+  kairos jobs export [-o file] | jobs import -f file
 
 Every command: --help, --json (for scripts).
 Exit codes: 0 ok · 1 failed · 2 usage · 3 not running · 4 not found · 5 refused · 6 unreachable · 7 invalid input · 78 bad configuration`,
@@ -70,10 +72,23 @@ kairos ip [allow|deny] ls [--json]
 kairos jobs add -f job.json          a job or an array; Kairos fields or TimerJobs fields (cron_expr…)
 kairos jobs run ID [--wait]          --wait prints the output; exit 1 if the run fails
 kairos jobs logs ID [--runs N] [--follow]
+kairos jobs export [-o file]         every job as JSON (no ids; chained jobs by name)
+kairos jobs import -f file           creates jobs, replaces those whose name exists, then sets chains;
+                                     exit 7 if some were invalid
   Needs --url / KAIROS_URL (default http://127.0.0.1:$PORT) and --token / KAIROS_TOKEN.`,
-  export: "kairos export [-o file]\n  Every job as JSON (no ids; chained jobs by name), for `kairos import`.",
-  import:
-    "kairos import -f file [--json]\n  Creates jobs, replaces those whose name exists, then sets chains. Exit 7 if some were invalid.",
+  export: `kairos export [--out FILE] [--with-files] [--with-passwords] [--with-secrets] [--json]
+  A backup of everything people made (users, jobs, scripts and their versions, sites, named
+  secrets, IP rules, API tokens' descriptions, alert mutes, settings) as one JSON file with a
+  schema version; on the database directly, whether Kairos runs or not. Stdout without --out.
+  --with-files       a ZIP: the JSON plus every report file (files/<job>/<run>/<name>; kept, not restored)
+  --with-passwords   include users' password hashes (restored users sign in as before)
+  --with-secrets     include named secrets' values and the secret fields of job definitions
+  Without the last two the file holds no credential (the file is written 0600 with them).`,
+  import: `kairos import FILE [--dry-run] [--all] [--json]
+  Applies a backup (JSON or --with-files archive, any schema version; - reads stdin) in one
+  transaction: creates what is missing, updates what differs, never deletes. Importing the same
+  file twice changes nothing. --dry-run lists what would be created / updated and changes
+  nothing. --all lists unchanged items too. Exit 7 (naming the field) for a bad file.`,
 };
 
 const SPECS: Record<string, Options> = {
@@ -110,12 +125,19 @@ const SPECS: Record<string, Options> = {
     size: { type: "string" },
     q: { type: "string" },
     state: { type: "string" },
+    output: { type: "string", short: "o" },
     wait: { type: "boolean" },
     follow: { type: "boolean" },
     runs: { type: "string", short: "n" },
   },
-  export: { ...CLIENT, output: { type: "string", short: "o" } },
-  import: { ...CLIENT, file: { type: "string", short: "f" } },
+  export: {
+    out: { type: "string", short: "o" },
+    output: { type: "string" },
+    "with-files": { type: "boolean" },
+    "with-passwords": { type: "boolean" },
+    "with-secrets": { type: "boolean" },
+  },
+  import: { file: { type: "string", short: "f" }, "dry-run": { type: "boolean" }, all: { type: "boolean" } },
 };
 
 function connection(v: Record<string, unknown>) {
@@ -171,7 +193,8 @@ async function main(argv: string[]): Promise<number> {
   const abs = (p: unknown) =>
     typeof p === "string" && p !== "-" ? path.resolve(p) : (p as string | undefined);
   const file = abs(v.file);
-  const output = abs(v.output);
+  const output = abs(v.out ?? v.output);
+  const firstPath = abs(pos[0]);
   process.chdir(ROOT);
 
   switch (command) {
@@ -226,14 +249,28 @@ async function main(argv: string[]): Promise<number> {
       else if (sub === "run") return jobsRun(api(), pos[1], { wait: !!v.wait, json });
       else if (sub === "logs")
         await jobsLogs(api(), pos[1], { follow: !!v.follow, runs: v.runs as string, json });
-      else throw usage(`jobs: expected ls, add, run or logs\n\n${HELP.jobs}`);
+      else if (sub === "export") await exportJobs(api(), { output });
+      else if (sub === "import") return importJobs(api(), { file, json });
+      else throw usage(`jobs: expected ls, add, run, logs, export or import\n\n${HELP.jobs}`);
       return EXIT.OK;
     }
-    case "export":
-      await exportJobs(connection(v), { output });
+    case "export": {
+      // Loaded only here: the backup code pulls in most of the domain.
+      const { exportCommand } = await import("./backup");
+      await exportCommand({
+        output,
+        withFiles: !!v["with-files"],
+        withPasswords: !!v["with-passwords"],
+        withSecrets: !!v["with-secrets"],
+        json,
+      });
       return EXIT.OK;
-    case "import":
-      return importJobs(connection(v), { file, json });
+    }
+    case "import": {
+      const { importCommand } = await import("./backup");
+      await importCommand(file ?? firstPath, { dryRun: !!v["dry-run"], all: !!v.all, json });
+      return EXIT.OK;
+    }
   }
   throw usage(`unknown command "${command}"`);
 }

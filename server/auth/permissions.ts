@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   "mail.send": ["admin", "operator"],
   "users.manage": ["admin"],
   "audit.read": ["admin"],
+  /** Download a backup of everything (optionally with password hashes and secrets) and restore one. */
+  "backup.manage": ["admin"],
   /** Scrape GET /metrics (Prometheus): counts and host names of the whole installation. */
   "metrics.read": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -4,6 +4,8 @@ import adminEn from "./messages/admin/en.json";
 import adminZh from "./messages/admin/zh-CN.json";
 import alertsEn from "./messages/alerts/en.json";
 import alertsZh from "./messages/alerts/zh-CN.json";
+import backupEn from "./messages/backup/en.json";
+import backupZh from "./messages/backup/zh-CN.json";
 import en from "./messages/en.json";
 import errorsEn from "./messages/errors/en.json";
 import errorsZh from "./messages/errors/zh-CN.json";
@@ -20,8 +22,17 @@ import zhCN from "./messages/zh-CN.json";
  * so areas can grow their messages without editing one giant file.
  */
 const catalogs = {
-  en: { ...en, ...adminEn, ...alertsEn, ...jobPageEn, ...reportsEn, ...errorsEn, ...sitesEn },
-  "zh-CN": { ...zhCN, ...adminZh, ...alertsZh, ...jobPageZh, ...reportsZh, ...errorsZh, ...sitesZh },
+  en: { ...en, ...adminEn, ...alertsEn, ...backupEn, ...jobPageEn, ...reportsEn, ...errorsEn, ...sitesEn },
+  "zh-CN": {
+    ...zhCN,
+    ...adminZh,
+    ...alertsZh,
+    ...backupZh,
+    ...jobPageZh,
+    ...reportsZh,
+    ...errorsZh,
+    ...sitesZh,
+  },
 } satisfies Record<Locale, unknown>;
 
 export type Messages = (typeof catalogs)["en"];

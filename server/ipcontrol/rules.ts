@@ -67,7 +67,7 @@ export async function ipControlStatus(db: DbOrTx) {
   return { enabled: rules.length > 0, whitelist: allow, blacklist: deny, rules };
 }
 
-async function bumpVersion(db: DbOrTx) {
+export async function bumpVersion(db: DbOrTx) {
   await db.execute(sql`
     insert into settings (key, value) values (${VERSION_KEY}, '1'::jsonb)
     on conflict (key) do update

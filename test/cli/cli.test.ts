@@ -262,22 +262,22 @@ describe("against a running Kairos", { timeout: PROCESS_TEST_MS }, () => {
     expect(await exited).toBe(0);
   });
 
-  it("exports every job and imports them again (names kept, chains by name)", async () => {
+  it("exports every job and imports them again over the API (names kept, chains by name)", async () => {
     const file = path.join(tmp, "export.json");
-    const ex = await kairos(["export", "-o", file], { env });
+    const ex = await kairos(["jobs", "export", "-o", file], { env });
     expect(ex.code).toBe(0);
     const doc = JSON.parse(readFileSync(file, "utf8")) as { kairos: number; jobs: Record<string, unknown>[] };
     expect(doc.kairos).toBe(1);
     expect(doc.jobs.map((j) => j.name)).toEqual(["健康检查", "echo"]);
     expect(doc.jobs[0]).not.toHaveProperty("id");
     // Stdout too.
-    expect(JSON.parse((await kairos(["export"], { env })).stdout).jobs).toHaveLength(2);
+    expect(JSON.parse((await kairos(["jobs", "export"], { env })).stdout).jobs).toHaveLength(2);
 
     doc.jobs.push({ ...doc.jobs[1], name: "echo 2", onSuccessStart: ["健康检查"] });
     doc.jobs.push({ name: "broken", cron: "nope", mode: "http", command: "http://a.test" });
     (doc.jobs[0] as { description: string }).description = "imported";
     writeFileSync(file, JSON.stringify(doc));
-    const im = await kairos(["import", "-f", file, "--json"], { env });
+    const im = await kairos(["jobs", "import", "-f", file, "--json"], { env });
     expect(im.code).toBe(7);
     const result = JSON.parse(im.stdout) as {
       created: number;

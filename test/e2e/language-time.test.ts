@@ -74,6 +74,7 @@ const pages = () => [
   "/admin/tokens",
   "/admin/ip",
   "/admin/secrets",
+  "/admin/backup",
 ];
 
 /** A walk over every page: each load may take seconds on a loaded machine (17 pages). */

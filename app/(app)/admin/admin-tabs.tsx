@@ -8,6 +8,7 @@ const TABS = [
   { href: "/admin/ip", key: "ipControl" },
   { href: "/admin/secrets", key: "secrets" },
   { href: "/admin/webhooks", key: "webhooks" },
+  { href: "/admin/backup", key: "backup" },
 ] as const;
 
 export async function AdminTabs({ active }: { active: (typeof TABS)[number]["key"] }) {
