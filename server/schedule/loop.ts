@@ -51,6 +51,8 @@ export type SchedulerStats = {
 export type SchedulerEvents = {
   tick: [{ at: Date; result: FireResult }];
   paused: [{ at: Date }];
+  /** A claim left for later: the workers are starting fires later than the grace. */
+  held: [{ at: Date; backlogMs: number }];
 };
 
 /**
@@ -167,6 +169,7 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
           if (!stats.heldBack)
             l.warn({ backlogMs: backlog }, "workers are behind the schedule; claiming paused");
           stats.heldBack = true;
+          events.emit("held", { at: new Date(), backlogMs: backlog });
           await sleep(250);
           continue;
         }
