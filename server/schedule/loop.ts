@@ -51,8 +51,6 @@ export type SchedulerStats = {
 export type SchedulerEvents = {
   tick: [{ at: Date; result: FireResult }];
   paused: [{ at: Date }];
-  /** A claim left for later: the workers are starting fires later than the grace. */
-  held: [{ at: Date; backlogMs: number }];
 };
 
 /**
@@ -169,7 +167,6 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
           if (!stats.heldBack)
             l.warn({ backlogMs: backlog }, "workers are behind the schedule; claiming paused");
           stats.heldBack = true;
-          events.emit("held", { at: new Date(), backlogMs: backlog });
           await sleep(250);
           continue;
         }
