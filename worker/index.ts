@@ -120,10 +120,7 @@ export async function startWorker(opts: {
   const scheduler =
     opts.scheduler === false
       ? undefined
-      : startScheduler(db, getSql(), {
-          graceMs: e.SCHEDULER_MISFIRE_GRACE_SECONDS * 1000,
-          backlogMs: () => engine.backlogMs(),
-        });
+      : startScheduler(db, getSql(), { graceMs: e.SCHEDULER_MISFIRE_GRACE_SECONDS * 1000 });
   await heartbeat();
   const beatTimer = setInterval(heartbeat, e.WORKER_HEARTBEAT_SECONDS * 1000);
   // Jittered so many workers do not sweep in lockstep.

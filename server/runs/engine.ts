@@ -90,8 +90,6 @@ export class RunEngine {
   private poll: NodeJS.Timeout | undefined;
   private readonly l = log("runs");
   private readonly processes: Semaphore;
-  /** How late (ms after its slot) the last on-schedule run reached this worker, and when. */
-  private behind = { ms: 0, at: 0 };
 
   constructor(
     private readonly db: Db,
@@ -117,16 +115,6 @@ export class RunEngine {
     return this.active.size;
   }
 
-  /**
-   * How far behind its schedule this worker's queue is: how late the last scheduled fire of a
-   * parallel or skip/replace job reached it, within the last half second (0 when none has:
-   * the queue is drained). Serial jobs wait for their own previous run, not for the workers,
-   * and catch-up fires are late by design: neither counts.
-   */
-  backlogMs(): number {
-    return Date.now() - this.behind.at < 500 ? this.behind.ms : 0;
-  }
-
   private async pollCancels() {
     if (!this.active.size) return;
     try {
@@ -142,8 +130,6 @@ export class RunEngine {
   async execute(runId: number): Promise<void> {
     const run = await this.store.load(runId);
     if (!run) return; // cancelled, skipped or handled elsewhere before it started
-    if (run.trigger === "schedule" && run.job.policy !== "serial")
-      this.behind = { ms: Math.max(0, Date.now() - run.scheduledAt.getTime()), at: Date.now() };
     const ac = new AbortController();
     this.active.set(run.id, ac);
     // A scheduled fire is handed over shortly before its slot: wait for the exact instant

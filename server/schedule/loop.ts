@@ -24,12 +24,6 @@ export type SchedulerOptions = {
   maxSleepMs?: number;
   /** Claim fires this early and queue them to start at their slot (0 = claim at the slot). */
   lookaheadMs?: number;
-  /**
-   * How far behind their slots the workers are starting fires (ms). While that exceeds the
-   * grace, the loop claims nothing: what it would queue could only start later still, behind
-   * the backlog. The slots it leaves are misfires when it resumes (the jobs' misfire policy).
-   */
-  backlogMs?: () => number;
 };
 
 export type SchedulerStats = {
@@ -42,9 +36,6 @@ export type SchedulerStats = {
   /** Missed slots fired late on purpose (misfire policy) since the worker started. */
   catchUpFires: number;
   paused: boolean;
-  /** How far behind their slots the workers start fires (ms), and whether claiming waits for them. */
-  backlogMs: number;
-  heldBack: boolean;
 };
 
 /** Each step of the loop, for whoever waits on the schedule (tests await these, never sleep). */
@@ -83,8 +74,6 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
     lagP99: null,
     catchUpFires: 0,
     paused: false,
-    backlogMs: 0,
-    heldBack: false,
   };
   const events = new EventEmitter<SchedulerEvents>();
   let stopped = false;
@@ -161,16 +150,6 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
           dbClockAheadMs = await measureDbClock(db).catch(() => dbClockAheadMs);
           clockCheckedAt = Date.now();
         }
-        const backlog = o.backlogMs?.() ?? 0;
-        stats.backlogMs = backlog;
-        if (backlog > graceMs) {
-          if (!stats.heldBack)
-            l.warn({ backlogMs: backlog }, "workers are behind the schedule; claiming paused");
-          stats.heldBack = true;
-          await sleep(250);
-          continue;
-        }
-        stats.heldBack = false;
         const at = new Date();
         const r = await fireDueJobs(db, at, { batchSize, graceMs, lookaheadMs });
         for (const [slot, count] of r.ahead) scheduleNudge(slot, count);
