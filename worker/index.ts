@@ -69,12 +69,12 @@ export async function startWorker(opts: {
       return undefined;
     });
 
-  const queueWorkerIds = new Set<string>();
+  // What the dead-worker sweep unlocks: graphile-worker 0.18 locks every job (and serial
+  // queue) it fetches by its pool's id, with or without the local queue — never by the id of
+  // one of the pool's (up to 1,000) workers, so the heartbeat row carries the pool ids only.
+  const queuePoolIds = new Set<string>();
   const events: WorkerEvents = new EventEmitter();
-  // Jobs are locked by a worker's id, or by its pool's id when the local queue fetched them.
-  events.on("pool:create", ({ workerPool }) => queueWorkerIds.add(workerPool.id));
-  events.on("worker:create", ({ worker }) => queueWorkerIds.add(worker.workerId));
-  events.on("worker:release", ({ worker }) => queueWorkerIds.delete(worker.workerId));
+  events.on("pool:create", ({ workerPool }) => queuePoolIds.add(workerPool.id));
 
   const runner = await run({
     connectionString: opts.databaseUrl,
@@ -99,6 +99,7 @@ export async function startWorker(opts: {
     },
   });
 
+  let stopping: Promise<void> | undefined;
   let beating = false;
   let lastBeatOkAt = 0;
   const heartbeat = async () => {
@@ -106,7 +107,7 @@ export async function startWorker(opts: {
     beating = true;
     try {
       await publishFunctions();
-      await beat(db, id, [...queueWorkerIds], {
+      await beat(db, id, [...queuePoolIds], {
         activeRuns: engine.activeCount,
         scheduler: scheduler?.stats ?? null,
       });
@@ -132,11 +133,11 @@ export async function startWorker(opts: {
     if (Date.now() - lastBeatOkAt < currentFor) {
       await sweepDeadWorkers(db, { self: id }).catch((err) => l.warn({ err }, "sweep failed"));
     }
-    sweepTimer = setTimeout(sweep, sweepEvery());
+    // stop() may have come while this sweep ran: it cleared the old timer, so set no new one.
+    if (!stopping) sweepTimer = setTimeout(sweep, sweepEvery());
   }, sweepEvery());
 
   l.info({ id, concurrency, tasks: Object.keys(taskList), scheduler: !!scheduler }, "worker started");
-  let stopping: Promise<void> | undefined;
   return {
     id,
     runner,

@@ -7,6 +7,7 @@ const TABS = [
   { href: "/admin/tokens", key: "tokens" },
   { href: "/admin/ip", key: "ipControl" },
   { href: "/admin/secrets", key: "secrets" },
+  { href: "/admin/webhooks", key: "webhooks" },
 ] as const;
 
 export async function AdminTabs({ active }: { active: (typeof TABS)[number]["key"] }) {
