@@ -128,6 +128,8 @@ export async function fireDueJobs(
       return { claimed: due.length, created: created.length, latenessMs, catchUp, ahead };
     }),
   );
+  // A full batch: the caller looks again at once, so the next due time is not needed.
+  if (result.claimed >= o.batchSize) return { ...result, nextDueAt: now };
   // Outside the claim's transaction, which is committed (and its queue NOTIFY sent) sooner.
   // The next moment something becomes claimable: its slot minus the lookahead (skip/replace: its slot).
   const [min] = await db.execute<{ ms: number | null }>(sql`
