@@ -191,7 +191,7 @@ const ZReportArgs = z.object({
     .toLowerCase()
     .default("daily")
     .transform((v) => v || "daily")
-    .pipe(z.enum(["daily", "weekly"], { error: zodText("oneOf", { values: "daily, weekly" }) })),
+    .pipe(z.enum(["daily", "weekly"], { error: zodText("args.dailyOrWeekly") })),
 });
 
 function when(d: Date | null, timeZone: string): string {
