@@ -62,3 +62,55 @@ export type NotifyStatus = (typeof NOTIFY_STATUSES)[number];
 /** What can raise alerts: jobs now; sites' alarms plug in with their own kind. */
 export const NOTIFY_SUBJECT_KINDS = ["job", "site"] as const;
 export type NotifySubjectKind = (typeof NOTIFY_SUBJECT_KINDS)[number];
+
+/**
+ * Every action the audit log records (server/audit.ts), so the audit page can offer them as a
+ * filter. The area is the part before the first dot.
+ */
+export const AUDIT_ACTIONS = [
+  "job.create",
+  "job.update",
+  "job.delete",
+  "job.run",
+  "job.stop",
+  "job.restart",
+  "run.stop",
+  "run.kill",
+  "script.upload",
+  "mail.test",
+  "mail.resend",
+  "report.share",
+  "report.unshare",
+  "site.create",
+  "site.delete",
+  "site.assign",
+  "site.token",
+  "secret.create",
+  "secret.update",
+  "secret.delete",
+  "token.create",
+  "token.revoke",
+  "user.create",
+  "user.update",
+  "user.update+password",
+  "ip.allow.add",
+  "ip.allow.remove",
+  "ip.deny.add",
+  "ip.deny.remove",
+  "alerts.mute",
+  "scheduler.pause",
+  "scheduler.resume",
+  "scheduler.calibrate",
+  "functions.reload",
+  "config.reload",
+  "api.request_log.on",
+  "api.request_log.off",
+  "api.request",
+  "settings.update",
+  "account.update",
+  "session.revoke",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export const AUDIT_AREAS = [
+  ...new Set(AUDIT_ACTIONS.map((a) => a.split(".")[0] as string)),
+] as readonly string[];
