@@ -117,7 +117,7 @@ export async function insertLines(sql: Sql, lines: string[], svc: string, host: 
            case when r->>'jobId' ~ '^[0-9]{1,15}$' then (r->>'jobId')::bigint end,
            r->>'reqId',
            r
-    from jsonb_array_elements(${`[${lines.join(",")}]`}::jsonb) as r`;
+    from jsonb_array_elements((${`[${lines.join(",")}]`})::text::jsonb) as r`;
 }
 
 const g = globalThis as typeof globalThis & { __kairosLogSink?: LogSink };
