@@ -7,6 +7,9 @@ const TABS = [
   { href: "/admin/tokens", key: "tokens" },
   { href: "/admin/ip", key: "ipControl" },
   { href: "/admin/secrets", key: "secrets" },
+  { href: "/admin/logs", key: "logs" },
+  { href: "/admin/system", key: "system" },
+  { href: "/admin/audit", key: "audit" },
 ] as const;
 
 export async function AdminTabs({ active }: { active: (typeof TABS)[number]["key"] }) {
