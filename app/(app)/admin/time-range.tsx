@@ -24,9 +24,12 @@ export function TimeRange({
 }) {
   const t = useTranslations(ns);
   const field = (key: "from" | "to", value: string) => (
-    <label className="flex min-w-0 flex-1 items-center gap-2 text-sm sm:flex-none">
-      <span className="shrink-0 text-gray-600 dark:text-gray-400">{t(key)}</span>
+    <div className="flex min-w-0 flex-1 items-center gap-2 text-sm sm:flex-none">
+      <label htmlFor={`${ns}-${key}`} className="shrink-0 text-gray-600 dark:text-gray-400">
+        {t(key)}
+      </label>
       <Input
+        id={`${ns}-${key}`}
         type="datetime-local"
         data-testid={`${ns}-${key}`}
         value={toLocalInput(value)}
@@ -35,7 +38,7 @@ export function TimeRange({
         }
         className="min-w-0 sm:w-56"
       />
-    </label>
+    </div>
   );
   return (
     <div className="flex flex-col gap-2 sm:flex-row">
