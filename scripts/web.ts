@@ -93,7 +93,8 @@ function logRequests(req: http.IncomingMessage, res: http.ServerResponse, l: Log
   const started = performance.now();
   res.on("finish", () => {
     const url = req.url ?? "";
-    const quiet = url.startsWith("/_next/") || url.includes("ops.logTail") || url === "/api/health";
+    // The ops pages poll (live tail, system): their own reads would fill the log they show.
+    const quiet = url.startsWith("/_next/") || url.startsWith("/api/trpc/ops.") || url === "/api/health";
     l[quiet ? "debug" : "info"](
       {
         reqId,

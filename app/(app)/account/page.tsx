@@ -5,6 +5,8 @@ import { Card, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/server/auth/guard";
 import { userTimeZone } from "@/server/i18n/zone";
 import { PasswordForm } from "./password-form";
+import { ProfileForm } from "./profile-form";
+import { SessionsCard } from "./sessions-card";
 import { ZoneForm } from "./zone-form";
 
 export const generateMetadata = titleFrom("account", "title");
@@ -19,11 +21,13 @@ export default async function AccountPage() {
         {user.username} · {tc(`role.${user.role}`)}
       </PageHeader>
       <div className="grid gap-4 lg:grid-cols-2">
+        <ProfileForm name={user.name} />
         <PasswordForm />
         <Card title={tc("language")}>
           <LocaleSwitch />
         </Card>
         <ZoneForm current={userTimeZone(user)} zones={Intl.supportedValuesOf("timeZone")} />
+        <SessionsCard />
       </div>
     </>
   );
