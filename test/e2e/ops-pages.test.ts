@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: Playwright locators read innerText, what the reader sees
 /**
  * Issue 13's operations pages in Chromium on the production build, with a real worker:
  * a request's log line on the logs page and in its dialog, filters and the NDJSON download;
