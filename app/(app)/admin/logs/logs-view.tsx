@@ -113,7 +113,9 @@ export function LogsView() {
       {live && <p className="text-sm text-indigo-700 dark:text-indigo-300">{t("liveOn")}</p>}
       {list.error && <Alert>{list.error.message}</Alert>}
       {list.data && list.data.items.length === 0 ? (
-        <EmptyState title={t("empty")}>{t("emptyHint")}</EmptyState>
+        <div data-testid="logs-empty">
+          <EmptyState title={t("empty")}>{t("emptyHint")}</EmptyState>
+        </div>
       ) : list.data ? (
         <>
           <DataList<LogRow>
