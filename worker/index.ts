@@ -99,6 +99,7 @@ export async function startWorker(opts: {
     },
   });
 
+  let stopping: Promise<void> | undefined;
   let beating = false;
   let lastBeatOkAt = 0;
   const heartbeat = async () => {
@@ -132,11 +133,11 @@ export async function startWorker(opts: {
     if (Date.now() - lastBeatOkAt < currentFor) {
       await sweepDeadWorkers(db, { self: id }).catch((err) => l.warn({ err }, "sweep failed"));
     }
-    sweepTimer = setTimeout(sweep, sweepEvery());
+    // stop() may have come while this sweep ran: it cleared the old timer, so set no new one.
+    if (!stopping) sweepTimer = setTimeout(sweep, sweepEvery());
   }, sweepEvery());
 
   l.info({ id, concurrency, tasks: Object.keys(taskList), scheduler: !!scheduler }, "worker started");
-  let stopping: Promise<void> | undefined;
   return {
     id,
     runner,

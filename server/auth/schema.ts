@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidTimeZone } from "../cron/zone-offsets";
+import { ZTimeZone } from "../cron/zone-schema";
 import { ROLES } from "../db/schema";
 
 export const ZUsername = z
@@ -20,11 +20,7 @@ export const ZEmailPatch = z
   .transform((v) => (v === undefined ? undefined : v ? v.toLowerCase() : null));
 export const ZRole = z.enum(ROLES);
 export const ZLocale = z.enum(["en", "zh-CN"]);
-export const ZTimeZone = z
-  .string()
-  .trim()
-  .max(100)
-  .refine(isValidTimeZone, { message: "unknown time zone", params: { key: "errors.unknownZone" } });
+export { ZTimeZone };
 
 export const ZLoginInput = z.object({
   login: z.string().trim().min(1, "required").max(200),

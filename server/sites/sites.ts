@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, count, desc, eq, ilike, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Actor, audit } from "../audit";
-import { isValidTimeZone } from "../cron/cron";
+import { ZTimeZone } from "../cron/zone-schema";
 import type { Db, DbOrTx } from "../db/client";
 import { alarms, siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
 import { createJob, deleteJob, runJobNow } from "../jobs/jobs";
@@ -53,10 +53,7 @@ const ZSiteFields = z.object({
     .max(2000)
     .nullable()
     .default(null),
-  timezone: z
-    .string()
-    .trim()
-    .refine((tz) => isValidTimeZone(tz), "unknown time zone"),
+  timezone: ZTimeZone,
   /** The pull job's schedule (5 or 6 fields); default every 5 minutes. */
   pullCron: z.string().trim().min(1).max(200).default("*/5 * * * *"),
 });

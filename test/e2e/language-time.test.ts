@@ -76,6 +76,9 @@ const pages = () => [
   "/admin/secrets",
 ];
 
+/** A walk over every page: each load may take seconds on a loaded machine (17 pages). */
+const EVERY_PAGE_MS = 300_000;
+
 beforeAll(async () => {
   const zh = await makeUser("admin", "password-123", { username: "mei" });
   await setUserLocale(getDb(), zh.id, "zh-CN");
@@ -133,22 +136,26 @@ describe("中文 on a WeChat phone in Asia/Shanghai", () => {
     await expect.poll(async () => (await getUser(getDb(), zhUserId))?.timeZone).toBe("Asia/Shanghai");
   });
 
-  it("every page: a 中文 title, no English sentence, no console error", async () => {
-    const found: Record<string, string[]> = {};
-    for (const path of pages()) {
-      errors.length = 0;
-      await page.goto(`${app.url}${path}`);
-      await page.waitForLoadState("networkidle");
-      const title = await page.title();
-      expect(title, path).toMatch(/ · Kairos$|^Kairos$/);
-      // The peer's own HTTP reason phrase in the run's error is data, not Kairos' words.
-      const english = englishSentences(await proseOf(page), ["ops@example.com", "Internal Server Error"]);
-      if (english.length) found[path] = english;
-      if (errors.length) found[`${path} (console)`] = [...errors];
-    }
-    expect(found).toEqual({});
-    await page.goto(`${app.url}/login`);
-  });
+  it(
+    "every page: a 中文 title, no English sentence, no console error",
+    async () => {
+      const found: Record<string, string[]> = {};
+      for (const path of pages()) {
+        errors.length = 0;
+        await page.goto(`${app.url}${path}`);
+        await page.waitForLoadState("networkidle");
+        const title = await page.title();
+        expect(title, path).toMatch(/ · Kairos$|^Kairos$/);
+        // The peer's own HTTP reason phrase in the run's error is data, not Kairos' words.
+        const english = englishSentences(await proseOf(page), ["ops@example.com", "Internal Server Error"]);
+        if (english.length) found[path] = english;
+        if (errors.length) found[`${path} (console)`] = [...errors];
+      }
+      expect(found).toEqual({});
+      await page.goto(`${app.url}/login`);
+    },
+    EVERY_PAGE_MS,
+  );
 
   it("shows one run's times as the same text on the list, the job page and the run page", async () => {
     const texts = new Set<string>();
@@ -210,34 +217,42 @@ async function checkEveryPage(ctx: BrowserContext, login: string, zh: boolean) {
 }
 
 describe("the other two: 中文 on the desktop, English on the phone", () => {
-  it("中文 desktop (1280×800): every page clean", async () => {
-    const ctx = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      locale: "zh-CN",
-      timezoneId: "Asia/Shanghai",
-    });
-    try {
-      await checkEveryPage(ctx, "mei", true);
-    } finally {
-      await ctx.close();
-    }
-  });
+  it(
+    "中文 desktop (1280×800): every page clean",
+    async () => {
+      const ctx = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        locale: "zh-CN",
+        timezoneId: "Asia/Shanghai",
+      });
+      try {
+        await checkEveryPage(ctx, "mei", true);
+      } finally {
+        await ctx.close();
+      }
+    },
+    EVERY_PAGE_MS,
+  );
 
-  it("English phone (390×844, WeChat): every page clean", async () => {
-    const ctx = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      userAgent: WECHAT_UA,
-      locale: "en-US",
-      timezoneId: "Asia/Shanghai",
-    });
-    try {
-      await checkEveryPage(ctx, "lin", false);
-    } finally {
-      await ctx.close();
-    }
-  });
+  it(
+    "English phone (390×844, WeChat): every page clean",
+    async () => {
+      const ctx = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+        hasTouch: true,
+        userAgent: WECHAT_UA,
+        locale: "en-US",
+        timezoneId: "Asia/Shanghai",
+      });
+      try {
+        await checkEveryPage(ctx, "lin", false);
+      } finally {
+        await ctx.close();
+      }
+    },
+    EVERY_PAGE_MS,
+  );
 });
 
 describe("English on the desktop", () => {
@@ -253,17 +268,21 @@ describe("English on the desktop", () => {
   });
   afterAll(() => ctx?.close());
 
-  it("every page: a title from the catalog, no console error", async () => {
-    const found: Record<string, string[]> = {};
-    for (const path of pages()) {
-      errors.length = 0;
-      await page.goto(`${app.url}${path}`);
-      await page.waitForLoadState("networkidle");
-      expect(await page.title(), path).toMatch(/ · Kairos$|^Kairos$/);
-      if (errors.length) found[path] = [...errors];
-    }
-    expect(found).toEqual({});
-  });
+  it(
+    "every page: a title from the catalog, no console error",
+    async () => {
+      const found: Record<string, string[]> = {};
+      for (const path of pages()) {
+        errors.length = 0;
+        await page.goto(`${app.url}${path}`);
+        await page.waitForLoadState("networkidle");
+        expect(await page.title(), path).toMatch(/ · Kairos$|^Kairos$/);
+        if (errors.length) found[path] = [...errors];
+      }
+      expect(found).toEqual({});
+    },
+    EVERY_PAGE_MS,
+  );
 
   it("labels the job's next fire with its zone when it is not the reader's", async () => {
     // The reader in UTC; the job's schedule is in Asia/Shanghai.
