@@ -34,14 +34,16 @@ export function RetentionForm({ kind }: { kind: "logs" | "audit" }) {
       <label htmlFor={`retention-${kind}`} className="text-gray-600 dark:text-gray-400">
         {t("retention")}
       </label>
-      <Input
-        id={`retention-${kind}`}
-        inputMode="numeric"
-        className="w-20"
-        value={days}
-        invalid={!!err}
-        onChange={(e) => setDays(e.target.value)}
-      />
+      {/* Its own narrow box: the shared control is full width. */}
+      <div className="w-20">
+        <Input
+          id={`retention-${kind}`}
+          inputMode="numeric"
+          value={days}
+          invalid={!!err}
+          onChange={(e) => setDays(e.target.value)}
+        />
+      </div>
       <span className="text-gray-600 dark:text-gray-400">{t("retentionDays")}</span>
       <Button type="submit" variant="secondary" disabled={save.isPending}>
         {tc("save")}
