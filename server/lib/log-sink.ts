@@ -69,7 +69,8 @@ export class LogSink {
     this.sql ??= postgres(this.url, {
       max: 1,
       onnotice: () => {},
-      idle_timeout: 30,
+      // Closed soon after the last batch, so a short-lived process (the CLI) is not kept alive by it.
+      idle_timeout: 2,
       connection: { application_name: `${this.svc}-logs` },
     });
     while (this.lines.length) {
