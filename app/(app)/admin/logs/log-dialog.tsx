@@ -70,7 +70,7 @@ export function LogDialog({
               <dt className="text-gray-500">{t("process")}</dt>
               <dd className="break-words">
                 {e.svc}
-                {e.component ? ` · ${e.component}` : ""}
+                {e.component && e.component !== e.svc ? ` · ${e.component}` : ""}
               </dd>
               <dt className="text-gray-500">{t("host")}</dt>
               <dd className="break-all">

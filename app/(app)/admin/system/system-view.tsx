@@ -8,7 +8,7 @@ import { useConfirm } from "@/app/_components/confirm";
 import { DataList } from "@/app/_components/data-list";
 import { DateTime, RelativeTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
-import { Alert, Badge, Button, Card, formatBytes, Stat } from "@/app/_components/ui";
+import { Alert, Badge, Button, Card, cx, formatBytes, Stat } from "@/app/_components/ui";
 import type { AppRouter } from "@/server/router";
 
 type System = inferRouterOutputs<AppRouter>["ops"]["system"];
@@ -30,23 +30,13 @@ export function SystemView() {
           </p>
           <HostCard s={s} />
           <Card title={t("topProcesses")}>
-            <DataList
-              rows={s.host.top}
-              rowKey={(p) => p.pid}
-              columns={[
-                { key: "name", header: t("name"), primary: true, cell: (p) => p.name },
-                { key: "pid", header: t("pid"), cell: (p) => <span className="tabular-nums">{p.pid}</span> },
-                {
-                  key: "rss",
-                  header: t("rss"),
-                  cell: (p) => <span className="tabular-nums">{formatBytes(p.rssBytes)}</span>,
-                },
-                {
-                  key: "cpu",
-                  header: t("cpuPercent"),
-                  cell: (p) => <span className="tabular-nums">{p.cpuPercent.toFixed(1)}</span>,
-                },
-              ]}
+            <MiniTable
+              testId="system-top"
+              head={[t("name"), t("pid"), t("rss"), t("cpuPercent")]}
+              rows={s.host.top.map((p) => ({
+                key: p.pid,
+                cells: [p.name, p.pid, formatBytes(p.rssBytes), p.cpuPercent.toFixed(1)],
+              }))}
             />
           </Card>
           <WorkersCard s={s} />
@@ -270,39 +260,65 @@ function DatabaseCard({ db }: { db: System["database"] }) {
         <div className="grid gap-4 lg:grid-cols-2">
           <div>
             <h3 className="mb-2 text-sm font-medium">{t("largestTables")}</h3>
-            <DataList
-              rows={db.tables}
-              rowKey={(r) => r.name}
-              columns={[
-                {
-                  key: "name",
-                  header: t("table"),
-                  primary: true,
-                  cell: (r) => <span className="break-all">{r.name}</span>,
-                },
-                { key: "size", header: t("tableSize"), cell: (r) => formatBytes(r.bytes) },
-                {
-                  key: "rows",
-                  header: t("rows"),
-                  cell: (r) => <span className="tabular-nums">{r.rows}</span>,
-                },
-              ]}
+            <MiniTable
+              head={[t("table"), t("tableSize"), t("rows")]}
+              rows={db.tables.map((r) => ({ key: r.name, cells: [r.name, formatBytes(r.bytes), r.rows] }))}
             />
           </div>
           <div>
             <h3 className="mb-2 text-sm font-medium">{t("connections")}</h3>
-            <DataList
-              rows={db.connections}
-              rowKey={(r) => `${r.app}/${r.state}`}
-              columns={[
-                { key: "app", header: t("application"), primary: true, cell: (r) => r.app },
-                { key: "state", header: t("state"), cell: (r) => r.state },
-                { key: "count", header: t("count"), cell: (r) => r.count },
-              ]}
+            <MiniTable
+              head={[t("application"), t("state"), t("count")]}
+              rows={db.connections.map((r) => ({
+                key: `${r.app}/${r.state}`,
+                cells: [r.app, r.state, r.count],
+              }))}
             />
           </div>
         </div>
       </div>
     </Card>
+  );
+}
+
+/** A small table that fits a phone as it is (short cells; the first column may wrap). */
+function MiniTable({
+  head,
+  rows,
+  testId,
+}: {
+  head: string[];
+  rows: { key: string | number; cells: (string | number)[] }[];
+  testId?: string;
+}) {
+  return (
+    <table className="w-full text-sm" data-testid={testId}>
+      <thead>
+        <tr className="text-left text-gray-500 dark:text-gray-400">
+          {head.map((h, i) => (
+            <th key={h} className={cx("py-1 pr-2 font-medium", i > 0 && "text-right whitespace-nowrap")}>
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key} className="border-t border-gray-100 dark:border-gray-800">
+            {r.cells.map((c, i) => (
+              <td
+                key={i}
+                className={cx(
+                  "py-1.5 pr-2",
+                  i === 0 ? "break-all" : "text-right whitespace-nowrap tabular-nums",
+                )}
+              >
+                {c}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
