@@ -52,6 +52,7 @@ export default defineConfig({
     // One Postgres server (yours via TEST_DATABASE_URL / DATABASE_URL, or an embedded one) and
     // one migrated template for every project; it runs once, whichever projects run.
     globalSetup: ["test/setup/postgres.ts"],
+    reporters: ["default", "./test/setup/last-words-reporter.ts"],
     // Files mostly wait on real processes (web servers, workers, Chromium, Postgres), not on
     // the CPU: at least 2 at once even on one core, and no more than 4, since each e2e file
     // starts a web server and a worker of its own. `--maxWorkers` overrides.

@@ -12,4 +12,12 @@ if (!name || !benches.includes(name)) {
   console.log(`usage: npm run bench -- <name>\navailable: ${benches.join(", ")}`);
   process.exit(name ? 1 : 0);
 }
-await import(`./${name}.ts`);
+try {
+  await import(`./${name}.ts`);
+} catch (e) {
+  // A failed bench still stops what it started (its embedded Postgres above all).
+  console.error(e);
+  const { runBenchCleanups } = await import("./lib");
+  await runBenchCleanups();
+  process.exit(1);
+}

@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import postgres from "postgres";
 import { spawnTs, stopChild } from "../scripts/lib/children";
-import { benchDatabase, percentile, quietEnv, ratio, report, round } from "./lib";
+import { atBenchExit, benchDatabase, percentile, quietEnv, ratio, report, round } from "./lib";
 
 const SIZES = (process.env.BENCH_SCHEDULES ?? "100,1000,5000").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -48,6 +48,10 @@ async function kairos(n: number): Promise<Figures & { claimP99: number }> {
       DB_POOL_MAX: "20",
     }),
   );
+  const forgetWorker = atBenchExit(
+    () => stopChild(worker, "worker"),
+    () => worker.kill("SIGKILL"),
+  );
   while (!Number((await sql`select count(*)::int as n from workers`)[0]?.n))
     await new Promise((r) => setTimeout(r, 50));
   const first = Math.ceil(Date.now() / 1000) * 1000 + 1000;
@@ -64,6 +68,7 @@ async function kairos(n: number): Promise<Figures & { claimP99: number }> {
     from runs where trigger = 'schedule' and started_at is not null
       and scheduled_at >= to_timestamp(${from / 1000}) and scheduled_at < to_timestamp(${to / 1000})`;
   await stopChild(worker, "worker");
+  forgetWorker();
   await sql.end();
   await db.close();
   const f = figures(

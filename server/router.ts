@@ -1,3 +1,4 @@
+import { alertingRouter } from "./alerts/router";
 import { accountRouter, usersRouter } from "./auth/router";
 import { dashboardRouter } from "./dashboard/router";
 import { ipControlRouter } from "./ipcontrol/router";
@@ -18,6 +19,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   mail: mailRouter,
   alerts: alertsRouter,
+  alerting: alertingRouter,
   jobs: jobsRouter,
   runs: runsRouter,
   reports: reportsRouter,

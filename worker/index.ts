@@ -69,12 +69,12 @@ export async function startWorker(opts: {
       return undefined;
     });
 
-  const queueWorkerIds = new Set<string>();
+  // What the dead-worker sweep unlocks: graphile-worker 0.18 locks every job (and serial
+  // queue) it fetches by its pool's id, with or without the local queue — never by the id of
+  // one of the pool's (up to 1,000) workers, so the heartbeat row carries the pool ids only.
+  const queuePoolIds = new Set<string>();
   const events: WorkerEvents = new EventEmitter();
-  // Jobs are locked by a worker's id, or by its pool's id when the local queue fetched them.
-  events.on("pool:create", ({ workerPool }) => queueWorkerIds.add(workerPool.id));
-  events.on("worker:create", ({ worker }) => queueWorkerIds.add(worker.workerId));
-  events.on("worker:release", ({ worker }) => queueWorkerIds.delete(worker.workerId));
+  events.on("pool:create", ({ workerPool }) => queuePoolIds.add(workerPool.id));
 
   const runner = await run({
     connectionString: opts.databaseUrl,
@@ -107,7 +107,7 @@ export async function startWorker(opts: {
     beating = true;
     try {
       await publishFunctions();
-      await beat(db, id, [...queueWorkerIds], {
+      await beat(db, id, [...queuePoolIds], {
         activeRuns: engine.activeCount,
         scheduler: scheduler?.stats ?? null,
       });

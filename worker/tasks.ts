@@ -1,4 +1,6 @@
 import type { TaskList } from "graphile-worker";
+import { EVALUATE_TASK, evaluateRules } from "../server/alerts/rules";
+import { deliverWebhook, WEBHOOK_TASK } from "../server/alerts/webhooks";
 import { getDb } from "../server/db/client";
 import { env } from "../server/lib/env";
 import { deliverMail, MAIL_TASK } from "../server/mail/outbox";
@@ -9,6 +11,7 @@ import { pruneReportFolders } from "../server/reports/archive";
 import { RUN_TASK } from "../server/runs/create";
 import type { RunEngine } from "../server/runs/engine";
 import { pruneRuns } from "../server/runs/retention";
+import { reconcileSite, SITE_NOTIFY_TASK } from "../server/sites/alarm-notify";
 import { pruneSites } from "../server/sites/retention";
 import { defineTask } from "./task";
 
@@ -17,6 +20,8 @@ export const PRUNE_TASK = "runs_prune" satisfies TaskName;
 export const OPS_PRUNE_TASK = "ops_prune" satisfies TaskName;
 export const HOUSEKEEPING_CRONTAB = [
   `*/10 * * * * ${PRUNE_TASK} ?max=1`,
+  // Threshold rules (issue 12): their "for N minutes" is counted in these evaluations.
+  `* * * * * ${EVALUATE_TASK} ?max=1`,
   `17 * * * * ${OPS_PRUNE_TASK} ?max=1`,
 ].join("\n");
 
@@ -31,6 +36,15 @@ export function buildTaskList(engine: RunEngine): TaskList {
     }),
     defineTask(REMIND_TASK, async (subject) => {
       await sendReminder(getDb(), subject);
+    }),
+    defineTask(WEBHOOK_TASK, async ({ webhookId, message }) => {
+      await deliverWebhook(getDb(), webhookId, message);
+    }),
+    defineTask(SITE_NOTIFY_TASK, async ({ siteId }) => {
+      await reconcileSite(getDb(), siteId);
+    }),
+    defineTask(EVALUATE_TASK, async () => {
+      await evaluateRules(getDb());
     }),
     defineTask(PRUNE_TASK, async () => {
       const e = env();

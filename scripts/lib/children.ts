@@ -41,7 +41,10 @@ export async function stopChild(child: ChildProcess, name: string, timeoutMs = 2
 
 /** Children call this: when the launcher's IPC channel closes, the launcher is gone. */
 export function exitWithParent(shutdown: (reason: string) => void) {
-  if (process.send) process.on("disconnect", () => shutdown("launcher exited"));
+  if (!process.send) return;
+  // The launcher may have gone while this process was still starting up.
+  if (!process.connected) shutdown("launcher exited");
+  else process.on("disconnect", () => shutdown("launcher exited"));
 }
 
 export type SupervisorLog = {

@@ -23,6 +23,8 @@ export type EmbeddedServer = {
   port: number;
   dir: string;
   stop: () => Promise<void>;
+  /** Asks the server to shut down (fast) without waiting: for a process that is exiting now. */
+  kill: () => void;
 };
 
 type Credentials = { user: string; password: string };
@@ -260,6 +262,9 @@ export async function startEmbeddedPostgres(opts: {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
       if (child.exitCode === null) child.kill("SIGKILL");
       l.info("embedded Postgres stopped");
+    },
+    kill: () => {
+      if (child.exitCode === null) child.kill("SIGINT");
     },
   };
 }

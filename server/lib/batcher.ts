@@ -27,6 +27,21 @@ export class Batcher<I, O> {
     });
   }
 
+  /**
+   * Takes back the items still waiting for their flush that `match` selects: each caller gets
+   * `value` at once, and the items are returned (so another statement can carry them).
+   */
+  withdraw(match: (item: I) => boolean, value: O): I[] {
+    const taken: I[] = [];
+    this.queue = this.queue.filter((q) => {
+      if (!match(q.item)) return true;
+      taken.push(q.item);
+      q.resolve(value);
+      return false;
+    });
+    return taken;
+  }
+
   private schedule() {
     if (this.scheduled || !this.queue.length || this.inFlight >= this.maxInFlight) return;
     this.scheduled = true;

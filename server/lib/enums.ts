@@ -63,6 +63,18 @@ export type NotifyStatus = (typeof NOTIFY_STATUSES)[number];
 export const NOTIFY_SUBJECT_KINDS = ["job", "site"] as const;
 export type NotifySubjectKind = (typeof NOTIFY_SUBJECT_KINDS)[number];
 
+/** Webhook channels (issue 12): a generic JSON POST and the WeCom, DingTalk and Feishu robots. */
+export const WEBHOOK_KINDS = ["json", "wecom", "dingtalk", "feishu"] as const;
+export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
+
+/** Threshold rules on a site's collected data (issue 12). */
+export const RULE_KINDS = ["cpu_idle_below", "disk_used_above", "counter_zero", "no_data"] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+/** A rule's alert per server (or mount, or site): pending until it held long enough, then firing. */
+export const RULE_ALERT_STATUSES = ["pending", "firing"] as const;
+export type RuleAlertStatus = (typeof RULE_ALERT_STATUSES)[number];
+
 /**
  * Every action the audit log records (server/audit.ts), so the audit page can offer them as a
  * filter. The area is the part before the first dot.
@@ -109,6 +121,19 @@ export const AUDIT_ACTIONS = [
   "settings.update",
   "account.update",
   "session.revoke",
+  "alarms.ack",
+  "alarms.unack",
+  "maintenance.create",
+  "maintenance.delete",
+  "rules.create",
+  "rules.update",
+  "rules.delete",
+  "silences.create",
+  "silences.expire",
+  "webhooks.create",
+  "webhooks.update",
+  "webhooks.delete",
+  "webhooks.route",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_AREAS = [

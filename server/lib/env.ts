@@ -129,6 +129,11 @@ export const ZEnv = z.object({
     .min(0)
     .max(30 * 86400)
     .default(4 * 3600),
+  /**
+   * Sites: alarms arriving within this many seconds of the first new one go out in one message
+   * (Alertmanager's group_wait); 0 notifies at once.
+   */
+  SITE_ALARM_GROUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** A fire found later than this (worker down, scheduler paused) follows the job's misfire policy. */
   SCHEDULER_MISFIRE_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   /**

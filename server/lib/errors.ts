@@ -34,6 +34,11 @@ const WHAT = {
   "IP rule": "ipRule",
   site: "site",
   server: "server",
+  webhook: "webhook",
+  rule: "rule",
+  silence: "silence",
+  "maintenance window": "maintenance",
+  alarm: "alarm",
 } as const;
 
 export const notFound = (what: keyof typeof WHAT, id: unknown) =>

@@ -1,5 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { webhookRoutesOf } from "../alerts/webhooks";
 import type { DbOrTx } from "../db/client";
 import { isLocale, type Locale } from "../i18n/locale";
 import { userTimeZone } from "../i18n/zone";
@@ -56,7 +57,10 @@ export function registerSubjectKind(kind: NotifySubjectKind, resolver: SubjectRe
   RESOLVERS[kind] = resolver;
 }
 
-export function resolveSubject(db: DbOrTx, s: Subject): Promise<SubjectInfo | null> {
+/** A subject's name and routes: its own (mail) and the webhooks chosen for it (issue 12). */
+export async function resolveSubject(db: DbOrTx, s: Subject): Promise<SubjectInfo | null> {
   const r = RESOLVERS[s.kind];
-  return r ? r(db, s.id) : Promise.resolve(null);
+  const info = r ? await r(db, s.id) : null;
+  if (info) info.routes.push(...(await webhookRoutesOf(db, s)));
+  return info;
 }

@@ -14,6 +14,22 @@ export const TASKS = {
   run_execute: z.object({ runId: z.number().int().positive() }),
   /** Remind about a subject that keeps failing (server/notify), and schedule the next reminder. */
   notify_remind: z.object({ kind: z.enum(NOTIFY_SUBJECT_KINDS), id: z.number().int().positive() }),
+  /** POST one notice to a webhook channel (server/alerts/webhooks.ts), retried with backoff. */
+  webhook_deliver: z.object({
+    webhookId: z.number().int().positive(),
+    message: z.object({
+      kind: z.enum(["failing", "reminder", "recovered"]),
+      subject: z.object({ kind: z.string(), id: z.number().int(), name: z.string(), url: z.string() }),
+      title: z.string(),
+      lines: z.array(z.string()),
+      at: z.string(),
+      since: z.string(),
+    }),
+  }),
+  /** A site's alarms after the group wait: open, extend or end its incident (server/sites/alarm-notify.ts). */
+  site_alarms_notify: z.object({ siteId: z.number().int().positive() }),
+  /** Evaluate every threshold rule on the sites' data (graphile-worker crontab, each minute). */
+  alerts_evaluate: z.object({}).passthrough(),
   /** Delete run history beyond the retention settings. */
   runs_prune: z.object({}).passthrough(),
   /** Delete Kairos' own log lines and audit rows beyond their retention settings (server/ops). */

@@ -260,7 +260,6 @@ export class RunEngine {
     }
     // The run ended when its work did; storing the rest of its output is bookkeeping after that.
     const finishedAt = new Date();
-    await marking;
     const reason = ac.signal.aborted ? (ac.signal.reason as AbortReason) : null;
     if (reason === "timeout") out.write("system", `\n[timed out after ${(timeoutMs ?? 0) / 1000} s]\n`);
     if (reason === "cancel") out.write("system", "\n[stopped on request]\n");
@@ -300,9 +299,12 @@ export class RunEngine {
       outputBytes: written.bytes,
       outputTruncated: written.truncated,
     };
+    // A mark not yet written is folded into the end's record (RunStore.finish); one in flight
+    // is ordered with it by the run's row lock (a mark after the end changes nothing).
     const recorded = await this.persistently(`record the end of run ${run.id}`, () =>
       this.store.finish(outcome),
     );
+    await marking;
     if (recorded) await afterRun(this.db, run, outcome);
     this.events.emit("run:finished", {
       runId: run.id,

@@ -3,7 +3,6 @@ import type { Db } from "../db/client";
 import { Batcher } from "../lib/batcher";
 import type { JobMode, JobPolicy, RunStatus, RunTrigger } from "../lib/enums";
 import { retryOnConflict } from "../lib/serialization";
-import { lockRuns } from "./locks";
 import { thisHost } from "./orphans";
 import type { LogChunk } from "./output";
 
@@ -45,6 +44,8 @@ export type RunOutcome = {
   result: unknown;
   outputBytes: number;
   outputTruncated: boolean;
+  /** The command's process group, when its mark (markRunning) was folded into this record. */
+  pgid?: number;
 };
 
 export type StartRow = {
@@ -114,8 +115,15 @@ export class RunStore {
     if (chunks.length) await this.logs.push(chunks);
   }
 
-  /** Records the end of a run; false when it had already been ended elsewhere (e.g. as lost). */
+  /**
+   * Records the end of a run; false when it had already been ended elsewhere (e.g. as lost).
+   * A mark of the same run still waiting for its statement (a quick command: its process group
+   * reported, then its exit, within one busy turn) is not written on its own: its process has
+   * ended, and its host and process group go into this record instead — one statement a run.
+   */
   finish(outcome: RunOutcome): Promise<boolean> {
+    const [mark] = this.marks.withdraw((m) => m.id === outcome.id, true);
+    if (mark?.pgid !== undefined) outcome.pgid = mark.pgid;
     return this.finishes.push(outcome);
   }
 
@@ -185,46 +193,68 @@ export class RunStore {
       result: o.result === undefined ? null : o.result,
       output_bytes: Math.min(o.outputBytes, 2_147_483_647),
       output_truncated: o.outputTruncated,
+      host: o.pgid === undefined ? null : thisHost(),
+      pgid: o.pgid ?? null,
     }));
-    const ids = outcomes.map((o) => o.id);
-    // Runs only (locked in id order), then the jobs' last-run columns in a statement of their
-    // own (jobs locked in id order): neither holds a job lock while it waits for a run lock, so
-    // the global order (locks.ts) holds without locking every job of the batch up front.
+    // One statement, one round trip, no transaction block. Its run locks are taken in id order
+    // (the sorted, materialised `locked`: LockRows sits above the Sort) before anything else;
+    // then the jobs' last-run columns, whose rows it takes only if it can without waiting (SKIP
+    // LOCKED): a statement that holds run locks never waits for a job lock, so the global order
+    // (locks.ts: jobs, then runs) holds. A job another transaction holds (Stop, the claim, the
+    // other batch in flight) is brought up to date by a second, job-only statement, after this
+    // one has committed and let its run locks go.
     const done = await retryOnConflict("record run ends", () =>
-      this.db.transaction(async (tx) => {
-        await lockRuns(tx, sql`id = any(${sql.param(ids)}::bigint[]) and status in ('queued', 'running')`);
-        return tx.execute<{ id: string; job_id: string }>(sql`
+      this.db.execute<{ id: string; job_id: string; job_done: boolean }>(sql`
         with u as (
           select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
             id bigint, started_at timestamptz, finished_at timestamptz, status run_status, exit_code int,
-            http_status smallint, error text, result jsonb, output_bytes int, output_truncated boolean)
+            http_status smallint, error text, result jsonb, output_bytes int, output_truncated boolean,
+            host text, pgid int)
+        ), locked as materialized (
+          select id from runs
+          where id in (select id from u) and status in ('queued', 'running')
+          order by id for no key update
+        ), ended as (
+          update runs r set status = u.status, started_at = coalesce(r.started_at, u.started_at),
+                 finished_at = u.finished_at, worker_id = coalesce(r.worker_id, ${this.workerId}),
+                 exit_code = u.exit_code, http_status = u.http_status, error = coalesce(u.error, r.error),
+                 result = u.result, output_bytes = u.output_bytes, output_truncated = u.output_truncated,
+                 host = coalesce(u.host, r.host), pgid = coalesce(u.pgid, r.pgid)
+          from u, locked l where r.id = u.id and r.id = l.id and r.status in ('queued', 'running')
+          returning r.id, r.job_id, r.status, r.finished_at
+        ), newest as (
+          select distinct on (job_id) id, job_id, status, finished_at from ended order by job_id, id desc
+        ), free_jobs as materialized (
+          select j.id from jobs j where j.id in (select job_id from newest)
+          order by j.id for no key update skip locked
+        ), job_update as (
+          update jobs j set last_run_id = n.id, last_run_status = n.status, last_run_at = n.finished_at
+          from newest n where j.id = n.job_id and j.id in (select id from free_jobs)
+            and (j.last_run_id is null or j.last_run_id <= n.id)
         )
-        update runs r set status = u.status, started_at = coalesce(r.started_at, u.started_at),
-               finished_at = u.finished_at, worker_id = coalesce(r.worker_id, ${this.workerId}),
-               exit_code = u.exit_code, http_status = u.http_status, error = coalesce(u.error, r.error),
-               result = u.result, output_bytes = u.output_bytes, output_truncated = u.output_truncated
-        from u where r.id = u.id and r.status in ('queued', 'running')
-        returning r.id, r.job_id`);
-      }),
+        select e.id, e.job_id, e.job_id in (select id from free_jobs) as job_done from ended e`),
     );
-    if (done.length) {
-      const ended = done.map((r) => Number(r.id));
-      await retryOnConflict("record jobs' last runs", () =>
-        this.db.execute(sql`
-          with x as (
-            select distinct on (job_id) id, job_id, status, finished_at from runs
-            where id = any(${sql.param(ended)}::bigint[])
-            order by job_id, id desc
-          ), locked as materialized (
-            select j.id from jobs j where j.id in (select job_id from x) order by j.id for no key update
-          )
-          update jobs j set last_run_id = x.id, last_run_status = x.status, last_run_at = x.finished_at
-          from x where j.id = x.job_id and j.id in (select id from locked)
-            and (j.last_run_id is null or j.last_run_id <= x.id)`),
-      );
-    }
+    const waiting = done.filter((r) => !r.job_done).map((r) => Number(r.id));
+    if (waiting.length) await this.recordLastRuns(waiting);
     const ok = new Set(done.map((r) => Number(r.id)));
     return outcomes.map((o) => ok.has(o.id));
+  }
+
+  /** The jobs' last-run columns for these ended runs: jobs only, locked in id order (waiting). */
+  private async recordLastRuns(ended: number[]) {
+    await retryOnConflict("record jobs' last runs", () =>
+      this.db.execute(sql`
+        with x as (
+          select distinct on (job_id) id, job_id, status, finished_at from runs
+          where id = any(${sql.param(ended)}::bigint[])
+          order by job_id, id desc
+        ), locked as materialized (
+          select j.id from jobs j where j.id in (select job_id from x) order by j.id for no key update
+        )
+        update jobs j set last_run_id = x.id, last_run_status = x.status, last_run_at = x.finished_at
+        from x where j.id = x.job_id and j.id in (select id from locked)
+          and (j.last_run_id is null or j.last_run_id <= x.id)`),
+    );
   }
 }
 

@@ -1,27 +1,36 @@
 /**
  * A site's alarms through the notification layer (server/notify), seed 001: 对于未恢复节点的
- * 告警需要发送邮件. The subject is the site: it "fails" when new alarms arrive that are not
- * resumed (alarms arriving in one file or push go in one message), is reminded about every
- * SITE_ALARM_REMIND_SECONDS while any stays open, and "recovers" once all have resumed. Mail goes
- * to the site's people (its assigned users with an address), each in their language and zone.
+ * 告警需要发送邮件. The subject is the site: it "fails" when open alarms that notify (not
+ * acknowledged, silenced or in a maintenance window, server/alerts/suppress.ts) appear — after a
+ * group wait of SITE_ALARM_GROUP_WAIT_SECONDS, so alarms arriving together go in one message —,
+ * is reminded about every SITE_ALARM_REMIND_SECONDS while any stays open, and "recovers" once
+ * all have resumed. Alarms come from the site's files and from threshold rules
+ * (server/alerts/rules.ts). Mail goes to the site's people (its assigned users with an address),
+ * each in their language and zone; webhooks chosen for the site get the same list.
  */
 import { sql } from "drizzle-orm";
 import { createElement } from "react";
 import { SiteAlarmsMail, type SiteAlarmsMailProps, siteAlarmsSubject } from "../../emails/site-alarms";
-import type { Db } from "../db/client";
+import { notifiableAlarms } from "../alerts/suppress";
+import { registerNoticeDetail } from "../alerts/webhooks";
+import type { Db, DbOrTx } from "../db/client";
 import { isLocale } from "../i18n/locale";
+import { translator } from "../i18n/messages";
 import { userTimeZone } from "../i18n/zone";
 import { publicUrl } from "../lib/app-info";
 import { env } from "../lib/env";
 import { formatInstantText } from "../lib/local-time";
 import { sendMail } from "../mail/outbox";
 import { renderEmail } from "../mail/render";
-import { registerChannel } from "../notify/channels";
+import { type Notice, registerChannel } from "../notify/channels";
 import { noteFailure, noteSuccess } from "../notify/state";
 import { type Route, registerSubjectKind } from "../notify/subjects";
 import { durationWords } from "../notify/words";
+import { enqueue } from "../queue/enqueue";
+import type { TaskName } from "../queue/tasks";
 
 const CHANNEL = "site-alarms";
+export const SITE_NOTIFY_TASK = "site_alarms_notify" satisfies TaskName;
 const LISTED = 20;
 
 registerSubjectKind("site", async (db, id) => {
@@ -51,32 +60,30 @@ registerSubjectKind("site", async (db, id) => {
   };
 });
 
+/** The alarms a notice lists: those that notify now (a recovery lists none). */
+async function listed(tx: DbOrTx, n: Notice) {
+  if (n.kind === "recovered") return { alarms: [], total: 0 };
+  return notifiableAlarms(tx, n.subject.id, LISTED, n.at);
+}
+
 registerChannel({
   name: CHANNEL,
   async deliver(tx, route, n) {
-    const open = await tx.execute<{
-      name: string;
-      node: string;
-      description: string;
-      raised_at: string | Date;
-    }>(sql`
-      select name, node, description, raised_at from alarms
-      where site_id = ${n.subject.id} and resumed_at is null
-      order by raised_at desc limit ${LISTED + 1}`);
-    const [total] = await tx.execute<{ n: number }>(sql`
-      select count(*)::int as n from alarms where site_id = ${n.subject.id} and resumed_at is null`);
+    const open = await listed(tx, n);
+    // Everything still open is acknowledged or silenced: the reminder has nothing to say.
+    if (n.kind !== "recovered" && open.total === 0) return;
     const zone = { readerZone: route.timeZone };
     const props: SiteAlarmsMailProps = {
       locale: route.locale,
       kind: n.kind,
       site: n.subject.name,
-      alarms: [...open].slice(0, LISTED).map((a) => ({
+      alarms: open.alarms.map((a) => ({
         name: a.name,
         node: a.node,
         description: a.description,
-        raised: formatInstantText(new Date(a.raised_at), zone),
+        raised: formatInstantText(a.raised_at, zone),
       })),
-      more: Math.max(0, (total?.n ?? 0) - LISTED),
+      more: Math.max(0, open.total - LISTED),
       every: n.subject.remindSeconds > 0 ? durationWords(n.subject.remindSeconds, route.locale) : null,
       since: formatInstantText(n.since, zone),
       siteUrl: n.subject.url,
@@ -93,23 +100,67 @@ registerChannel({
   },
 });
 
-/**
- * After alarm lines were stored: new open alarms open (or extend) the site's incident; none
- * left open ends it. `newOpen` counts alarms first seen in this batch and not resumed.
- */
-export async function noteSiteAlarms(db: Db, site: { id: number; code: string }, newOpen: number) {
-  const [row] = await db.execute<{ n: number }>(
-    sql`select count(*)::int as n from alarms where site_id = ${site.id} and resumed_at is null`,
+/** The same list for a site's webhooks: the mail's subject line and one line per alarm. */
+registerNoticeDetail("site", async (tx, route, n) => {
+  const open = await listed(tx, n);
+  if (n.kind !== "recovered" && open.total === 0) return null;
+  const t = translator(route.locale);
+  const zone = { readerZone: route.timeZone };
+  const lines = open.alarms.map(
+    (a) =>
+      `${a.name} · ${a.node} · ${formatInstantText(a.raised_at, zone)}${a.description ? ` · ${a.description}` : ""}`,
   );
-  const open = row?.n ?? 0;
-  const subject = { kind: "site" as const, id: site.id };
-  if (newOpen > 0 && open > 0) {
-    await noteFailure(db, subject, {
-      ref: null,
-      error: `${open} alarm(s) not resumed`,
-      refUrl: `${publicUrl()}/alarms?site=${site.id}`,
-    });
-  } else if (open === 0) {
-    await noteSuccess(db, subject);
+  if (open.total > LISTED) lines.push(t("siteAlarms.more", { count: open.total - LISTED }));
+  return { title: t(`siteAlarms.${n.kind}Subject`, { site: n.subject.name, count: open.total }), lines };
+});
+
+/**
+ * After alarm lines were stored (or a rule fired or resolved): the site's incident is looked at
+ * again after the group wait, so whatever else arrives meanwhile goes in the same message. The
+ * job key keeps one waiting job per site, its time set by the first arrival.
+ */
+export async function noteSiteAlarms(db: Db, site: { id: number }, changed: number, now = new Date()) {
+  if (changed <= 0) {
+    // Nothing new: only an ending (every alarm resumed) can be due, and it needs no wait.
+    return reconcileSite(db, site.id, now);
   }
+  const wait = env().SITE_ALARM_GROUP_WAIT_SECONDS;
+  if (wait === 0) return reconcileSite(db, site.id, now);
+  await enqueue(
+    db,
+    SITE_NOTIFY_TASK,
+    { siteId: site.id },
+    {
+      runAt: new Date(now.getTime() + wait * 1000),
+      jobKey: `site-alarms:${site.id}`,
+      jobKeyMode: "preserve_run_at",
+    },
+  );
+  return "waiting" as const;
+}
+
+/**
+ * Where a site's incident stands now: open alarms that notify and no incident yet → it opens
+ * (one message listing them); nothing open → it ends (one message, if it was open); otherwise
+ * the reminders carry on.
+ */
+export async function reconcileSite(db: Db, siteId: number, now = new Date()) {
+  const [row] = await db.execute<{ open: number; state: string | null }>(sql`
+    select (select count(*)::int from alarms where site_id = ${siteId} and resumed_at is null) as open,
+      (select status::text from notify_state where subject_kind = 'site' and subject_id = ${siteId}) as state`);
+  const subject = { kind: "site" as const, id: siteId };
+  if (!row || row.open === 0) {
+    await noteSuccess(db, subject, now);
+    return "resolved" as const;
+  }
+  if (row.state === "failing") return "open" as const;
+  const { total } = await notifiableAlarms(db, siteId, 1, now);
+  if (total === 0) return "suppressed" as const;
+  await noteFailure(
+    db,
+    subject,
+    { ref: null, error: `${total} alarm(s) not resumed`, refUrl: `${publicUrl()}/alarms?site=${siteId}` },
+    now,
+  );
+  return "raised" as const;
 }

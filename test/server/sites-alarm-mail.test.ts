@@ -28,6 +28,8 @@ beforeAll(async () => {
     MAIL_FROM: "Kairos <kairos@test.local>",
     PUBLIC_URL: "http://kairos.test",
     SITE_ALARM_REMIND_SECONDS: "2",
+    // The group wait has a test of its own (test/server/alerts-rules.test.ts).
+    SITE_ALARM_GROUP_WAIT_SECONDS: "0",
   });
   resetEnvCache();
   const ops = await makeUser("operator", "password123", { username: "ops" });

@@ -7,6 +7,7 @@ const TABS = [
   { href: "/admin/tokens", key: "tokens" },
   { href: "/admin/ip", key: "ipControl" },
   { href: "/admin/secrets", key: "secrets" },
+  { href: "/admin/webhooks", key: "webhooks" },
   { href: "/admin/logs", key: "logs" },
   { href: "/admin/system", key: "system" },
   { href: "/admin/audit", key: "audit" },

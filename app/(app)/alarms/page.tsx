@@ -7,6 +7,9 @@ import { DateTime } from "@/app/_components/time";
 import { Badge, Button, cx, EmptyState, Input, PageHeader } from "@/app/_components/ui";
 import { api } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
+import { can } from "@/server/auth/permissions";
+import { AckButton } from "./ack-button";
+import { Suppressions } from "./suppressions";
 
 export const generateMetadata = titleFrom("nav", "alarms");
 
@@ -20,14 +23,19 @@ export default async function AlarmsPage({
 }: {
   searchParams: Promise<Record<string, string>>;
 }) {
-  await requirePageUser("sites.read");
+  const user = await requirePageUser("sites.read");
+  const canWrite = can(user.role, "sites.write");
   const t = await getTranslations("sites");
+  const ta = await getTranslations("alerting.ack");
   const sp = await searchParams;
   const state: State = (STATES as readonly string[]).includes(sp.state ?? "") ? (sp.state as State) : "open";
   const q = (sp.q ?? "").slice(0, 200);
   const siteId = Number(sp.site) > 0 ? Number(sp.site) : undefined;
   const page = Math.max(1, Number(sp.page) || 1);
   const list = await api.sites.alarms({ state, q: q || undefined, siteId, page, size: 50 });
+  const flags = await api.alerting.alarmFlags({
+    ids: list.items.filter((a) => !a.resumedAt).map((a) => a.id),
+  });
   type Row = (typeof list.items)[number];
   const link = (over: Record<string, string>) =>
     `/alarms?${new URLSearchParams({ state, ...(q ? { q } : {}), ...(siteId ? { site: String(siteId) } : {}), ...over })}`;
@@ -98,9 +106,23 @@ export default async function AlarmsPage({
                     <Badge tone="green">{formatMs(a.resumedAt.getTime() - a.raisedAt.getTime())}</Badge>
                   </span>
                 ) : (
-                  <Badge tone="red">{t("notResumed")}</Badge>
+                  <span className="flex flex-wrap gap-1">
+                    <Badge tone="red">{t("notResumed")}</Badge>
+                    {flags.acked.includes(a.id) && <Badge tone="blue">{ta("acked")}</Badge>}
+                    {flags.silenced.includes(a.id) && <Badge tone="amber">{ta("silenced")}</Badge>}
+                  </span>
                 ),
             },
+            ...(canWrite
+              ? [
+                  {
+                    key: "ack",
+                    header: "",
+                    cell: (a: Row) =>
+                      a.resumedAt ? null : <AckButton alarmId={a.id} acked={flags.acked.includes(a.id)} />,
+                  },
+                ]
+              : []),
           ]}
         />
       )}
@@ -113,6 +135,7 @@ export default async function AlarmsPage({
           {page < pages ? <Link href={link({ page: String(page + 1) })}>→</Link> : <span />}
         </nav>
       )}
+      <Suppressions siteId={siteId} canWrite={canWrite} />
     </>
   );
 }

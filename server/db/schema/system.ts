@@ -18,7 +18,7 @@ export const workers = pgTable(
     pid: integer("pid").notNull(),
     version: text("version").notNull(),
     concurrency: integer("concurrency").notNull(),
-    /** graphile-worker's own worker ids, needed to force-unlock jobs of a dead process. */
+    /** The ids graphile-worker locks this process's jobs by (its pool ids), to force-unlock them when it dies. */
     queueWorkerIds: text("queue_worker_ids").array().notNull().default([]),
     /** What the worker reports with each heartbeat: active runs, scheduler lag… */
     stats: jsonb("stats").notNull().default({}),

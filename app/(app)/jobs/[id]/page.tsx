@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
+import { SubjectWebhooks } from "@/app/_components/subject-webhooks";
 import { DateTime } from "@/app/_components/time";
 import { Badge, Card, PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
@@ -104,6 +105,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
             to={job.notifyEmails}
             canWrite={can(user.role, "jobs.write")}
           />
+          <SubjectWebhooks subject={{ kind: "job", id: job.id }} canWrite={can(user.role, "jobs.write")} />
           {job.mode === "script" || job.mode === "mail_pickup" ? (
             <Card title={tr(job.mode === "script" ? "script.title" : "pickup.title")}>
               <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">

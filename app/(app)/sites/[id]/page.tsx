@@ -6,7 +6,9 @@ import { DateTime, RelativeTime } from "@/app/_components/time";
 import { Badge, Card, formatBytes, PageHeader } from "@/app/_components/ui";
 import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
+import { can } from "@/server/auth/permissions";
 import type { ServerFigures } from "@/server/sites/sites";
+import { SiteAlerting } from "./site-alerting";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const site = await api.sites.get({ id: Number((await params).id) }).catch(() => null);
@@ -17,7 +19,7 @@ const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v)} %`);
 
 /** A site: its servers with their figures, and its collection status with the bad lines. */
 export default async function SitePage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePageUser("sites.read");
+  const user = await requirePageUser("sites.read");
   const t = await getTranslations("sites");
   const id = Number((await params).id);
   const site = await forPage(api.sites.get({ id }));
@@ -149,6 +151,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
               </ul>
             )}
           </Card>
+          <SiteAlerting siteId={site.id} canWrite={can(user.role, "sites.write")} />
         </div>
       </div>
     </>
