@@ -11,6 +11,8 @@ import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { auditLog, logs, runLogs } from "../../server/db/schema";
+import { messagesFor } from "../../server/i18n/messages";
+import { AUDIT_ACTIONS, AUDIT_AREAS } from "../../server/lib/enums";
 import { LogSink } from "../../server/lib/log-sink";
 import { diffRecords } from "../../server/ops/diff";
 import { exportLogs, pruneLogs } from "../../server/ops/logs";
@@ -149,6 +151,20 @@ describe("audit page", () => {
     expect((await caller.ops.audit({ action: "job.delete" })).total).toBe(0);
     expect((await caller.ops.audit({ from: new Date(Date.now() + 60_000).toISOString() })).total).toBe(0);
     await expect(caller.ops.audit({ action: "job.fly" as never })).rejects.toThrow(/action/);
+  });
+
+  it("names every action and area of the typed list in both languages", () => {
+    for (const locale of ["en", "zh-CN"] as const) {
+      const audit = messagesFor(locale).audit as {
+        actions: Record<string, string>;
+        areas: Record<string, string>;
+      };
+      const missing = [
+        ...AUDIT_ACTIONS.filter((a) => !audit.actions[a.replace(/[.+]/g, "_")]),
+        ...AUDIT_AREAS.filter((a) => !audit.areas[a]),
+      ];
+      expect(missing, locale).toEqual([]);
+    }
   });
 
   it("keeps its retention setting and audits the change", async () => {
