@@ -33,6 +33,10 @@ const COLUMNS = {
   runId: logs.runId,
   jobId: logs.jobId,
   reqId: logs.reqId,
+  /** What the list shows under the message: a request's method, URL and status, or an error's text. */
+  detail: sql<string | null>`coalesce(
+    nullif(concat_ws(' ', ${logs.record}->>'method', ${logs.record}->>'url', ${logs.record}->>'status'), ''),
+    left(${logs.record}->'err'->>'message', 300))`,
 };
 
 /** A page of entries, newest first (the list shows the summary; the dialog asks for the record). */

@@ -135,6 +135,11 @@ export function LogsView() {
                     className="min-h-11 w-full text-left font-medium break-words text-indigo-700 hover:underline md:min-h-0 dark:text-indigo-300"
                   >
                     {r.msg || "—"}
+                    {r.detail && (
+                      <span className="block text-xs font-normal break-all text-gray-600 dark:text-gray-400">
+                        {r.detail}
+                      </span>
+                    )}
                   </button>
                 ),
               },
