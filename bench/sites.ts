@@ -156,6 +156,23 @@ try {
     all.push(...times);
     queryStats[label] = { ...summarize(times), points };
   }
+  if (process.env.BENCH_EXPLAIN) {
+    // Where a chart query's time goes (BENCH_EXPLAIN=1): the plan of each range, once.
+    const { seriesSql } = await import("../server/sites/series");
+    const { sql: dsql } = await import("drizzle-orm");
+    for (const [label, span] of ranges) {
+      const { query } = seriesSql({
+        serverId: chart?.id as number,
+        kind: "cpu",
+        mount: "",
+        from: new Date(end - span),
+        to: new Date(end),
+        points: 1000,
+      });
+      const plan = await db.execute<{ "QUERY PLAN": string }>(dsql`explain (analyze, buffers) ${query}`);
+      console.log(`-- ${label}\n${[...plan].map((r) => r["QUERY PLAN"]).join("\n")}`);
+    }
+  }
   const copyRate = ((copied?.n ?? 0) / copyMs) * 1000;
   const ingestRate = (LINES / ingestMs) * 1000;
   const overall = summarize(all);

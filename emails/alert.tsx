@@ -66,7 +66,7 @@ export function AlertMail(p: AlertMailProps) {
       <Text style={paragraph}>{body}</Text>
       {p.error && p.kind !== "recovered" && (
         <Text style={paragraph}>
-          <strong>{t("alerts.mail.lastError")}:</strong> {p.error}
+          <strong>{t("alerts.mail.lastError")}</strong> {p.error}
         </Text>
       )}
       {p.logTail && p.kind === "failing" && (

@@ -31,7 +31,7 @@ export function ReportMail(p: ReportMailProps) {
   return (
     <EmailLayout
       lang={p.locale}
-      preview={`${p.jobName} — ${p.date}`}
+      preview={t("reports.mail.header", { job: p.jobName, date: p.date })}
       heading={p.title || p.jobName}
       footer={t("email.footer", { url: p.url })}
     >

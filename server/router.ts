@@ -12,6 +12,7 @@ import { secretsRouter } from "./secrets/router";
 import { sitesRouter } from "./sites/router";
 import { tokensRouter } from "./tokens/router";
 import { createCallerFactory, router } from "./trpc";
+import { wechatRouter } from "./wechat/router";
 
 export const appRouter = router({
   account: accountRouter,
@@ -28,6 +29,7 @@ export const appRouter = router({
   secrets: secretsRouter,
   sites: sitesRouter,
   ops: opsRouter,
+  wechat: wechatRouter,
 });
 
 export type AppRouter = typeof appRouter;

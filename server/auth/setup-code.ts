@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { settings } from "../db/schema";
 import { msg } from "../i18n/errors";
 import { isLoopback } from "../lib/cidr";
@@ -76,3 +76,10 @@ export async function setupFirstAdmin(
   await db.execute(sql`delete from settings where key = ${KEY}`);
   return user;
 }
+
+/** The /setup form's action: setupFirstAdmin on the app's database. */
+export const completeSetup = (
+  input: Parameters<typeof setupFirstAdmin>[1],
+  ip: string | null,
+  code: string,
+) => setupFirstAdmin(getDb(), input, ip, code);

@@ -108,7 +108,7 @@ function checkTimeZone(timezone: string) {
 }
 
 function createSchedule(expression: string, timezone: string): Schedule {
-  if (typeof expression !== "string") throw new CronError("The cron expression must be text");
+  if (typeof expression !== "string") throw new CronError(msg("cron.notText"));
   const tidy = expression.trim().split(/\s+/).join(" ");
   let fields: ParsedFields;
   if (tidy.startsWith("@")) {
@@ -138,8 +138,9 @@ class WallClockMatcher {
     try {
       this.cron = new Cron(fields.normalized, { utcOffset: 0, mode: "6-part", domAndDow: fields.domAndDow });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new CronError(msg("cron.other", { detail: reason.replace(/^CronPattern: /, "") }));
+      // What only croner checks after our own checks: where L, W and # may stand (croner's
+      // own words would reach a 中文 reader in English).
+      throw new CronError(msg("cron.croner"), { cause: error });
     }
     // A reference before any real schedule start, so the check does not depend on the clock.
     if (this.nextAfter(Date.UTC(2000, 0, 1)) === Infinity) {

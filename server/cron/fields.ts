@@ -6,15 +6,16 @@
 import { type Msg, msg, renderMsg } from "../i18n/errors";
 
 /**
- * An expression Kairos refuses; `message` is meant for the user who typed it, `msg` renders it
- * in the reader's language (a plain-text message is shown under "Invalid cron expression").
+ * An expression Kairos refuses: always a catalog message (issue 10), so the reader gets it in
+ * their language; `message` is its English rendering (logs, tests).
  */
 export class CronError extends Error {
   override name = "CronError";
-  public readonly msg: Msg | null;
-  constructor(message: string | Msg) {
-    super(typeof message === "string" ? message : renderMsg(message, "en"));
-    this.msg = typeof message === "string" ? { key: "cron.other", params: { detail: message } } : message;
+  constructor(
+    public readonly msg: Msg,
+    options?: ErrorOptions,
+  ) {
+    super(renderMsg(msg, "en"), options);
   }
 }
 
@@ -163,7 +164,7 @@ function normalizeField(field: string, spec: FieldSpec, readings: CronReading[])
   const lower = field.toLowerCase();
   const tokens = lower.split(",");
   if (tokens.some((token) => token === "")) {
-    throw new CronError(`${spec.label} "${field}" has an empty item; separate values with single commas`);
+    throw new CronError(msg("cron.emptyItem", { field: fieldName(spec.label), text: field }));
   }
   return tokens.map((token) => normalizeToken(token, spec, readings)).join(",");
 }
@@ -175,7 +176,7 @@ function normalizeToken(token: string, spec: FieldSpec, readings: CronReading[])
   if (token === "*") return "*";
   if (token === "?") {
     if (spec.acceptsQuestionMark) return "*";
-    throw new CronError(`"?" is only allowed in day of month and day of week, not in ${spec.label}`);
+    throw new CronError(msg("cron.questionMark", { field: fieldName(spec.label) }));
   }
   const starStep = STAR_STEP.exec(token);
   if (starStep) return `*/${checkStep(starStep[1] ?? "", spec)}`;
@@ -245,19 +246,17 @@ function readValue(text: string, spec: FieldSpec): number {
   }
   const named = spec.names?.[text];
   if (named !== undefined) return named;
-  if (spec.names === MONTH_NAMES)
-    throw new CronError(`month "${text}" is not a month number or name (jan-dec)`);
-  if (spec.names === DAY_NAMES)
-    throw new CronError(`day of week "${text}" is not a day number or name (sun-sat)`);
+  if (spec.names === MONTH_NAMES) throw new CronError(msg("cron.monthName", { text }));
+  if (spec.names === DAY_NAMES) throw new CronError(msg("cron.dayName", { text }));
   throw new CronError(msg("cron.notANumber", { field: fieldName(spec.label), text }));
 }
 
 function checkStep(text: string, spec: FieldSpec): number {
   const step = Number(text);
   const span = spec.names === DAY_NAMES ? 7 : spec.max - spec.min + 1;
-  if (step < 1) throw new CronError(`${spec.label} step must be at least 1, got ${text}`);
+  if (step < 1) throw new CronError(msg("cron.stepTooSmall", { field: fieldName(spec.label), text }));
   if (step > span)
-    throw new CronError(`${spec.label} step ${step} is larger than the field (${span} values)`);
+    throw new CronError(msg("cron.stepTooLarge", { field: fieldName(spec.label), step, span }));
   return step;
 }
 
@@ -269,7 +268,7 @@ function normalizeExtension(token: string, parts: RegExpExecArray, spec: FieldSp
   const [, day, suffix = ""] = parts;
   if (day === undefined) return token.toUpperCase();
   if (suffix.startsWith("#") && !/^#[1-5]$/.test(suffix)) {
-    throw new CronError(`${spec.label} "${token}": the number after # is the week of the month, 1-5`);
+    throw new CronError(msg("cron.nthWeek", { field: fieldName(spec.label), token }));
   }
   return `${readValue(day, spec)}${suffix.toUpperCase()}`;
 }

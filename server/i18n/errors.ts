@@ -70,6 +70,7 @@ export function localizedMessage(e: unknown, locale: Locale): string {
 type Issue = {
   code?: string;
   message: string;
+  path?: readonly (PropertyKey | { key: PropertyKey })[];
   params?: Record<string, unknown>;
   origin?: string;
   minimum?: number | bigint;
@@ -77,14 +78,68 @@ type Issue = {
   inclusive?: boolean;
   format?: string;
   expected?: string;
+  received?: string;
   values?: readonly unknown[];
   keys?: readonly string[];
+  divisor?: number;
+  options?: readonly unknown[];
+  errors?: readonly (readonly Issue[])[];
+  issues?: readonly Issue[];
 };
+
+/** Words for zod's type names (`expected`), so "must be an object" reads in the reader's language. */
+const TYPE_KEYS: Record<string, ErrorKey> = {
+  string: "type.string",
+  number: "type.number",
+  int: "type.int",
+  bigint: "type.number",
+  boolean: "type.boolean",
+  array: "type.array",
+  tuple: "type.array",
+  object: "type.object",
+  record: "type.object",
+  map: "type.object",
+  set: "type.array",
+  date: "type.date",
+  null: "type.null",
+};
+
+const typeName = (expected: string | undefined): string | number | Msg =>
+  expected && TYPE_KEYS[expected] ? msg(TYPE_KEYS[expected]) : (expected ?? "?");
+
+/**
+ * The branch of a failed union worth telling: one that got past the type check (the value had
+ * the right shape, e.g. text that is not an address), with the fewest issues; the last on ties.
+ */
+function closestBranch(errors: readonly (readonly Issue[])[]): readonly Issue[] | undefined {
+  let best: readonly Issue[] | undefined;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const branch of errors) {
+    if (!branch.length) continue;
+    const typeOnly = branch.every((i) => i.code === "invalid_type" || i.code === "invalid_value");
+    const score = branch.length + (typeOnly ? 1000 : 0);
+    if (score <= bestScore) {
+      best = branch;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** A nested issue's message, with its path when it has one ("pattern: required"). */
+function nestedMsg(issue: Issue): Msg {
+  const inner = issueMsg(issue) ?? msg("invalidInput");
+  const path = (issue.path ?? [])
+    .map((k) => (typeof k === "object" && k !== null ? String(k.key) : String(k)))
+    .join(".");
+  return path ? msg("nested", { path, detail: inner }) : inner;
+}
 
 /**
  * The catalog message an issue means: a custom issue names its key in `params.key` (with its
- * parameters beside it); zod's own checks are known by code and limits. Null when nothing
- * fits: the issue's own text is shown.
+ * parameters beside it); a hand-written message made by `zodText` (or listed in TEXT_KEYS) is
+ * known by its text; zod's own checks by code and limits — every code zod 4 raises. Null only
+ * for a custom issue with words of its own that are not in the catalogs.
  */
 export function issueMsg(issue: Issue): Msg | null {
   const p = issue.params;
@@ -92,8 +147,10 @@ export function issueMsg(issue: Issue): Msg | null {
     const { key, ...rest } = p;
     return { key: key.slice("errors.".length) as ErrorKey, params: rest as MsgParams };
   }
-  const known = TEXT_KEYS[issue.message];
-  if (known) return msg(known);
+  const known = BY_TEXT.get(issue.message);
+  if (known) return known;
+  const listed = TEXT_KEYS[issue.message];
+  if (listed) return msg(listed);
   const n = Number(issue.minimum ?? issue.maximum);
   switch (issue.code) {
     case "too_small":
@@ -101,13 +158,13 @@ export function issueMsg(issue: Issue): Msg | null {
       if (issue.origin === "array" || issue.origin === "set") return msg("minItems", { n });
       if (issue.origin === "number" || issue.origin === "bigint")
         return n === 0 && issue.inclusive === false ? msg("positive") : msg("minNumber", { n });
-      return null;
+      return msg("tooSmall");
     case "too_big":
       if (issue.origin === "string") return msg("maxChars", { n });
       if (issue.origin === "array" || issue.origin === "set") return msg("maxItems", { n });
       if (issue.origin === "number" || issue.origin === "bigint")
         return n === Number.MAX_SAFE_INTEGER ? msg("tooLarge") : msg("maxNumber", { n });
-      return null;
+      return msg("tooLarge");
     case "invalid_type":
       if (/received undefined/.test(issue.message)) return msg("required");
       if (issue.expected === "int") return msg("wholeNumber");
@@ -115,26 +172,61 @@ export function issueMsg(issue: Issue): Msg | null {
       if (issue.expected === "string") return msg("notText");
       if (issue.expected === "boolean") return msg("notTrueFalse");
       if (issue.expected === "array") return msg("notAList");
-      return issue.expected ? msg("invalidType", { type: issue.expected }) : null;
+      if (issue.expected === "date") return msg("notADate");
+      return msg("invalidType", { type: typeName(issue.expected) });
     case "invalid_format":
       if (issue.format === "email") return msg("email");
       if (issue.format === "url") return msg("url");
+      if (issue.format === "datetime" || issue.format === "date") return msg("notADate");
       return msg("invalidFormat");
     case "invalid_value":
-    case "invalid_enum_value":
-      return issue.values ? msg("oneOf", { values: issue.values.map(String).join(", ") }) : null;
+    case "invalid_enum_value": {
+      const values = (issue.values ?? []).map(String);
+      return values.length === 1
+        ? msg("mustBe", { value: values[0] ?? "" })
+        : msg("oneOf", { values: values.join(", ") });
+    }
+    case "not_multiple_of":
+      return msg("multipleOf", { n: Number(issue.divisor) });
     case "unrecognized_keys":
       return msg("unknownKeys", { keys: (issue.keys ?? []).join(", ") });
+    case "invalid_union": {
+      if (issue.options?.length) return msg("oneOf", { values: issue.options.map(String).join(", ") });
+      const branches = issue.errors ?? [];
+      // No branch took the value's type: say which types would do.
+      const rootTypes = branches.map((b) =>
+        b.length === 1 && b[0]?.code === "invalid_type" && !b[0].path?.length ? b[0].expected : undefined,
+      );
+      if (branches.length && rootTypes.every((t) => t)) {
+        if (
+          rootTypes.includes("undefined") ||
+          branches.some((b) => /received undefined/.test(b[0]?.message ?? ""))
+        )
+          return msg("required");
+        const [first, ...rest] = [...new Set(rootTypes)];
+        return rest.length
+          ? msg("eitherType", { a: typeName(first), b: typeName(rest[0]) })
+          : msg("invalidType", { type: typeName(first) });
+      }
+      const closest = closestBranch(branches);
+      return closest?.[0] ? nestedMsg(closest[0]) : msg("invalidInput");
+    }
+    case "invalid_key":
+      return issue.issues?.[0] ? (issueMsg(issue.issues[0]) ?? msg("invalidKey")) : msg("invalidKey");
+    case "invalid_element":
+      return issue.issues?.[0] ? nestedMsg(issue.issues[0]) : msg("invalidInput");
     default:
+      // A custom issue's own words, not in the catalogs: localizeIssue says "invalid input".
       return null;
   }
 }
 
 /**
- * Literal messages given to zod checks that have no code of their own (a regex, a refine):
- * their English text is known here so they render in the reader's language too.
+ * Literal messages given to zod checks before zodText existed: their English text is known here
+ * so they render in the reader's language too.
  */
 const TEXT_KEYS: Record<string, ErrorKey> = {
+  required: "required",
   "letters, digits and . _ @ - only": "usernameChars",
   "passwords do not match": "passwordsDiffer",
   "a header value cannot contain line breaks": "headerLineBreak",
@@ -148,11 +240,31 @@ const TEXT_KEYS: Record<string, ErrorKey> = {
   "not a valid email address": "email",
 };
 
+/** English texts made by zodText → their catalog message (bounded: texts may carry input). */
+const BY_TEXT = new Map<string, Msg>();
+const BY_TEXT_LIMIT = 2000;
+
+/**
+ * A message for a zod check (`.min(1, zodText("required"))`, `{ error: zodText("oneOf", …) }`,
+ * or returned from an error function): its English text, which zod keeps as the issue's message,
+ * remembered with its catalog key so the issue renders in the reader's language (issue 10).
+ */
+export function zodText(key: ErrorKey, params?: MsgParams): string {
+  const m = msg(key, params);
+  const text = renderMsg(m, "en");
+  if (!BY_TEXT.has(text)) {
+    if (BY_TEXT.size >= BY_TEXT_LIMIT) BY_TEXT.delete(BY_TEXT.keys().next().value as string);
+    BY_TEXT.set(text, m);
+  }
+  return text;
+}
+
 /** An issue's text in `locale`; English keeps the issue's own words (they may be more specific). */
 export function localizeIssue(issue: Issue, locale: Locale): string {
   if (locale === "en" && !issue.params?.key) return issue.message;
   const m = issueMsg(issue);
-  return m ? renderMsg(m, locale) : issue.message;
+  if (m) return renderMsg(m, locale);
+  return locale === "en" ? issue.message : renderMsg(msg("invalidInput"), locale);
 }
 
 /**

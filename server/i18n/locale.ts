@@ -1,5 +1,6 @@
-export const LOCALES = ["en", "zh-CN"] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from "../lib/enums";
+
+export { LOCALES, type Locale };
 export const DEFAULT_LOCALE: Locale = "en";
 export const LOCALE_COOKIE = "kairos_locale";
 

@@ -31,6 +31,7 @@ export function jobInputOf(job: JobRow): StoredJobInput {
     onFailureStart: job.onFailureStart,
     notifyEmails: job.notifyEmails,
     alertRemindSeconds: job.alertRemindSeconds,
+    mailLanguage: job.mailLanguage,
     tags: job.tags,
     retentionDays: job.retentionDays,
     retentionCount: job.retentionCount,

@@ -3,9 +3,10 @@ import { type Actor, audit } from "../audit";
 import { parseCron } from "../cron/cron";
 import type { Db, DbOrTx } from "../db/client";
 import { retryingTransaction } from "../db/retry";
-import { type JobRow, jobs, runs } from "../db/schema";
+import { type JobRow, jobs, runs, users } from "../db/schema";
 import { readFunctionCatalog } from "../functions/catalog";
 import { msg } from "../i18n/errors";
+import { userTimeZone } from "../i18n/zone";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { cancelActiveRuns } from "../runs/cancel";
 import { createRuns } from "../runs/create";
@@ -113,8 +114,23 @@ export async function getJobs(db: DbOrTx, ids: number[]): Promise<JobView[]> {
   });
 }
 
+/**
+ * A new job without a time zone gets its creator's display zone (a person, or a personal
+ * token's owner), else the instance's (KAIROS_TIME_ZONE, else the server's): issue 10.
+ */
+export async function withCreatorZone<T>(db: DbOrTx, actor: Actor, input: T): Promise<T> {
+  if (!input || typeof input !== "object" || Array.isArray(input)) return input;
+  const given = (input as { timezone?: unknown }).timezone;
+  if (typeof given === "string" && given.trim()) return input;
+  if (given !== undefined && given !== null && typeof given !== "string") return input;
+  const [owner] = actor.id
+    ? await db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, actor.id))
+    : [];
+  return { ...input, timezone: userTimeZone(owner) };
+}
+
 export async function createJob(db: Db, actor: Actor, input: JobInput): Promise<JobView> {
-  const v = ZJobInput.parse(input);
+  const v = ZJobInput.parse(await withCreatorZone(db, actor, input));
   assertCanWriteJob(actor, v);
   v.params = unmaskParams(v.mode, v.params, null);
   return retryingTransaction(db, "create a job", async (tx) => {

@@ -3,7 +3,7 @@ import { audit } from "../audit";
 import { isValidTimeZone, parseCron } from "../cron/cron";
 import { readFunctionCatalog, requestFunctionReload } from "../functions/catalog";
 import { localizedMessage, msg, renderMsg } from "../i18n/errors";
-import { displayTimeZone } from "../i18n/zone";
+import { userTimeZone } from "../i18n/zone";
 import { requirePermission, router } from "../trpc";
 import {
   cloneJob,
@@ -89,7 +89,7 @@ export const jobsRouter = router({
   previewCron: requirePermission("jobs.read")
     .input(ZCronPreviewInput)
     .query(async ({ ctx, input }) => {
-      const timezone = input.timezone || displayTimeZone();
+      const timezone = input.timezone || userTimeZone(ctx.user);
       const locale = ctx.locale ?? "en";
       if (!isValidTimeZone(timezone)) {
         return { ok: false as const, error: renderMsg(msg("unknownZone", { zone: timezone }), locale) };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cronRefusal, isValidTimeZone } from "../cron/cron";
 import { carryIssue, issueParamsOf } from "../i18n/errors";
+import { LOCALES } from "../i18n/locale";
 import { displayTimeZone } from "../i18n/zone";
 import { JOB_MODES, JOB_POLICIES, JOB_STATES, type JobMode, MISFIRE_POLICIES } from "../lib/enums";
 import { DomainError } from "../lib/errors";
@@ -89,6 +90,14 @@ const ZJobFields = z.object({
     .min(0)
     .max(30 * 86400)
     .default(4 * 3600),
+  /**
+   * The language of its failure and report mails to addresses that are not Kairos users (users
+   * read their own); null = the instance's default (KAIROS_LANGUAGE).
+   */
+  mailLanguage: z.enum(LOCALES).nullable().default(null).meta({
+    description:
+      "language of mails to addresses that are not Kairos users: en | zh-CN; null = the instance default",
+  }),
   tags: z
     .array(z.string().trim().min(1).max(40))
     .max(20)

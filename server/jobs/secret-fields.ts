@@ -3,6 +3,7 @@ import { msg } from "../i18n/errors";
 import type { JobMode, Role } from "../lib/enums";
 import { DomainError } from "../lib/errors";
 import type { CommandParams, HttpParams } from "../runs/modes/params";
+import { isSecretHeader, SECRET_MASK, urlPassword } from "../runs/redact";
 import { formatCommandText, isTextMode, type ModeParams } from "./command-text";
 
 /**
@@ -12,26 +13,13 @@ import { formatCommandText, isTextMode, type ModeParams } from "./command-text";
  * stored value. A value that references a named secret (`{{secret.NAME}}`) holds nothing secret
  * itself and is shown as written.
  */
-export const SECRET_MASK = "********";
+export { SECRET_MASK };
 
-const SECRET_HEADER =
-  /^(authorization|proxy-authorization|cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|private-token)$|token|secret|passw|api[-_]?key|signature/i;
 const SECRET_REF = /\{\{\s*secret\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}/;
 
-export const isSecretHeader = (name: string) => SECRET_HEADER.test(name.trim());
 const hidesSomething = (v: string | undefined): v is string => !!v && !SECRET_REF.test(v);
 
 export const canSeeSecrets = (role: Role | null | undefined) => can(role, "jobs.secrets");
-
-function urlPassword(raw: string | undefined): string | null {
-  if (!raw) return null;
-  try {
-    const u = new URL(raw);
-    return u.password ? decodeURIComponent(u.password) : null;
-  } catch {
-    return null;
-  }
-}
 
 function withUrlPassword(raw: string, password: string): string {
   const u = new URL(raw);
@@ -149,69 +137,4 @@ function unmaskUrl(raw: string | undefined, before: string | undefined, field: s
   if (!raw || urlPassword(raw) !== SECRET_MASK) return raw;
   const stored = urlPassword(before);
   return stored ? withUrlPassword(raw, stored) : masked(field, what);
-}
-
-/** Every secret value of a definition, for redacting run output. */
-export function secretValuesOf(mode: JobMode, params: unknown): string[] {
-  const out: string[] = [];
-  if (mode === "http") {
-    const p = params as HttpParams;
-    for (const [n, v] of p.headers ?? [])
-      if (isSecretHeader(n)) out.push(v.replace(/^(Bearer|Basic|Token)\s+/i, ""), v);
-    if (p.cookies) out.push(p.cookies);
-    for (const u of [p.url, p.proxy]) {
-      const pw = urlPassword(u);
-      if (pw) out.push(pw);
-    }
-  } else if (mode === "command" || mode === "script") {
-    // Short env values (a region, "1") would blank ordinary words out of the output.
-    out.push(...Object.values((params as CommandParams).env ?? {}).filter((v) => v.length >= 8));
-  }
-  return out;
-}
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** Replaces every occurrence of the values (4 characters or more) by SECRET_MASK. */
-export function redactor(values: string[]): (text: string) => string {
-  const list = secretList(values);
-  if (!list.length) return (text) => text;
-  const re = new RegExp(list.map(escapeRe).join("|"), "g");
-  return (text) => text.replace(re, SECRET_MASK);
-}
-
-const secretList = (values: string[]) =>
-  [...new Set(values.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
-
-/**
- * A redactor for output that arrives in chunks: a secret cut in two by a chunk boundary is
- * still caught, because the end of a chunk that could be the start of a secret is held back
- * (per stream) until the next chunk or `flush`.
- */
-export function streamRedactor<S extends string>(values: string[]) {
-  const list = secretList(values);
-  const whole = redactor(list);
-  const held = new Map<S, string>();
-  const heldBack = (text: string) => {
-    for (let n = Math.min(text.length, (list[0]?.length ?? 1) - 1); n > 0; n--) {
-      const tail = text.slice(-n);
-      if (list.some((v) => v.startsWith(tail))) return n;
-    }
-    return 0;
-  };
-  return {
-    write(stream: S, text: string): string {
-      if (!list.length) return text;
-      const redacted = whole((held.get(stream) ?? "") + text);
-      const n = heldBack(redacted);
-      held.set(stream, n ? redacted.slice(-n) : "");
-      return n ? redacted.slice(0, -n) : redacted;
-    },
-    /** What is still held back, per stream, redacted. */
-    flush(): [S, string][] {
-      const out = [...held].filter(([, t]) => t).map(([s, t]): [S, string] => [s, whole(t)]);
-      held.clear();
-      return out;
-    },
-  };
 }

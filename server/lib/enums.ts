@@ -134,8 +134,15 @@ export const AUDIT_ACTIONS = [
   "webhooks.update",
   "webhooks.delete",
   "webhooks.route",
+  "site.update",
+  "wechat.code",
+  "wechat.bind",
+  "wechat.unbind",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_AREAS = [
   ...new Set(AUDIT_ACTIONS.map((a) => a.split(".")[0] as string)),
 ] as readonly string[];
+/** The languages Kairos speaks (catalogs in server/i18n/messages). */
+export const LOCALES = ["en", "zh-CN"] as const;
+export type Locale = (typeof LOCALES)[number];

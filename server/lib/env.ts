@@ -56,6 +56,11 @@ export const ZEnv = z.object({
     .string()
     .refine(isTimeZone, "not an IANA time zone (e.g. Asia/Shanghai, UTC)")
     .optional(),
+  /**
+   * The instance's default language: mails to addresses that are not Kairos users, for jobs
+   * that do not choose their own (issue 10).
+   */
+  KAIROS_LANGUAGE: z.enum(["en", "zh-CN"], { error: "must be en or zh-CN" }).default("en"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   SESSION_MAX_AGE_HOURS: z.coerce
     .number()
@@ -118,6 +123,14 @@ export const ZEnv = z.object({
   /** …and beyond this many newest runs per job (each job may override both). */
   RUN_RETENTION_COUNT: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   /** Sites: raw samples kept this many days; the hourly roll-up (long charts) this many. */
+  /** WeChat query (server/wechat): the callback's Token, EncodingAESKey and AppID / CorpID. */
+  WECHAT_QUERY_TOKEN: z.string().trim().min(3).max(32).optional(),
+  WECHAT_QUERY_AES_KEY: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9+/]{43}$/, "must be the 43-character EncodingAESKey")
+    .optional(),
+  WECHAT_QUERY_APP_ID: z.string().trim().min(1).max(64).optional(),
   SITE_SAMPLE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SITE_HOURLY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(400),
   /** Sites: resumed alarms kept this many days after they resumed (bad lines as long). */

@@ -30,6 +30,26 @@ function partFormat(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** The zone's wall clock at an instant, as numbers (month 1–12). */
+export function wallClock(at: Date, timeZone: string) {
+  const p = wallParts(at, timeZone);
+  const n = (k: string) => Number(p[k] ?? 0);
+  return {
+    year: n("year"),
+    month: n("month"),
+    day: n("day"),
+    hour: n("hour"),
+    minute: n("minute"),
+    second: n("second"),
+  };
+}
+
+/** The calendar day of an instant in a zone, "YYYY-MM-DD". */
+export function localDate(at: Date, timeZone: string): string {
+  const p = wallParts(at, timeZone);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
 function wallParts(at: Date, timeZone: string): Record<string, string> {
   return Object.fromEntries(
     partFormat(timeZone)

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OUTBOX_STATUSES } from "../db/schema";
+import { zodText } from "../i18n/errors";
 
 const ZAddress = z.email("not a valid email address");
 
@@ -11,7 +12,7 @@ export const ZAttachment = z.object({
 
 export const ZSendMailInput = z.object({
   kind: z.string().min(1).max(64),
-  to: z.array(ZAddress).min(1, "at least one recipient"),
+  to: z.array(ZAddress).min(1, zodText("oneRecipient")),
   cc: z.array(ZAddress).default([]),
   bcc: z.array(ZAddress).default([]),
   replyTo: ZAddress.nullish(),
@@ -35,4 +36,4 @@ export type ListOutboxInput = z.input<typeof ZListOutboxInput>;
 export const ZAddressList = z
   .string()
   .transform((s) => s.split(/[\s,;]+/).filter(Boolean))
-  .pipe(z.array(ZAddress).min(1, "at least one recipient"));
+  .pipe(z.array(ZAddress).min(1, zodText("oneRecipient")));

@@ -3,6 +3,7 @@ import { TestMail, testMailSubject } from "../../emails/test-mail";
 import { type Actor, audit } from "../audit";
 import type { Db } from "../db/client";
 import type { Locale } from "../i18n/locale";
+import { translator } from "../i18n/messages";
 import { publicUrl } from "../lib/app-info";
 import { sendMail } from "./outbox";
 import { renderEmail } from "./render";
@@ -24,7 +25,9 @@ export async function sendTestMail(db: Db, actor: Actor, to: string[], locale: L
         {
           filename: "kairos-test.txt",
           contentType: "text/plain; charset=utf-8",
-          content: Buffer.from(`Kairos test attachment\n${new Date().toISOString()}\n`),
+          content: Buffer.from(
+            `${translator(locale)("email.test.attachmentText", { at: new Date().toISOString() })}\n`,
+          ),
         },
       ],
     });

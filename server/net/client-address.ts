@@ -1,3 +1,4 @@
+import "server-only";
 import type { IncomingMessage } from "node:http";
 import { normaliseAddress, parseRangeList, type Range, rangeHas, toParsedAddress } from "../lib/cidr";
 

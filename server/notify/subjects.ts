@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { webhookRoutesOf } from "../alerts/webhooks";
 import type { DbOrTx } from "../db/client";
 import { isLocale, type Locale } from "../i18n/locale";
-import { userTimeZone } from "../i18n/zone";
+import { instanceLocale, userTimeZone } from "../i18n/zone";
 import { publicUrl } from "../lib/app-info";
 import type { NotifySubjectKind } from "../lib/enums";
 import { recipientGroups } from "../mail/recipients";
@@ -24,22 +24,23 @@ export type SubjectInfo = {
 
 export type SubjectResolver = (db: DbOrTx, id: number) => Promise<SubjectInfo | null>;
 
-/** A job: its notification addresses by mail, in its owner's language and zone. */
+/** A job: its notification addresses by mail, each in its reader's language and zone. */
 const jobSubject: SubjectResolver = async (db, id) => {
   const [j] = await db.execute<{
     name: string;
     notify_emails: string[];
     alert_remind_seconds: number;
-    locale: string | null;
+    mail_language: string | null;
     time_zone: string | null;
   }>(sql`
-    select j.name, j.notify_emails, j.alert_remind_seconds, u.locale, u.time_zone
+    select j.name, j.notify_emails, j.alert_remind_seconds, j.mail_language, u.time_zone
     from jobs j left join users u on u.id = j.owner_id
     where j.id = ${id}`);
   if (!j) return null;
-  // Kairos users read their own language and zone; outside addresses the owner's (issue 10).
+  // Kairos users read their own language and zone; outside addresses the job's language (the
+  // instance's unless the job chose one) and the owner's zone (issue 10).
   const groups = await recipientGroups(db, j.notify_emails, {
-    locale: isLocale(j.locale) ? j.locale : "en",
+    locale: isLocale(j.mail_language) ? j.mail_language : instanceLocale(),
     timeZone: userTimeZone({ timeZone: j.time_zone }),
   });
   return {

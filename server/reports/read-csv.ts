@@ -4,6 +4,7 @@
  * BOM), "Unicode text" exports in UTF-16 with tabs; the delimiter is whichever of comma,
  * semicolon, tab or pipe splits the first lines into the most, consistent columns.
  */
+import "server-only";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { parse } from "csv-parse";

@@ -14,6 +14,7 @@
  * thousands) and the number behind it; formulas give the result Excel saved. Merged cells are
  * not spread: the first cell of a merge holds the value, the others read empty (as pandas does).
  */
+import "server-only";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { SaxesParser, type SaxesTagPlain } from "saxes";

@@ -2,9 +2,11 @@
  * A run's report → its mail: subject, body HTML (to be wrapped by the React Email layout), the
  * plain-text alternative, which files to attach, and whether to send at all.
  */
+import "server-only";
 import path from "node:path";
 import { DEFAULT_LOCALE, type Locale } from "../i18n/locale";
 import { translator } from "../i18n/messages";
+import { localDate, wallClock } from "../lib/local-time";
 import { SheetDate } from "./cells";
 import {
   type CapNote,
@@ -91,22 +93,16 @@ export type RenderedMail = {
 
 /** The run's calendar day (and time) in the job's zone, printed as YYYY-MM-DD. */
 export function runDate(instant: Date, timeZone = "UTC"): SheetDate {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(instant);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const y = get("year");
-  const mo = get("month");
-  const d = get("day");
-  const text = `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
-  return SheetDate.fromFields(y, mo, d, get("hour"), get("minute"), get("second"), text);
+  const w = wallClock(instant, timeZone);
+  return SheetDate.fromFields(
+    w.year,
+    w.month,
+    w.day,
+    w.hour,
+    w.minute,
+    w.second,
+    localDate(instant, timeZone),
+  );
 }
 
 /** `*.xlsx, sales_*.csv` → does the name match one of them (`*`, `?`; case-insensitive). */

@@ -5,11 +5,14 @@ import { reportFiles } from "../db/schema";
 import { notFound } from "../lib/errors";
 import { publicProcedure, requirePermission, router } from "../trpc";
 import { listReportFiles, listRunFiles, ZListReportFilesInput } from "./archive";
+import { previewTemplate, sendTestReport, ZPreviewInput, ZSendTestInput } from "./editor";
 import {
+  diffScriptVersions,
   getScriptVersion,
   listScripts,
   listScriptVersions,
   uploadScript,
+  ZDiffScriptsInput,
   ZListScriptsInput,
   ZScriptName,
   ZUploadScriptInput,
@@ -104,5 +107,23 @@ export const reportsRouter = router({
     get: requirePermission("jobs.write")
       .input(ZId)
       .query(({ ctx, input }) => getScriptVersion(ctx.db, input.id)),
+    /** The line diff between two versions (the job form's "compare versions"). */
+    diff: requirePermission("jobs.write")
+      .input(ZDiffScriptsInput)
+      .query(({ ctx, input }) => diffScriptVersions(ctx.db, input)),
   }),
+  /** The job form's template editor: checks and a live preview against real report files. */
+  templates: router({
+    /**
+     * Changes nothing, but a mutation: a POST carries a long template, which a query's GET URL
+     * could not (the editor calls it as a query, debounced).
+     */
+    preview: requirePermission("jobs.write")
+      .input(ZPreviewInput)
+      .mutation(({ ctx, input }) => previewTemplate(ctx.db, input, ctx.locale ?? "en")),
+  }),
+  /** "Send a test to me": the job's report mail from its last run, to the caller only. */
+  sendTest: requirePermission("jobs.run")
+    .input(ZSendTestInput)
+    .mutation(({ ctx, input }) => sendTestReport(ctx.db, ctx.actor, input)),
 });

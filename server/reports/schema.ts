@@ -12,10 +12,12 @@ function parses(kind: "html" | "text") {
     const check = checkTemplate(source, kind);
     if (check.ok || !check.error) return;
     const { line, column, detail } = check.error;
+    // The parser's own words stay as the detail (like code); the frame is the reader's language.
+    const key = line ? (column ? "errors.templateAt" : "errors.templateLine") : "errors.template";
     ctx.addIssue({
       code: "custom",
       message: line ? `line ${line}${column ? `, column ${column}` : ""}: ${detail}` : detail,
-      params: { line, column, detail },
+      params: { key, line, column, detail },
     });
   };
 }

@@ -13,6 +13,7 @@ import { can } from "../auth/permissions";
 import type { DbOrTx } from "../db/client";
 import { scriptVersions } from "../db/schema";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
+import { diffLines } from "./line-diff";
 
 /** A script is text; a quarter of a megabyte is far beyond any report script. */
 export const SCRIPT_MAX_BYTES = 256 * 1024;
@@ -204,4 +205,17 @@ export async function getScriptVersion(db: DbOrTx, id: number) {
   const [row] = await db.select().from(scriptVersions).where(eq(scriptVersions.id, id)).limit(1);
   if (!row) throw notFound("script version", id);
   return row;
+}
+
+export const ZDiffScriptsInput = z.object({
+  fromId: z.number().int().positive(),
+  toId: z.number().int().positive(),
+});
+
+/** Two versions (usually of one script) and the line diff from the first to the second. */
+export async function diffScriptVersions(db: DbOrTx, input: z.input<typeof ZDiffScriptsInput>) {
+  const o = ZDiffScriptsInput.parse(input);
+  const [from, to] = await Promise.all([getScriptVersion(db, o.fromId), getScriptVersion(db, o.toId)]);
+  const brief = ({ text: _text, ...v }: typeof from) => v;
+  return { from: brief(from), to: brief(to), ...diffLines(from.text, to.text) };
 }

@@ -9,12 +9,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Actor, audit } from "../audit";
-import type { DbOrTx } from "../db/client";
+import { type DbOrTx, getDb } from "../db/client";
 import { type ReportFileRow, reportFiles, reportShares, runs, users } from "../db/schema";
+import { zodText } from "../i18n/errors";
 import { isLocale, type Locale } from "../i18n/locale";
 import { publicUrl } from "../lib/app-info";
 import { env } from "../lib/env";
 import { DomainError, notFound } from "../lib/errors";
+import { openReportFile } from "./archive";
 
 const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
 
@@ -22,7 +24,7 @@ const hashOf = (token: string) => createHash("sha256").update(token).digest("hex
 export const ZShareToken = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9_-]{43}$/, "not a share link");
+  .regex(/^[A-Za-z0-9_-]{43}$/, zodText("shareLink"));
 
 export const ZCreateShareInput = z.object({
   runId: z.number().int().positive(),
@@ -174,4 +176,9 @@ export async function sharedFile(
     .limit(1);
   if (!file) throw notFound("report file", fileId);
   return file;
+}
+
+/** A report file through a link, opened for download (the /share/<token>/files/<id> route). */
+export async function openSharedFile(token: string, fileId: number, db: DbOrTx = getDb()) {
+  return openReportFile(db, (await sharedFile(db, token, fileId)).id);
 }

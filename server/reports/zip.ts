@@ -2,6 +2,7 @@
  * A minimal ZIP writer (deflate, UTF-8 names) for attachments above the zip threshold: a few
  * files, built in memory once per mail. zlib's deflateRaw and crc32 do the work.
  */
+import "server-only";
 import { crc32, deflateRawSync } from "node:zlib";
 
 type Entry = { name: string; data: Buffer };

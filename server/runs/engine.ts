@@ -2,7 +2,6 @@ import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "../db/client";
-import { redactor, secretValuesOf, streamRedactor } from "../jobs/secret-fields";
 import { log } from "../lib/log";
 import { Semaphore } from "../lib/semaphore";
 import { enqueue } from "../queue/enqueue";
@@ -25,6 +24,7 @@ import {
 import { runScript } from "./modes/script";
 import { runSitePull } from "./modes/site-pull";
 import { RunOutputBuffer } from "./output";
+import { redactor, secretValuesOf, streamRedactor } from "./redact";
 import { type RunOutcome, RunStore, type StartedRun } from "./store";
 
 type RunRef = { runId: number; jobId: number };

@@ -3,6 +3,7 @@
 // run is marked lost and retried, so two copies could run at once. Each command carries
 // KAIROS_RUN_ID in its environment and its run records host and group id (RunStore), so a
 // worker on the same host can find exactly that group, and end it, before the retry.
+import "server-only";
 import { readdir, readFile } from "node:fs/promises";
 import os from "node:os";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import type { DbOrTx } from "../db/client";
 import { jobs, secrets } from "../db/schema";
-import { msg } from "../i18n/errors";
+import { msg, zodText } from "../i18n/errors";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 
 /**
@@ -13,10 +13,7 @@ import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const REF = /\{\{\s*secret\.([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;
 
-export const ZSecretName = z
-  .string()
-  .trim()
-  .regex(NAME, "letters, digits and _, not starting with a digit (at most 64)");
+export const ZSecretName = z.string().trim().regex(NAME, zodText("secretName"));
 export const ZCreateSecretInput = z.object({
   name: ZSecretName,
   value: z.string().min(1, "required").max(16_384, "at most 16384 characters"),

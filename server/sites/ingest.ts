@@ -11,7 +11,9 @@ import { pipeline } from "node:stream/promises";
 import type { Sql, TransactionSql } from "postgres";
 import type { Db } from "../db/client";
 import type { SiteFileKind } from "../lib/enums";
+import { zoneOffsetMs } from "../lib/local-time";
 import { noteSiteAlarms } from "./alarm-notify";
+import { badReasonText } from "./bad-lines";
 import {
   type AlarmLine,
   type BadLine,
@@ -113,10 +115,13 @@ export async function storeBadLines(sql: Sql, siteId: number, file: string, bad:
   for (let i = 0; i < bad.length; i += SMALL_BATCH) {
     const part = bad.slice(i, i + SMALL_BATCH);
     await sql`
-      insert into site_bad_lines (site_id, file, line_no, reason, raw)
-      select ${siteId}, ${file}, x.line_no, x.reason, x.raw
-      from unnest(${pgArray(part.map((b) => b.lineNo))}::int[], ${pgArray(part.map((b) => b.reason))}::text[],
-                  ${pgArray(part.map((b) => b.raw))}::text[]) as x(line_no, reason, raw)
+      insert into site_bad_lines (site_id, file, line_no, reason, reason_code, reason_params, raw)
+      select ${siteId}, ${file}, x.line_no, x.reason, x.code, x.params::jsonb, x.raw
+      from unnest(${pgArray(part.map((b) => b.lineNo))}::int[],
+                  ${pgArray(part.map((b) => badReasonText(b.reason, "en")))}::text[],
+                  ${pgArray(part.map((b) => b.reason.code))}::text[],
+                  ${pgArray(part.map((b) => JSON.stringify(b.reason.params ?? {})))}::text[],
+                  ${pgArray(part.map((b) => b.raw))}::text[]) as x(line_no, reason, code, params, raw)
       on conflict (site_id, file, line_no) do nothing`;
   }
 }
@@ -185,8 +190,139 @@ async function storeInfo(sql: Sql, site: IngestSite, rows: InfoRows) {
   return { samples, nodes };
 }
 
+/**
+ * A batch of samples, in one transaction holding the site's sample lock (pulls and pushes of
+ * one site write one at a time). New data — every line later than all its server has stored,
+ * the usual case of an incremental pull or a backfill — is COPYed straight into `samples`, the
+ * table's fastest write; a batch with a line that may have been seen, or a duplicate inside it,
+ * goes through the stage and ON CONFLICT instead. Either way each line is stored once and the hourly roll-up takes exactly
+ * the rows that were new.
+ */
 async function storeSampleBatch(sql: Sql, site: IngestSite, rows: SampleLine[], ids: Map<string, number>) {
   return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext('kairos_site_samples'), ${site.id}::int)`;
+    const fresh = await freshSeries(tx, site, rows, ids);
+    if (fresh) {
+      await copySamples(tx, site, rows, ids, fresh);
+      return rows.length;
+    }
+    return stageSamples(tx, site, rows, ids);
+  });
+}
+
+type Series = { serverId: number; kind: string; mount: string; after: string | null; maxLocal: string };
+
+/**
+ * The batch's series (server, kind, mount) with the instant after which it is all new, if
+ * every line of the batch is later, as wall time in the site's zone, than the newest sample
+ * its server has stored (servers.last_sample_at, read back in that zone), no two lines of it
+ * are the same sample, and no daylight-saving change falls within it; else null. Wall time
+ * maps to instants monotonically, so a later wall time is never an instant already stored; and
+ * without a DST change two different wall times are two different instants. (A COPY that hit
+ * the primary key would abort the transaction: this is decided before.)
+ */
+async function freshSeries(
+  tx: TransactionSql,
+  site: IngestSite,
+  rows: SampleLine[],
+  ids: Map<string, number>,
+): Promise<Series[] | null> {
+  const serverIds = [...new Set(rows.map((r) => ids.get(r.server) ?? 0))];
+  const stored = await tx<{ id: string; last_local: string | null; last: Date | null }[]>`
+    select id, to_char(last_sample_at at time zone ${site.timezone}, 'YYYY-MM-DD HH24:MI:SS') as last_local,
+           last_sample_at as last
+    from servers where id in ${tx(serverIds)}`;
+  const last = new Map(stored.map((r) => [Number(r.id), r]));
+  const series = new Map<string, Series>();
+  const seen = new Set<string>();
+  let minLocal = "9999";
+  let maxLocal = "";
+  for (const r of rows) {
+    const serverId = ids.get(r.server) ?? 0;
+    const had = last.get(serverId);
+    if (had?.last_local && r.local <= had.last_local) return null;
+    const sample = `${serverId}\u0000${r.kind}\u0000${r.mount}\u0000${r.local}`;
+    if (seen.has(sample)) return null;
+    seen.add(sample);
+    if (r.local < minLocal) minLocal = r.local;
+    if (r.local > maxLocal) maxLocal = r.local;
+    const key = `${serverId}\u0000${r.kind}\u0000${r.mount}`;
+    const s = series.get(key);
+    if (!s) {
+      series.set(key, {
+        serverId,
+        kind: r.kind,
+        mount: r.mount,
+        after: had?.last ? new Date(had.last).toISOString() : null,
+        maxLocal: r.local,
+      });
+    } else if (r.local > s.maxLocal) s.maxLocal = r.local;
+  }
+  if (!sameOffsetAcross(site.timezone, minLocal, maxLocal)) return null;
+  return [...series.values()];
+}
+
+/** Whether the zone keeps one UTC offset from a day before `fromLocal` to a day after `toLocal`. */
+function sameOffsetAcross(timeZone: string, fromLocal: string, toLocal: string): boolean {
+  const from = Date.parse(`${fromLocal.replace(" ", "T")}Z`) - 86400_000;
+  const to = Date.parse(`${toLocal.replace(" ", "T")}Z`) + 86400_000;
+  // Two changes of offset cannot both fall within a month (DST changes are months apart).
+  if (!(to - from < 31 * 86400_000)) return false;
+  return zoneOffsetMs(new Date(from), timeZone) === zoneOffsetMs(new Date(to), timeZone);
+}
+
+/** COPY into `samples` (wall times read in the site's zone), then roll up what was copied. */
+async function copySamples(
+  tx: TransactionSql,
+  site: IngestSite,
+  rows: SampleLine[],
+  ids: Map<string, number>,
+  series: Series[],
+) {
+  // COPY reads a zone-less time in the session's zone: the same conversion as `at time zone`.
+  await tx`select set_config('TimeZone', ${site.timezone}, true)`;
+  await copyInto(
+    tx,
+    "copy samples (server_id, kind, mount, at, v1, v2, v3, v4) from stdin",
+    sampleCopyText(rows, ids),
+  );
+  await tx`select set_config('TimeZone', 'UTC', true)`;
+  await tx`
+    insert into samples_hourly as h (server_id, kind, mount, hour, n, sum1, sum2, sum3, sum4,
+                                     min1, min2, min3, min4, max1, max2, max3, max4)
+    select s.server_id, s.kind, s.mount, date_trunc('hour', s.at, 'UTC'), count(*), sum(v1), sum(v2), sum(v3), sum(v4),
+           min(v1), min(v2), min(v3), min(v4), max(v1), max(v2), max(v3), max(v4)
+    from unnest(${pgArray(series.map((x) => x.serverId))}::bigint[], ${pgArray(series.map((x) => x.kind))}::sample_kind[],
+                ${pgArray(series.map((x) => x.mount))}::text[], ${pgArray(series.map((x) => x.after))}::timestamptz[])
+      as c(server_id, kind, mount, after)
+    join samples s on s.server_id = c.server_id and s.kind = c.kind and s.mount = c.mount
+                  and s.at > coalesce(c.after, '-infinity'::timestamptz)
+    group by 1, 2, 3, 4
+    on conflict (server_id, kind, mount, hour) do update set
+      n = h.n + excluded.n,
+      sum1 = h.sum1 + excluded.sum1, sum2 = h.sum2 + excluded.sum2,
+      sum3 = case when excluded.sum3 is null then h.sum3 else coalesce(h.sum3, 0) + excluded.sum3 end,
+      sum4 = case when excluded.sum4 is null then h.sum4 else coalesce(h.sum4, 0) + excluded.sum4 end,
+      min1 = least(h.min1, excluded.min1), min2 = least(h.min2, excluded.min2),
+      min3 = least(h.min3, excluded.min3), min4 = least(h.min4, excluded.min4),
+      max1 = greatest(h.max1, excluded.max1), max2 = greatest(h.max2, excluded.max2),
+      max3 = greatest(h.max3, excluded.max3), max4 = greatest(h.max4, excluded.max4)`;
+  await tx`
+    update servers s set last_sample_at = greatest(s.last_sample_at, x.local at time zone ${site.timezone})
+    from (select server_id, max(local) as local
+          from unnest(${pgArray(series.map((x) => x.serverId))}::bigint[], ${pgArray(series.map((x) => x.maxLocal))}::timestamp[])
+            as u(server_id, local) group by server_id) x
+    where s.id = x.server_id`;
+}
+
+/** Lines that may have been seen: through a stage and ON CONFLICT DO NOTHING. */
+async function stageSamples(
+  tx: TransactionSql,
+  site: IngestSite,
+  rows: SampleLine[],
+  ids: Map<string, number>,
+) {
+  {
     await tx`
       create temp table if not exists sample_stage (
         server_id bigint, kind sample_kind, mount text, local timestamp,
@@ -226,7 +362,7 @@ async function storeSampleBatch(sql: Sql, site: IngestSite, rows: SampleLine[], 
             from sample_stage group by server_id) x
       where s.id = x.server_id and (s.last_sample_at is null or s.last_sample_at < x.at)`;
     return r?.inserted ?? 0;
-  });
+  }
 }
 
 /** Running nodes: only each node's latest state is kept (seed: 对运行节点只保留最近数据). */

@@ -20,7 +20,29 @@ import type { SampleKind, SiteFileKind } from "../lib/enums";
 
 export type Encoding = "utf-8" | "gbk";
 
-export type BadLine = { lineNo: number; reason: string; raw: string };
+/**
+ * Why a line is bad, as a catalog key (`siteBadLine.<code>` in server/i18n/messages/sites)
+ * and its values, so the site's page shows it in the reader's language (bad-lines.ts).
+ */
+export const BAD_REASON_CODES = [
+  "fieldCount",
+  "unknownType",
+  "empty",
+  "tooLong",
+  "otherSite",
+  "siteEmpty",
+  "notTime",
+  "notNumber",
+  "notWholeNumber",
+  "resumeNotTime",
+  "invalid",
+] as const;
+export type BadReasonCode = (typeof BAD_REASON_CODES)[number];
+export type BadReason = { code: BadReasonCode; params?: Record<string, string | number> };
+export type BadLine = { lineNo: number; reason: BadReason; raw: string };
+
+const because = (code: BadReasonCode, params?: BadReason["params"]): BadReason =>
+  params ? { code, params } : { code };
 
 export type SampleLine = {
   kind: SampleKind;
@@ -112,29 +134,40 @@ function checkWallTime(text: string): string | null {
   return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`;
 }
 
+// Each check's issue carries its reason code and values (`params`); the field is the path.
 const ZTime = z.string().transform((s, ctx) => {
   const t = wallTime(s);
   if (t === null) {
-    ctx.addIssue({ code: "custom", message: `"${s}" is not a time (YYYY-MM-DD HH:MM:SS or YYYYmmddHHMMSS)` });
+    ctx.addIssue({ code: "custom", message: "not a time", params: because("notTime", { value: s }) });
     return z.NEVER;
   }
   return t;
 });
-const ZCount = z
-  .string()
-  .regex(/^\d{1,15}$/, { error: (i) => `"${String(i.input)}" is not a whole number` })
-  .transform(Number);
-const ZName = (what: string) =>
-  z.string().min(1, `${what} is empty`).max(200, `${what} is over 200 characters`);
+const ZCount = z.string().transform((s, ctx) => {
+  if (/^\d{1,15}$/.test(s)) return Number(s);
+  ctx.addIssue({
+    code: "custom",
+    message: "not a whole number",
+    params: because("notWholeNumber", { value: s }),
+  });
+  return z.NEVER;
+});
+const ZName = z.string().superRefine((s, ctx) => {
+  if (!s) ctx.addIssue({ code: "custom", message: "empty", params: because("empty") });
+  else if (s.length > 200)
+    ctx.addIssue({ code: "custom", message: "too long", params: because("tooLong", { max: 200 }) });
+});
 
 // Row shapes, one per line type: tuples of the fields after the type column.
-const ZAlarm = z.tuple([ZName("alarm_name"), ZName("alarm_node"), z.string(), ZTime, z.string(), ZTime]);
+const ZAlarm = z.tuple([ZName, ZName, z.string(), ZTime, z.string(), ZTime]);
 const ZService = z.tuple([ZCount, ZCount, ZCount, ZCount, ZCount, ZCount, ZCount, ZTime]);
 
-function reasonOf(error: z.ZodError, names: readonly string[]): string {
+function reasonOf(error: z.ZodError, names: readonly string[]): BadReason {
   const issue = error.issues[0];
-  const at = typeof issue?.path[0] === "number" ? names[issue.path[0]] : undefined;
-  return at ? `${at}: ${issue?.message}` : (issue?.message ?? "invalid line");
+  const field = typeof issue?.path[0] === "number" ? names[issue.path[0]] : undefined;
+  const reason = (issue as { params?: BadReason } | undefined)?.params;
+  if (!reason?.code || !field) return because("invalid");
+  return because(reason.code, { field, ...reason.params });
 }
 
 // ---- lines ---------------------------------------------------------------------------------
@@ -146,7 +179,7 @@ export type ParseOptions = {
   firstLineNo?: number;
 };
 
-type LineVisitor = (fields: string[], lineNo: number, raw: string) => string | null;
+type LineVisitor = (fields: string[], lineNo: number, raw: string) => BadReason | null;
 
 /**
  * Calls `visit` for each non-blank line (CRLF or LF), split on `|` and trimmed; a header line
@@ -175,13 +208,13 @@ function eachLine(text: string, opts: ParseOptions, header: string, visit: LineV
   return { bad, lines: lines.length };
 }
 
-function wrongCount(fields: string[], expected: number, what: string): string {
-  return `${fields.length} fields where a ${what} line has ${expected}`;
+function wrongCount(fields: string[], expected: number, what: string): BadReason {
+  return because("fieldCount", { count: fields.length, expected, what });
 }
 
-function otherSite(code: string, opts: ParseOptions): string | null {
+function otherSite(code: string, opts: ParseOptions): BadReason | null {
   if (code === opts.siteCode) return null;
-  return code ? `site_id "${code}" is not this site's ("${opts.siteCode}")` : "site_id is empty";
+  return code ? because("otherSite", { code, site: opts.siteCode }) : because("siteEmpty");
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -204,35 +237,36 @@ export function parseInfo(text: string, opts: ParseOptions): Parsed<InfoRows> {
     const type = (f[3] ?? "").toLowerCase();
     const shape = SAMPLE_SHAPES[type as keyof typeof SAMPLE_SHAPES];
     if (!shape) {
-      return f.length < 5 ? wrongCount(f, 9, "system_info") : `unknown type "${f[3]}" (cpu, mem, disk, node)`;
+      return f.length < 5
+        ? wrongCount(f, 9, "system_info")
+        : because("unknownType", { type: f[3] as string });
     }
     if (f.length !== shape.count) return wrongCount(f, shape.count, type);
     const server = f[0] as string;
-    if (!server) return "server_name is empty";
-    if (server.length > 200) return "server_name is over 200 characters";
+    if (!server) return because("empty", { field: "server_name" });
+    if (server.length > 200) return because("tooLong", { field: "server_name", max: 200 });
     const site = otherSite(f[2] as string, opts);
     if (site) return site;
     const timeText = f[f.length - 1] as string;
     const local = wallTime(timeText);
-    if (local === null)
-      return `record_time: "${timeText}" is not a time (YYYY-MM-DD HH:MM:SS or YYYYmmddHHMMSS)`;
+    if (local === null) return because("notTime", { field: "record_time", value: timeText });
     const ip = f[1] as string;
     if (type === "node") {
       const node = f[4] as string;
-      if (!node) return "node: the node is empty";
+      if (!node) return because("empty", { field: "node" });
       rows.nodes.push({ server, ip, node: node.slice(0, 200), state: (f[5] as string).slice(0, 200), local });
       return null;
     }
     const first = type === "disk" ? 5 : 4;
     for (let k = 0; k < shape.names.length; k++) {
       const v = f[first + k] as string;
-      if (!NUMBER.test(v)) return `${shape.names[k]}: "${v}" is not a number`;
+      if (!NUMBER.test(v)) return because("notNumber", { field: shape.names[k] as string, value: v });
       values[k] = Number(v);
     }
     if (type === "disk") {
       const mount = f[4] as string;
-      if (!mount) return "mount: the mount is empty";
-      if (mount.length > 200) return "mount: the mount is over 200 characters";
+      if (!mount) return because("empty", { field: "mount" });
+      if (mount.length > 200) return because("tooLong", { field: "mount", max: 200 });
       rows.samples.push({
         kind: "disk",
         server,
@@ -285,7 +319,7 @@ export function parseAlarms(text: string, opts: ParseOptions): Parsed<AlarmLine[
     let resumedLocal: string | null = null;
     if (resumed) {
       resumedLocal = wallTime(resumed);
-      if (!resumedLocal) return `alarm_resume_time: "${resumed}" is not a time (empty when not resumed)`;
+      if (!resumedLocal) return because("resumeNotTime", { field: "alarm_resume_time", value: resumed });
     }
     rows.push({
       name,

@@ -5,15 +5,20 @@
  * same answer as a site that does not exist, so ids cannot be probed.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { and, count, desc, eq, ilike, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Actor, audit } from "../audit";
+import { cronRefusal } from "../cron/cron";
 import { ZTimeZone } from "../cron/zone-schema";
 import type { Db, DbOrTx } from "../db/client";
-import { alarms, siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
-import { createJob, deleteJob, runJobNow } from "../jobs/jobs";
+import { alarms, jobs, siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
+import { issueParamsOf, zodText } from "../i18n/errors";
+import type { Locale } from "../i18n/locale";
+import { jobInputOf } from "../jobs/input";
+import { createJob, deleteJob, getJob, runJobNow, updateJob } from "../jobs/jobs";
 import type { Role } from "../lib/enums";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
+import { storedReasonText } from "./bad-lines";
 
 /** Who is reading: a user (or a token acting for one), with their role. */
 export type SiteViewer = { id: number | null; role?: Role | null };
@@ -46,7 +51,7 @@ const ZSiteFields = z.object({
   code: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (the site_id of its files), at most 64"),
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, zodText("siteCode")),
   name: z.string().trim().min(1, "required").max(200),
   baseUrl: z
     .url({ protocol: /^https?$/, error: "an http(s) URL" })
@@ -55,10 +60,30 @@ const ZSiteFields = z.object({
     .default(null),
   timezone: ZTimeZone,
   /** The pull job's schedule (5 or 6 fields); default every 5 minutes. */
-  pullCron: z.string().trim().min(1).max(200).default("*/5 * * * *"),
+  pullCron: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .default("*/5 * * * *")
+    .superRefine((cron, ctx) => {
+      const refusal = cronRefusal(cron, "UTC");
+      if (refusal)
+        ctx.addIssue({ code: "custom", message: refusal.message, params: issueParamsOf(refusal.msg) });
+    }),
 });
 export const ZCreateSiteInput = ZSiteFields;
 export type CreateSiteInput = z.input<typeof ZCreateSiteInput>;
+
+/**
+ * An edit: everything but the code (the files' `site_id`: changing it would orphan the data
+ * already stored under it). `userIds` replaces who manages the site.
+ */
+export const ZUpdateSiteInput = ZSiteFields.omit({ code: true }).extend({
+  id: z.number().int().positive(),
+  userIds: z.array(z.number().int().positive()).max(1000),
+});
+export type UpdateSiteInput = z.input<typeof ZUpdateSiteInput>;
 
 export const ZListSitesInput = z.object({
   page: z.number().int().min(1).default(1),
@@ -103,12 +128,9 @@ export async function createSite(db: Db, actor: Actor, input: CreateSiteInput) {
   if (v.baseUrl) {
     try {
       const job = await createJob(db, actor, {
-        name: `site-pull ${v.code}`,
-        description: `Pulls the daily files of site ${v.code} (${v.name}) from ${v.baseUrl}`,
+        ...pullJobInput({ id: site.id, code: v.code, name: v.name, baseUrl: v.baseUrl }),
         cron: v.pullCron,
         timezone: v.timezone,
-        mode: "site_pull",
-        params: { siteId: site.id },
         policy: "skip",
         tags: ["sites"],
       });
@@ -127,6 +149,91 @@ export async function createSite(db: Db, actor: Actor, input: CreateSiteInput) {
   }
   await audit(db, actor, "site.create", "site", site.id, { after: site });
   return site;
+}
+
+const pullJobInput = (site: { id: number; code: string; name: string; baseUrl: string }) => ({
+  name: `site-pull ${site.code}`,
+  description: `Pulls the daily files of site ${site.code} (${site.name}) from ${site.baseUrl}`,
+  mode: "site_pull" as const,
+  params: { siteId: site.id },
+});
+
+/** A pull job's cron error is the site form's `pullCron` field. */
+function asPullCronError(e: unknown): never {
+  if (e instanceof DomainError && e.field === "cron")
+    throw new DomainError(e.code, e.msg ?? e.message, "pullCron");
+  throw e;
+}
+
+/**
+ * Edits a site: name, base URL, zone, pull schedule and its people. The pull job follows:
+ * updated (schedule, zone, description) while there is a base URL, created when one is given
+ * to a push-only site, deleted when it is taken away. Every user named must exist.
+ */
+export async function updateSite(db: Db, actor: Actor & SiteViewer, input: UpdateSiteInput) {
+  const v = ZUpdateSiteInput.parse(input);
+  const before = await visibleSite(db, actor, v.id);
+  const userIds = [...new Set(v.userIds)];
+  if (userIds.length) {
+    const found = await db.select({ id: users.id }).from(users).where(inArray(users.id, userIds));
+    const missing = userIds.filter((id) => !found.some((f) => f.id === id));
+    if (missing.length)
+      throw new DomainError("BAD_REQUEST", `no user with id ${missing.join(", ")}`, "userIds");
+  }
+  const beforeUsers = (
+    await db.select({ id: siteUsers.userId }).from(siteUsers).where(eq(siteUsers.siteId, v.id))
+  ).map((r) => r.id);
+  let pullJobId = before.pullJobId;
+  const named = { id: before.id, code: before.code, name: v.name, baseUrl: v.baseUrl ?? "" };
+  if (v.baseUrl && pullJobId) {
+    const job = await getJob(db, pullJobId);
+    await updateJob(db, actor, pullJobId, {
+      ...jobInputOf(job),
+      ...pullJobInput(named),
+      cron: v.pullCron,
+      timezone: v.timezone,
+      runOnSave: false,
+    }).catch(asPullCronError);
+  } else if (v.baseUrl) {
+    const job = await createJob(db, actor, {
+      ...pullJobInput(named),
+      cron: v.pullCron,
+      timezone: v.timezone,
+      policy: "skip",
+      tags: ["sites"],
+    }).catch(asPullCronError);
+    pullJobId = job.id;
+  } else if (pullJobId) {
+    await deleteJob(db, actor, pullJobId);
+    pullJobId = null;
+  }
+  const after = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(sites)
+      .set({ name: v.name, baseUrl: v.baseUrl, timezone: v.timezone, pullJobId, updatedAt: new Date() })
+      .where(eq(sites.id, v.id))
+      .returning();
+    await tx.delete(siteUsers).where(eq(siteUsers.siteId, v.id));
+    if (userIds.length)
+      await tx.insert(siteUsers).values(userIds.map((userId) => ({ siteId: v.id, userId })));
+    await audit(tx, actor, "site.update", "site", v.id, {
+      before: { ...before, ingestTokenHash: undefined, userIds: beforeUsers },
+      after: { ...row, ingestTokenHash: undefined, pullCron: v.baseUrl ? v.pullCron : null, userIds },
+    });
+    return row;
+  });
+  if (!after) throw notFound("site", v.id);
+  return after;
+}
+
+/** Who may be assigned a site: every active user (id, username, name), for the site form. */
+export async function assignableUsers(db: DbOrTx) {
+  return db
+    .select({ id: users.id, username: users.username, name: users.name })
+    .from(users)
+    .where(eq(users.isActive, true))
+    .orderBy(users.username)
+    .limit(1000);
 }
 
 export async function deleteSite(db: Db, actor: Actor & SiteViewer, siteId: number) {
@@ -298,7 +405,13 @@ export async function getSite(db: DbOrTx, viewer: SiteViewer, siteId: number, no
     .innerJoin(users, eq(users.id, siteUsers.userId))
     .where(eq(siteUsers.siteId, siteId))
     .orderBy(users.username);
-  return { ...toHealth(row), users: people };
+  const [job] = row.pull_job_id
+    ? await db
+        .select({ cron: jobs.cron })
+        .from(jobs)
+        .where(eq(jobs.id, Number(row.pull_job_id)))
+    : [];
+  return { ...toHealth(row), users: people, pullCron: job?.cron ?? null };
 }
 
 export type ServerFigures = {
@@ -336,7 +449,13 @@ export async function listServers(db: DbOrTx, viewer: SiteViewer, siteId: number
   );
 }
 
-export async function listBadLines(db: DbOrTx, viewer: SiteViewer, input: z.input<typeof ZBadLinesInput>) {
+/** A site's bad lines, newest first, each reason in `locale` (rows from before codes: as stored). */
+export async function listBadLines(
+  db: DbOrTx,
+  viewer: SiteViewer,
+  input: z.input<typeof ZBadLinesInput>,
+  locale: Locale = "en",
+) {
   const o = ZBadLinesInput.parse(input);
   await visibleSite(db, viewer, o.id);
   const where = and(eq(siteBadLines.siteId, o.id), o.file ? eq(siteBadLines.file, o.file) : undefined);
@@ -347,6 +466,8 @@ export async function listBadLines(db: DbOrTx, viewer: SiteViewer, input: z.inpu
         file: siteBadLines.file,
         lineNo: siteBadLines.lineNo,
         reason: siteBadLines.reason,
+        reasonCode: siteBadLines.reasonCode,
+        reasonParams: siteBadLines.reasonParams,
         raw: siteBadLines.raw,
         createdAt: siteBadLines.createdAt,
       })
@@ -357,7 +478,17 @@ export async function listBadLines(db: DbOrTx, viewer: SiteViewer, input: z.inpu
       .offset((o.page - 1) * o.size),
     db.select({ n: count() }).from(siteBadLines).where(where),
   ]);
-  return { items, total: total?.n ?? 0, page: o.page, size: o.size };
+  return {
+    items: items.map(({ reasonCode, reasonParams, ...b }) => ({
+      ...b,
+      reason: storedReasonText({ reason: b.reason, reasonCode, reasonParams }, locale),
+      code: reasonCode,
+      params: (reasonParams ?? null) as Record<string, string | number> | null,
+    })),
+    total: total?.n ?? 0,
+    page: o.page,
+    size: o.size,
+  };
 }
 
 /** The collection status: each pulled file's offset, lines, bad lines and last pull. */

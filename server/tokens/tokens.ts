@@ -1,10 +1,11 @@
+import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
 import { apiTokens, users } from "../db/schema";
-import { msg } from "../i18n/errors";
+import { msg, zodText } from "../i18n/errors";
 import { ROLES, type Role, TOKEN_KINDS } from "../lib/enums";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { zPageSize } from "../lib/paging";
@@ -48,7 +49,7 @@ export const ZCreateTokenInput = z
   })
   .refine((v) => v.expiresAt === null || v.expiresAt.getTime() > Date.now(), {
     path: ["expiresAt"],
-    message: "must be in the future",
+    message: zodText("inFuture"),
   });
 export type CreateTokenInput = z.input<typeof ZCreateTokenInput>;
 

@@ -23,6 +23,7 @@ let browser: Browser;
 let ctx: BrowserContext;
 let page: Page;
 let runUrl = "";
+let jobPath = "";
 
 const SCRIPT = `import os, sys
 with open(os.path.join(sys.argv[1], "销售日报.csv"), "w", encoding="utf-8") as f:
@@ -67,6 +68,7 @@ describe("script jobs and reports in the browser", () => {
     await page.screenshot({ path: screenshotPath("job-new-script-en-1280x800"), fullPage: true });
     await page.getByTestId("job-save").click();
     await page.waitForURL(/\/jobs\/\d+$/);
+    jobPath = new URL(page.url()).pathname;
     expect(await page.getByTestId("job-script").textContent()).toMatch(/^#\d+$/);
     expect(await page.getByRole("link", { name: "Report files" }).getAttribute("href")).toMatch(
       /^\/reports\?job=\d+$/,
@@ -106,6 +108,92 @@ describe("script jobs and reports in the browser", () => {
     expect(runUrl).toMatch(/\/runs\/\d+$/);
     await mobile.close();
   });
+
+  it("edits the mail template with insert buttons, warnings and a live preview; compares script versions; sends a test", async () => {
+    const jobUrl = jobPath;
+    expect(jobUrl).toMatch(/^\/jobs\/\d+$/);
+    await page.goto(`${app.url}${jobUrl}/edit`);
+    const body = page.locator("#p-mail-body");
+    await body.fill("<p>{{ filenme }}</p>\n");
+    // Debounced, rendered by the server against the run's real file.
+    await expect
+      .poll(() => page.getByTestId("template-problems").textContent())
+      .toContain("“filenme” (line 1)");
+    await expect
+      .poll(() => page.getByTestId("preview-source").textContent())
+      .toMatch(/run #\d+ of daily sales/);
+    await page.getByTestId("insert-var-tables").click();
+    await page.getByTestId("insert-flag-render_html").click();
+    await expect
+      .poll(() => body.inputValue())
+      .toMatch(/^<%render_html%>\n<p>\{\{ filenme \}\}<\/p>\n\{% for name, t in tables %\}/);
+    const frame = page.frameLocator("[data-testid=preview-frame]");
+    await expect.poll(() => frame.locator("td", { hasText: "华东" }).count()).toBeGreaterThan(0);
+    await body.fill((await body.inputValue()).replace("filenme", "filename"));
+    await expect.poll(() => page.getByTestId("template-problems").textContent()).toBe("No problems found.");
+    await expect.poll(() => frame.locator("p", { hasText: "销售日报" }).count()).toBe(1);
+
+    // A second version of the script: the two compared line by line.
+    const file = path.join(os.tmpdir(), `daily_sales_${process.pid}.py`);
+    writeFileSync(file, SCRIPT.replace('print("ok"', 'print("done"'));
+    await page.setInputFiles("#p-script-file", file);
+    await expect
+      .poll(() => page.getByText(/Uploaded daily_sales_\d+\.py v2/).count(), { timeout: 20_000 })
+      .toBe(1);
+    await page.getByTestId("script-compare").locator("summary").click();
+    await expect
+      .poll(() => page.getByTestId("diff-counts").textContent())
+      .toBe("1 line added, 1 line removed");
+    expect(await page.getByTestId("diff-table").locator("tr[data-op=add]").textContent()).toContain(
+      'print("done"',
+    );
+    await page.getByTestId("template-editor").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath("job-edit-template-en-1280x800"), fullPage: true });
+    for (const [locale, size] of [
+      ["zh-CN", { width: 1280, height: 800 }],
+      ["zh-CN", { width: 390, height: 844 }],
+      ["en-US", { width: 390, height: 844 }],
+    ] as const) {
+      const c = await browser.newContext({
+        viewport: size,
+        locale,
+        storageState: await ctx.storageState(),
+        ...(size.width < 400 ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+      });
+      const p = await c.newPage();
+      await p.goto(`${app.url}${jobUrl}/edit`);
+      await p.getByTestId("script-compare").locator("summary").click();
+      await expect.poll(() => p.getByTestId("preview-source").count()).toBe(1);
+      await expect.poll(() => p.getByTestId("diff-counts").count()).toBe(1);
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+      const tag = `${locale === "zh-CN" ? "zh" : "en"}-${size.width}x${size.height}`;
+      await p.screenshot({ path: screenshotPath(`job-edit-template-${tag}`), fullPage: true });
+      // The preview's frame is painted only in view (a full-page shot leaves it blank).
+      const shown = p.frameLocator("[data-testid=preview-frame]").locator("td", { hasText: "华东" });
+      await expect.poll(() => shown.count()).toBeGreaterThan(0);
+      await p.getByTestId("template-preview").screenshot({ path: screenshotPath(`job-edit-preview-${tag}`) });
+      await p.getByTestId("script-diff").screenshot({ path: screenshotPath(`job-edit-diff-${tag}`) });
+      await p.goto(`${app.url}${jobUrl}`);
+      await p.getByTestId("report-mail-actions").waitFor();
+      await p.screenshot({ path: screenshotPath(`job-report-actions-${tag}`), fullPage: true });
+      await c.close();
+    }
+
+    // A long template (more than a URL can carry) still previews.
+    await body.fill(`{# ${"long ".repeat(8000)} #}<p>long-ok</p>`);
+    await expect.poll(() => frame.locator("p", { hasText: "long-ok" }).count()).toBe(1);
+
+    // Send a test to me: only to ada, marked as a test.
+    await page.goto(`${app.url}${jobUrl}`);
+    const before = smtp.messages.length;
+    await page.getByTestId("report-send-test").click();
+    await expect.poll(() => page.getByTestId("report-test-sent").textContent()).toContain("ada@example.com");
+    await expect.poll(() => smtp.messages.length, { timeout: 20_000 }).toBe(before + 1);
+    const test = smtp.messages[before];
+    expect(test?.subject).toMatch(/^\[Test\] /);
+    expect((test?.to as { text: string } | undefined)?.text).toBe("ada@example.com");
+    await page.screenshot({ path: screenshotPath("job-report-test-sent-en-1280x800"), fullPage: true });
+  }, 120_000);
 
   it("opens the mail's share link without an account: the viewer in the page, at 390 px in WeChat in the job's language, until revoked", async () => {
     const token = /\/share\/([A-Za-z0-9_-]{43})/.exec(smtp.messages[0]?.html || "")?.[1] ?? "";

@@ -170,4 +170,66 @@ describe("sites pages", () => {
     await p.screenshot({ path: screenshotPath("alarms-zh-390x844"), fullPage: true });
     await mobile.close();
   }, 60_000);
+  it("edits a site from its page; bad lines and the WeChat binding in the reader's language (en, zh-CN; 1280 and 390 px)", async () => {
+    const state = await ctx.storageState();
+    const contexts = {
+      "en-1280x800": ctx,
+      "zh-1280x800": await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        locale: "zh-CN",
+        storageState: state,
+      }),
+      "zh-390x844": await phone(browser, state),
+      "en-390x844": await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        locale: "en-US",
+        storageState: state,
+      }),
+    };
+    await page.goto(`${app.url}/sites`);
+    await page.locator("table tbody tr").filter({ hasText: "SZ01" }).getByRole("link").click();
+    await page.waitForURL(/\/sites\/\d+$/);
+    const siteUrl = page.url();
+    await expect.poll(() => page.getByText('user_use: "not" is not a number').count()).toBe(1);
+    await page.getByTestId("site-edit").click();
+    await page.fill("#site-timezone", "Mars/Olympus");
+    await page.getByTestId("site-update").click();
+    await expect
+      .poll(() => page.locator("#site-timezone-error").textContent())
+      .toContain("unknown time zone");
+    await page.fill("#site-timezone", "Asia/Shanghai");
+    await page.fill("#site-name", "深圳局点（南山）");
+    await page.fill("#site-baseUrl", "http://127.0.0.1:9/sz");
+    await page.fill("#site-pullCron", "*/15 * * * *");
+    await page.getByTestId("site-update").click();
+    await expect.poll(() => page.getByRole("heading", { name: "深圳局点（南山） · SZ01" }).count()).toBe(1);
+    expect(await page.getByRole("link", { name: /^#\d+$/ }).count()).toBe(1);
+    for (const [name, c] of Object.entries(contexts)) {
+      const p = c === ctx ? page : await c.newPage();
+      await p.goto(siteUrl);
+      const zh = name.startsWith("zh");
+      await expect
+        .poll(() => p.getByText(zh ? "user_use：“not”不是数字" : 'user_use: "not" is not a number').count())
+        .toBe(1);
+      await p.getByTestId("site-edit").click();
+      await expect.poll(() => p.locator("#site-pullCron").inputValue()).toBe("*/15 * * * *");
+      await p.screenshot({ path: screenshotPath(`site-edit-${name}`), fullPage: true });
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        name.endsWith("390x844") ? 390 : 1280,
+      );
+      await p.goto(`${app.url}/account`);
+      await p.getByTestId("wechat-make-code").click();
+      await expect
+        .poll(() => p.getByTestId("wechat-code").textContent())
+        .toMatch(zh ? /绑定 [A-Z0-9]{8}/ : /bind [A-Z0-9]{8}/);
+      await p.screenshot({ path: screenshotPath(`account-wechat-${name}`), fullPage: true });
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        name.endsWith("390x844") ? 390 : 1280,
+      );
+      if (c !== ctx) await c.close();
+    }
+  }, 120_000);
 });

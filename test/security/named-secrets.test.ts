@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { auditLog, runLogs, runs } from "../../server/db/schema";
 import { runJobNow } from "../../server/jobs/jobs";
-import { streamRedactor } from "../../server/jobs/secret-fields";
+import { streamRedactor } from "../../server/runs/redact";
 import { type KairosWorker, startWorker } from "../../worker/index";
 import { ADMIN, type HitServer, makeJob, startHitServer, waitForFinishedRuns } from "../helpers/jobs";
 import { callerFor, makeUser } from "../helpers/users";

@@ -1,6 +1,8 @@
 import { Cron } from "croner";
 import { describe, expect, it } from "vitest";
-import { CronError, explainCronError, isValidTimeZone, parseCron } from "../../server/cron/cron";
+import { CronError, cronRefusal, explainCronError, isValidTimeZone, parseCron } from "../../server/cron/cron";
+import { localizedMessage } from "../../server/i18n/errors";
+import { englishSentences } from "../helpers/english";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -659,14 +661,20 @@ describe("cron: refused expressions", () => {
     ["0 0 31 apr,jun *", /never matches a date/],
     ["0 0 * * fri#6", /the number after # is the week of the month, 1-5/],
     ["0 0 5L * *", /day of month "5l" is not understood/],
-    // croner's own message, for what only croner checks.
-    ["0 0 L,LW * *", /Invalid cron expression: .*LW can not be in a list/],
+    // What only croner checks, in words of ours.
+    ["0 0 L,LW * *", /Invalid cron expression: .*LW not in a list/],
   ];
   for (const [expression, message] of refused) {
     it(`refuses ${JSON.stringify(expression)}`, () => {
       expect(() => parseCron(expression, "UTC")).toThrow(CronError);
       expect(() => parseCron(expression, "UTC")).toThrow(message);
       expect(explainCronError(expression, "UTC")).toMatch(message);
+    });
+    it(`refuses ${JSON.stringify(expression)} in 中文 without English`, () => {
+      const refusal = cronRefusal(expression, "UTC");
+      const zh = localizedMessage(refusal, "zh-CN");
+      expect(englishSentences(zh, [expression]), zh).toEqual([]);
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
     });
   }
 
@@ -687,7 +695,7 @@ describe("cron: refused expressions", () => {
   });
 
   it("CronError is an Error with the message", () => {
-    const error = new CronError("x");
+    const error = new CronError({ key: "cron.empty" });
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("CronError");
   });

@@ -73,6 +73,7 @@ describe("editing a job keeps the fields the client did not send", () => {
       onFailureStart: [b.id],
       notifyEmails: ["ops@example.com"],
       alertRemindSeconds: 3600,
+      mailLanguage: "zh-CN",
       tags: ["nightly", "db"],
       retentionDays: 7,
       retentionCount: 50,

@@ -3,7 +3,7 @@ import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { setUserLocale, setUserTimeZone } from "../../server/auth/users";
 import { getDb } from "../../server/db/client";
-import { outbox } from "../../server/db/schema";
+import { outbox, outboxAttachments } from "../../server/db/schema";
 import { formatMailTime } from "../../server/lib/local-time";
 import { recipientGroups } from "../../server/mail/recipients";
 import { callerFor, makeUser } from "../helpers/users";
@@ -27,6 +27,14 @@ describe("mail in the recipient's language", () => {
     expect(zh?.to).toEqual([reader.email]);
     expect(en?.subject).toMatch(/^Kairos test/i);
     expect(en?.to).toEqual(["outside@example.net"]);
+    // The attachment's words too.
+    const files = await db
+      .select()
+      .from(outboxAttachments)
+      .where(inArray(outboxAttachments.outboxId, [zh?.id ?? 0, en?.id ?? 0]));
+    const textOf = (id?: number) => files.find((f) => f.outboxId === id)?.content.toString("utf8");
+    expect(textOf(zh?.id)).toMatch(/^Kairos 测试附件，生成于 /);
+    expect(textOf(en?.id)).toMatch(/^Kairos test attachment, made at /);
   });
 
   it("groups addresses by the user's language and zone, outsiders by the fallback", async () => {

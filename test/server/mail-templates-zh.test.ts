@@ -21,6 +21,8 @@ describe("mail templates in 中文", () => {
       // The preview's own data (a job's name, a log, addresses) is not the template's words.
       const data = Object.values(props).filter((v): v is string => typeof v === "string" && v.length > 2);
       expect(englishSentences(text, data), text).toEqual([]);
+      // Labels and sentences end in full-width punctuation (最近的错误：, not 最近的错误:).
+      expect(text.match(/[\u3400-\u9fff][:;,!?]/g) ?? [], text).toEqual([]);
       // The same template in English is caught by the check (so the check can fail).
       const en = await renderEmail(createElement(mod.default, { ...props, locale: "en" }));
       expect(englishSentences(en.text, data).length).toBeGreaterThan(0);

@@ -52,7 +52,7 @@ describe("mail outbox", () => {
     expect(got?.text).toContain("tester");
     expect(got?.attachments).toHaveLength(1);
     expect(got?.attachments[0]?.filename).toBe("kairos-test.txt");
-    expect(got?.attachments[0]?.content.toString()).toMatch(/^Kairos test attachment\n/);
+    expect(got?.attachments[0]?.content.toString()).toMatch(/^Kairos 测试附件，生成于 /);
   });
 
   it("retries a refused delivery and records the error", async () => {

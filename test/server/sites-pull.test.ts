@@ -230,7 +230,7 @@ describe.each([
     expect(pull?.counts).toMatchObject({ lines: 2, bad: 1, samples: 1 });
     // The old file's bad lines went with it; the new file's are numbered from its start.
     expect(await badLines(siteId, "system_info_20250302.txt")).toEqual([
-      { lineNo: 2, reason: "1 fields where a system_info line has 9" },
+      { lineNo: 2, reason: "1 field where a system_info line has 9" },
     ]);
     const longer = `${[
       "web4|10.0.0.4|SZ|cpu|2|2|2|94|2025-03-02 09:06:00",

@@ -191,7 +191,7 @@ describe("site scope", () => {
       "application/json",
     );
     expect(bad.status).toBe(400);
-    expect(bad.json.error).toMatchObject({ fields: { timezone: ["unknown time zone"] } });
+    expect(bad.json.error).toMatchObject({ fields: { timezone: ['unknown time zone "Mars/Base"'] } });
   });
 });
 

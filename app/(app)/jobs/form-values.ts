@@ -73,6 +73,7 @@ export function newJobValues(timezone: string): JobFormValues {
     onFailureStart: [],
     notifyEmails: [],
     alertRemindSeconds: 4 * 3600,
+    mailLanguage: null,
     tags: [],
     retentionDays: null,
     retentionCount: null,

@@ -4,8 +4,7 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { signIn } from "@/server/auth";
 import { ZSetupInput } from "@/server/auth/schema";
-import { setupFirstAdmin } from "@/server/auth/setup-code";
-import { getDb } from "@/server/db/client";
+import { completeSetup } from "@/server/auth/setup-code";
 import { localizedMessage } from "@/server/i18n/errors";
 import { resolveLocale } from "@/server/i18n/request";
 import { DomainError } from "@/server/lib/errors";
@@ -28,12 +27,7 @@ export async function setupAction(_prev: SetupState, form: FormData): Promise<Se
     return { fieldErrors: fieldErrorsFromIssues(parsed.error.issues, await resolveLocale()), values };
   }
   try {
-    await setupFirstAdmin(
-      getDb(),
-      parsed.data,
-      requestAddress(await headers()),
-      String(form.get("code") ?? ""),
-    );
+    await completeSetup(parsed.data, requestAddress(await headers()), String(form.get("code") ?? ""));
   } catch (e) {
     if (e instanceof DomainError && e.code === "PRECONDITION_FAILED") redirect("/login");
     if (e instanceof DomainError && e.field === "code") {

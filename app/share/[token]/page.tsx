@@ -4,6 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { ReportFilePanel } from "@/app/_components/report-viewer/report-file-panel";
 import { api } from "@/app/_trpc/server";
 import { messagesFor } from "@/server/i18n/messages";
+import { formatMailTime } from "@/server/lib/local-time";
 
 export const dynamic = "force-dynamic";
 
@@ -13,8 +14,8 @@ export const metadata: Metadata = {
   referrer: "no-referrer",
 };
 
-const when = (d: Date, locale: string, timeZone: string) =>
-  new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(d);
+// Read anywhere, by someone whose zone Kairos does not know: the job's zone, named.
+const when = (d: Date, timeZone: string) => formatMailTime(d, timeZone);
 
 /**
  * A run's report through its share link (issue 11): what a manager opens from the mail, on a
@@ -42,7 +43,7 @@ export default async function SharePage({ params }: { params: Promise<{ token: s
           <p className="text-xs tracking-wide text-gray-500 uppercase">{t("title")}</p>
           <h1 className="mt-1 text-xl font-semibold break-words">{shared.jobName}</h1>
           <p className="mt-1 text-sm text-gray-600 dark:text-gray-400">
-            {when(shared.scheduledAt, locale, timezone)}
+            {when(shared.scheduledAt, timezone)}
           </p>
         </header>
         <section className="rounded-xl bg-white p-3 shadow-sm ring-1 ring-gray-200 sm:p-4 dark:bg-gray-900 dark:ring-gray-800">
@@ -64,9 +65,7 @@ export default async function SharePage({ params }: { params: Promise<{ token: s
             <p className="mt-2 text-sm text-gray-500">{t("noFiles")}</p>
           )}
         </section>
-        <p className="mt-4 text-xs text-gray-500">
-          {t("until", { date: when(shared.expiresAt, locale, timezone) })}
-        </p>
+        <p className="mt-4 text-xs text-gray-500">{t("until", { date: when(shared.expiresAt, timezone) })}</p>
       </main>
     </NextIntlClientProvider>
   );

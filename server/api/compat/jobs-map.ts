@@ -6,6 +6,8 @@
  *   cron_expr ↔ cron, desc ↔ description, command ↔ the 【key】value text of the mode's params.
  */
 import { z } from "zod";
+import { zodText } from "../../i18n/errors";
+import { LOCALES } from "../../i18n/locale";
 import { applyJobPatch, type JobPatch, jobInputOf } from "../../jobs/input";
 import type { JobView } from "../../jobs/jobs";
 import type { JobInput } from "../../jobs/schema";
@@ -79,14 +81,14 @@ const compatFields = {
   state: z
     .number({ error: required("0, 1 or 2") })
     .int()
-    .min(0, "must be 0, 1 or 2")
-    .max(2, "must be 0, 1 or 2")
+    .min(0, zodText("zeroOneTwo"))
+    .max(2, zodText("zeroOneTwo"))
     .meta({ description: "0 waiting · 1 running · 2 stopped (on input 0 and 1 both mean scheduled)" }),
   allow_mode: z
     .number({ error: required("0, 1 or 2") })
     .int()
-    .min(0, "must be 0, 1 or 2")
-    .max(2, "must be 0, 1 or 2")
+    .min(0, zodText("zeroOneTwo"))
+    .max(2, zodText("zeroOneTwo"))
     .meta({ description: "0 parallel · 1 serial · 2 immediate (parallel, and run once when saved)" }),
   max_run_count: z
     .number({ error: required("a whole number") })
@@ -95,11 +97,10 @@ const compatFields = {
     .max(1_000_000_000)
     .meta({ description: "stop after this many runs; 0 = no limit" }),
   // Kairos extras.
-  timezone: z
-    .string()
-    .trim()
-    .max(100)
-    .meta({ description: "IANA zone of the schedule (Kairos; default the server's)" }),
+  timezone: z.string().trim().max(100).meta({
+    description:
+      "IANA zone of the schedule (Kairos; default: the token user's display zone, else the instance's)",
+  }),
   policy: z
     .enum(JOB_POLICIES, { error: `must be one of ${JOB_POLICIES.join(", ")}` })
     .meta({ description: "Kairos concurrency policy; overrides allow_mode 0/1 when given" }),
@@ -113,6 +114,10 @@ const compatFields = {
     .meta({ description: "Kairos: run timeout" }),
   retries: z.number().int().min(0).max(10).meta({ description: "Kairos: retries after a failure" }),
   notify_emails: list.meta({ description: "Kairos: addresses told about failures" }),
+  mail_language: z.enum(LOCALES).nullable().meta({
+    description:
+      "Kairos: language (en | zh-CN) of its mails to addresses that are not Kairos users; default the instance's",
+  }),
   params: z
     .record(z.string(), z.unknown())
     .meta({ description: "Kairos: the mode's structured parameters instead of command" }),
@@ -132,12 +137,13 @@ export const ZCompatJobAdd = z
     timeout_seconds: compatFields.timeout_seconds.optional(),
     retries: compatFields.retries.optional(),
     notify_emails: compatFields.notify_emails.optional(),
+    mail_language: compatFields.mail_language.optional(),
     params: compatFields.params.optional(),
   })
   // Checked even when other fields are wrong, so one answer names every missing field.
   .refine((v) => v?.command !== undefined || v?.params !== undefined, {
     path: ["command"],
-    message: "required",
+    message: zodText("required"),
     when: (p) => typeof p.value === "object" && p.value !== null,
   })
   .meta({ id: "TimerJobsJobInput" });
@@ -185,6 +191,7 @@ export function jobInputFromCompat(v: CompatJobAdd): JobInput {
     timeoutSeconds: v.timeout_seconds ?? null,
     retries: v.retries ?? 0,
     notifyEmails: v.notify_emails ?? [],
+    mailLanguage: v.mail_language ?? null,
     tags: v.tags ?? [],
   };
 }
@@ -207,6 +214,7 @@ export function jobInputFromCompatEdit(job: JobView, v: CompatJobEdit): JobInput
     timeoutSeconds: v.timeout_seconds,
     retries: v.retries,
     notifyEmails: v.notify_emails,
+    mailLanguage: v.mail_language,
     tags: v.tags,
   };
   return applyJobPatch(stored, job.commandText, patch);
@@ -220,6 +228,7 @@ const FIELD_NAMES: Record<string, string> = {
   runOnSave: "allow_mode",
   timeoutSeconds: "timeout_seconds",
   notifyEmails: "notify_emails",
+  mailLanguage: "mail_language",
   onSuccessStart: "on_success_start",
   onFailureStart: "on_failure_start",
   retryBackoffSeconds: "retry_backoff_seconds",
@@ -256,6 +265,7 @@ export const ZCompatJob = z
     timeout_seconds: z.number().int().nullable(),
     retries: z.number().int(),
     notify_emails: z.array(z.string()),
+    mail_language: z.enum(LOCALES).nullable(),
     next_run_time: z.string().nullable(),
     last_run_at: z.string().nullable(),
     last_run_status: z.string().nullable(),
@@ -286,6 +296,7 @@ export function compatJob(view: JobView, role: Role | null | undefined): CompatJ
     timeout_seconds: job.timeoutSeconds,
     retries: job.retries,
     notify_emails: job.notifyEmails,
+    mail_language: job.mailLanguage,
     next_run_time: job.nextFireAt?.toISOString() ?? null,
     last_run_at: job.lastRunAt?.toISOString() ?? null,
     last_run_status: job.lastRunStatus,

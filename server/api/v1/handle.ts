@@ -1,4 +1,4 @@
-import { getDb } from "../../db/client";
+import { type Db, getDb } from "../../db/client";
 import { negotiateLocale } from "../../i18n/locale";
 import { log } from "../../lib/log";
 import { observeRequest } from "../../metrics/metrics";
@@ -58,14 +58,20 @@ async function readJson(req: Request): Promise<unknown> {
  * The query and body of a request, parsed by the route's schemas: the handler gets typed values
  * and never parses again. Values no column can hold are refused first, naming the field.
  */
-async function readInput(req: Request, route: V1Route, path: Record<string, number>) {
+async function readInput(
+  req: Request,
+  route: V1Route,
+  path: Record<string, number>,
+  ctx: { db: Db; actor: ApiActor },
+) {
   const query = coerce(
     Object.fromEntries(new URL(req.url).searchParams),
     route.numericQuery ?? [],
     route.booleanQuery ?? [],
   );
   const multipart = !!route.multipart && MULTIPART.test(req.headers.get("content-type") ?? "");
-  const body = route.body ? await (multipart ? readMultipart(req) : readJson(req)) : undefined;
+  const raw = route.body ? await (multipart ? readMultipart(req) : readJson(req)) : undefined;
+  const body = route.prepareBody && !multipart ? await route.prepareBody(raw, ctx) : raw;
   rejectUnstorable({ ...query, ...(body as object | undefined) });
   rejectUnstorable(path);
   return {
@@ -89,7 +95,7 @@ export async function handleV1(req: Request, path: string): Promise<Response> {
     routeName = `/api/v1${route.path}`;
     actor = await authenticate(db, req);
     requirePermission(actor, route.permission);
-    const { query, body } = await readInput(req, route, params);
+    const { query, body } = await readInput(req, route, params, { db, actor });
     const out = await route.handler({ db, actor, path: params, query, body, ip });
     const status = route.status ?? 200;
     res =

@@ -9,6 +9,7 @@ import type { Permission } from "../../auth/permissions";
 import type { Db } from "../../db/client";
 import { retryingTransaction } from "../../db/retry";
 import { readFunctionCatalog, requestFunctionReload } from "../../functions/catalog";
+import { zodText } from "../../i18n/errors";
 import { addIpRule, listIpRules, removeIpRuleById, ZIpRuleInput } from "../../ipcontrol/rules";
 import { applyJobPatch, jobInputOf } from "../../jobs/input";
 import {
@@ -24,6 +25,7 @@ import {
   setSchedulerPaused,
   stopJob,
   updateJob,
+  withCreatorZone,
 } from "../../jobs/jobs";
 import { ZJobInput, ZJobPatch, ZListJobsInput } from "../../jobs/schema";
 import { jobForRole } from "../../jobs/secret-fields";
@@ -83,6 +85,8 @@ export type V1Route = V1Meta<string> & {
   query?: z.ZodObject;
   /** The JSON body (always an object). */
   body?: z.ZodType;
+  /** Fills what the body left out from the caller before it is parsed (a new job's zone). */
+  prepareBody?: (raw: unknown, ctx: { db: Db; actor: ApiActor }) => Promise<unknown>;
   /** The same input as multipart/form-data (files arrive as `{ filename, bytes }`); needs `body`. */
   multipart?: z.ZodType;
   handler: (ctx: V1Context) => Promise<unknown>;
@@ -98,6 +102,7 @@ export function v1Route<
   r: V1Meta<P> & {
     query?: Q;
     body?: B;
+    prepareBody?: V1Route["prepareBody"];
     multipart?: M;
     handler: (ctx: V1Context<PathParams<P>, z.output<Q>, z.output<B> | z.output<M>>) => Promise<unknown>;
   },
@@ -117,7 +122,7 @@ const ZScriptForm = z
     file: z
       .custom<{ filename: string; bytes: Buffer }>(
         (v) => !!v && typeof v === "object" && Buffer.isBuffer((v as { bytes?: unknown }).bytes),
-        { error: "send the script as a file" },
+        { error: zodText("scriptAsFile") },
       )
       .meta({ type: "string", format: "binary" }),
     name: z.string().optional(),
@@ -179,8 +184,13 @@ export const V1_ROUTES: V1Route[] = [
     tag: "jobs",
     summary: "Create a job (params, or the 【key】value command text)",
     summaryZh: "新增任务",
+    description:
+      "Without `timezone`, the job gets the zone of the token's user (their display zone), else the instance's default (KAIROS_TIME_ZONE, else the server's).",
+    descriptionZh:
+      "未给出 `timezone` 时，使用令牌所属用户的显示时区，否则使用实例默认时区（KAIROS_TIME_ZONE，否则为服务器时区）。",
     permission: "jobs.write",
     body: ZJobInput,
+    prepareBody: (raw, { db, actor }) => withCreatorZone(db, actor, raw),
     status: 201,
     response: ZJobOut,
     handler: async ({ db, actor, body }) => job(await createJob(db, actor, body), actor),

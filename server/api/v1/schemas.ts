@@ -1,5 +1,6 @@
 /** Shapes the native API answers with (the documentation is generated from these). */
 import { z } from "zod";
+import { LOCALES } from "../../i18n/locale";
 import {
   IP_LISTS,
   JOB_MODES,
@@ -41,6 +42,10 @@ export const ZJobOut = z
     onFailureStart: z.array(z.number().int()),
     notifyEmails: z.array(z.string()),
     alertRemindSeconds: z.number().int(),
+    mailLanguage: z
+      .enum(LOCALES)
+      .nullable()
+      .meta({ description: "language of mails to outside addresses; null = the instance default" }),
     ownerId: z.number().int().nullable(),
     tags: z.array(z.string()),
     nextFireAt: instant.nullable(),

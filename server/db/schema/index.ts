@@ -8,3 +8,4 @@ export * from "./reports";
 export * from "./secrets";
 export * from "./sites";
 export * from "./system";
+export * from "./wechat";

@@ -16,6 +16,7 @@ import {
   JOB_POLICIES,
   JOB_STATES,
   LOG_STREAMS,
+  type Locale,
   MISFIRE_POLICIES,
   RUN_STATUSES,
   RUN_TRIGGERS,
@@ -62,6 +63,8 @@ export const jobs = pgTable(
     notifyEmails: text("notify_emails").array().notNull().default([]),
     /** While the job keeps failing, remind every this many seconds (0 = never; server/notify). */
     alertRemindSeconds: integer("alert_remind_seconds").notNull().default(14400),
+    /** Language of its mails to addresses that are not Kairos users; null = KAIROS_LANGUAGE. */
+    mailLanguage: text("mail_language").$type<Locale>(),
     ownerId: ref("owner_id").references(() => users.id, { onDelete: "set null" }),
     tags: text("tags").array().notNull().default([]),
     nextFireAt: instant("next_fire_at"),

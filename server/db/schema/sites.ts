@@ -6,6 +6,7 @@ import {
   doublePrecision,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -229,7 +230,11 @@ export const siteBadLines = pgTable(
     /** The file name (system_info_20250101.txt) or, for a push, the uploaded name. */
     file: text("file").notNull(),
     lineNo: integer("line_no").notNull(),
+    /** The reason in English words (also what rows stored before reason codes have). */
     reason: text("reason").notNull(),
+    /** The reason as a catalog code and its values (sites/bad-lines.ts), rendered per reader. */
+    reasonCode: text("reason_code"),
+    reasonParams: jsonb("reason_params"),
     raw: text("raw").notNull(),
     createdAt: createdAt(),
   },

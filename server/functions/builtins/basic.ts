@@ -1,3 +1,4 @@
+import "server-only";
 import os from "node:os";
 import { z } from "zod";
 import { formatGoTime, GO_DEFAULT_LAYOUT } from "../go-time";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zodText } from "../../i18n/errors";
 
 /**
  * Each mode's parameters, structured. The seed's 【key】value text (server/jobs/command-text.ts)
@@ -22,7 +23,7 @@ export const ZHttpParams = z.object({
           .string()
           .min(1, "header name required")
           // RFC 9110 token: anything else (a space, a colon, CR/LF) is refused at save time.
-          .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "not a valid header name"),
+          .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, zodText("headerName")),
         // A CR or LF would end the header and start another (header injection).
         z.string().regex(/^[^\r\n\0]*$/, "a header value cannot contain line breaks"),
       ]),
@@ -31,7 +32,7 @@ export const ZHttpParams = z.object({
   data: z.string().optional(),
   cookies: z
     .string()
-    .regex(/^[^\r\n\0]*$/, "cookies cannot contain line breaks")
+    .regex(/^[^\r\n\0]*$/, zodText("cookieLineBreak"))
     .optional(),
   proxy: z
     .string()
@@ -148,14 +149,17 @@ export const ZMailPickupParams = z.object({
   afterSend: z.enum(["archive", "leave"]).default("archive"),
   mail: ZScriptMail.refine((m) => m.to.length > 0, {
     path: ["to"],
-    message: "a mail-pickup job mails its files: give at least one recipient",
+    message: zodText("pickupNeedsRecipient"),
   }),
 });
 export type MailPickupParams = z.infer<typeof ZMailPickupParams>;
 
 /** A site's collector (issue 12): pulls the site's daily files from its base URL. */
 export const ZSitePullParams = z.object({
-  siteId: z.number({ error: "choose a site" }).int().positive("choose a site"),
+  siteId: z
+    .number({ error: zodText("chooseSite") })
+    .int()
+    .positive(zodText("chooseSite")),
 });
 export type SitePullParams = z.infer<typeof ZSitePullParams>;
 

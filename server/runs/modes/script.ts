@@ -5,6 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { type DbOrTx, getDb } from "../../db/client";
 import { type ReportFileRow, scriptVersions } from "../../db/schema";
 import { isLocale, type Locale } from "../../i18n/locale";
+import { instanceLocale } from "../../i18n/zone";
 import { jobUser, type RunAs } from "../../lib/child-env";
 import { env } from "../../lib/env";
 import { archiveRunFiles, prepareRunDir } from "../../reports/archive";
@@ -26,6 +27,7 @@ export type RunFacts = {
   attempt: number;
   jobName: string;
   timezone: string;
+  /** The language of report mails to addresses that are not Kairos users. */
   locale: Locale;
 };
 
@@ -48,7 +50,8 @@ export async function mailRunFiles(
     ctx.out.write("system", `template: ${JSON.stringify(w)}\n`);
   if (mailed.sent) {
     const attached = mailed.attachments.length ? ` with ${mailed.attachments.join(", ")}` : "";
-    ctx.out.write("system", `mail #${mailed.outboxId} queued to ${mail.to.join(", ")}${attached}\n`);
+    const ids = mailed.outboxIds.map((id) => `#${id}`).join(", ");
+    ctx.out.write("system", `mail ${ids} queued to ${mail.to.join(", ")}${attached}\n`);
   } else {
     ctx.out.write("system", `no mail: ${mailed.reason}\n`);
   }
@@ -61,10 +64,10 @@ export async function runFacts(runId: number): Promise<RunFacts | undefined> {
     attempt: number;
     name: string;
     timezone: string;
-    locale: string | null;
+    mail_language: string | null;
   }>(sql`
-    select r.scheduled_at, r.attempt, j.name, j.timezone, u.locale
-    from runs r join jobs j on j.id = r.job_id left join users u on u.id = j.owner_id
+    select r.scheduled_at, r.attempt, j.name, j.timezone, j.mail_language
+    from runs r join jobs j on j.id = r.job_id
     where r.id = ${runId}`);
   if (!row) return undefined;
   return {
@@ -72,7 +75,7 @@ export async function runFacts(runId: number): Promise<RunFacts | undefined> {
     attempt: Number(row.attempt),
     jobName: row.name,
     timezone: row.timezone,
-    locale: isLocale(row.locale) ? row.locale : "en",
+    locale: isLocale(row.mail_language) ? row.mail_language : instanceLocale(),
   };
 }
 

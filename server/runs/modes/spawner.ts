@@ -1,3 +1,4 @@
+import "server-only";
 import { type ChildProcess, fork } from "node:child_process";
 import { EventEmitter } from "node:events";
 import os from "node:os";

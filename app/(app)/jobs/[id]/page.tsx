@@ -11,6 +11,7 @@ import { parseCron } from "@/server/cron/cron";
 import { AlertsCard } from "./alerts-card";
 import { JobActions } from "./job-actions";
 import { JobLive } from "./job-live";
+import { ReportMailActions } from "./report-mail-actions";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const job = await api.jobs.get({ id: Number((await params).id) }).catch(() => null);
@@ -135,6 +136,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
               >
                 {tr("files.title")}
               </Link>
+              {can(user.role, "jobs.run") && <ReportMailActions jobId={job.id} />}
             </Card>
           ) : (
             <Card title={tf("asText")}>

@@ -168,6 +168,7 @@ export function JobForm({
         }}
         textError={textError}
         setParam={setParam}
+        jobId={id}
       />
       <BehaviourCard v={v} set={set} err={err} />
       <NotifyCard

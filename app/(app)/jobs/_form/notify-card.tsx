@@ -1,7 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
-import { TextField } from "@/app/_components/field";
+import { SelectField, TextField } from "@/app/_components/field";
 import { Card } from "@/app/_components/ui";
+import { isLocale, LOCALES } from "@/server/i18n/locale";
 import type { CardProps, FieldErrors } from "./types";
 
 /** The list-like fields, as the text a person types (split on save). */
@@ -47,6 +48,18 @@ export function NotifyCard({
           step="any"
           value={Math.round((v.alertRemindSeconds / 3600) * 100) / 100}
           onChange={(e) => set("alertRemindSeconds", Math.round(Number(e.target.value) * 3600))}
+        />
+        <SelectField
+          id="job-mail-language"
+          label={ta("mailLanguage")}
+          hint={ta("mailLanguageHelp")}
+          errors={err.mailLanguage}
+          value={v.mailLanguage ?? ""}
+          onChange={(e) => set("mailLanguage", isLocale(e.target.value) ? e.target.value : null)}
+          options={[
+            { value: "", label: ta("mailLanguageDefault") },
+            ...LOCALES.map((l) => ({ value: l, label: ta(`languageName.${l}`) })),
+          ]}
         />
         <TextField
           id="job-tags"

@@ -16,4 +16,6 @@ export type ModeFieldsProps<M extends Mode> = {
   params: ModeParams[M];
   setParam: (patch: Partial<ModeParams[M]>) => void;
   err: FieldErrors;
+  /** The job being edited (absent while creating one). */
+  jobId?: number;
 };

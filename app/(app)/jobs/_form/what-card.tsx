@@ -20,7 +20,9 @@ export function WhatCard({
   onText,
   textError,
   setParam,
+  jobId,
 }: Omit<CardProps, "set"> & {
+  jobId?: number;
   view: WhatView;
   onView: (view: WhatView) => void;
   text: string;
@@ -65,7 +67,7 @@ export function WhatCard({
           spellCheck={false}
         />
       ) : (
-        <Fields key={v.mode} params={v.params} setParam={setParam} err={err} />
+        <Fields key={v.mode} params={v.params} setParam={setParam} err={err} jobId={jobId} />
       )}
     </Card>
   );

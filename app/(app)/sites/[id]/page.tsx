@@ -8,6 +8,7 @@ import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import type { ServerFigures } from "@/server/sites/sites";
+import { EditSite } from "./edit-site";
 import { SiteAlerting } from "./site-alerting";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -23,10 +24,12 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
   const t = await getTranslations("sites");
   const id = Number((await params).id);
   const site = await forPage(api.sites.get({ id }));
-  const [servers, files, bad] = await Promise.all([
+  const canWrite = can(user.role, "sites.write");
+  const [servers, files, bad, people] = await Promise.all([
     api.sites.servers({ id }),
     api.sites.files({ id }),
     api.sites.badLines({ id, size: 20 }),
+    canWrite ? api.sites.people() : Promise.resolve([]),
   ]);
   const facts: [string, React.ReactNode][] = [
     [t("timezone"), site.timezone],
@@ -64,8 +67,24 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
           {t("report")}
         </Link>
       </PageHeader>
+      {canWrite && (
+        <div className="mb-4">
+          <EditSite
+            site={{
+              id: site.id,
+              name: site.name,
+              baseUrl: site.baseUrl,
+              timezone: site.timezone,
+              pullCron: site.pullCron,
+              userIds: site.users.map((u) => u.id),
+            }}
+            people={people}
+            zones={Intl.supportedValuesOf("timeZone")}
+          />
+        </div>
+      )}
       <div className="grid gap-4 lg:grid-cols-3">
-        <Card className="lg:col-span-1">
+        <Card className="min-w-0 lg:col-span-1">
           <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm">
             {facts.map(([k, v]) => (
               <div key={k} className="min-w-0">
@@ -75,7 +94,7 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
             ))}
           </dl>
         </Card>
-        <div className="space-y-4 lg:col-span-2">
+        <div className="min-w-0 space-y-4 lg:col-span-2">
           {servers.length === 0 ? (
             <Card title={t("servers")}>
               <p className="text-sm text-gray-500">{t("noServers")}</p>

@@ -1,5 +1,6 @@
 /** TimerJobs API, tag "jobs": job CRUD, run/stop/restart, and the scheduler switch. */
 import { z } from "zod";
+import { zodText } from "../../../i18n/errors";
 import {
   createJob,
   deleteJob,
@@ -32,8 +33,8 @@ const ZJobList = z.object({
   state: z
     .number()
     .int()
-    .min(0, "must be 0, 1 or 2")
-    .max(2, "must be 0, 1 or 2")
+    .min(0, zodText("zeroOneTwo"))
+    .max(2, zodText("zeroOneTwo"))
     .optional()
     .meta({ description: "0 waiting · 1 running · 2 stopped" }),
   mode: z.enum(JOB_MODES, { error: `must be one of ${JOB_MODES.join(", ")}` }).optional(),

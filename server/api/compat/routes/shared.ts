@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Permission } from "../../../auth/permissions";
 import type { Db } from "../../../db/client";
+import { zodText } from "../../../i18n/errors";
 import { MAX_PAGE_SIZE, zPageSize } from "../../../lib/paging";
 import { type ApiActor, ApiError } from "../../core";
 import { ZCompatId } from "../jobs-map";
@@ -90,12 +91,12 @@ export const sizeOf = (p: { size?: number; page_size?: number; limit?: number },
 
 export const ZDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  .regex(/^\d{4}-\d{2}-\d{2}$/, zodText("dateYmd"))
   // 2024-13-45 has the right shape and is no date: refuse it here, not in Postgres.
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, "is not a real date (YYYY-MM-DD)")
+  }, zodText("realDate"))
   .meta({ description: "日期 / day (YYYY-MM-DD, in the server's display zone)" });
 
 export const ZIdInput = z.object({ id: ZCompatId });

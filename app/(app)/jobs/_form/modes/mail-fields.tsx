@@ -1,9 +1,10 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { CheckboxField, SelectField, TextAreaField, TextField } from "@/app/_components/field";
+import { CheckboxField, SelectField, TextField } from "@/app/_components/field";
 import type { ScriptMail } from "@/server/runs/modes/params";
 import type { FieldErrors } from "../types";
+import { TemplateEditor } from "./template-editor";
 
 const MIB = 1024 * 1024;
 const addresses = (s: string) => s.split(/[\s,;]+/).filter(Boolean);
@@ -16,10 +17,15 @@ export function MailFields({
   mail,
   setMail: replace,
   err,
+  jobId,
+  scriptId,
 }: {
   mail: ScriptMail;
   setMail: (mail: ScriptMail) => void;
   err: FieldErrors;
+  /** The job being edited and its script: the template preview renders their last run's files. */
+  jobId?: number;
+  scriptId?: number;
 }) {
   const t = useTranslations("reports.script");
   const setMail = (patch: Partial<ScriptMail>) => replace({ ...mail, ...patch });
@@ -57,17 +63,12 @@ export function MailFields({
         value={mail.subject}
         onChange={(e) => setMail({ subject: e.target.value })}
       />
-      <TextAreaField
-        id="p-mail-body"
-        className="sm:col-span-2"
-        label={t("body")}
-        hint={t("bodyHint")}
+      <TemplateEditor
+        mail={mail}
+        setMail={setMail}
         errors={err["params.mail.body"]}
-        rows={8}
-        controlClassName="font-mono text-xs"
-        spellCheck={false}
-        value={mail.body}
-        onChange={(e) => setMail({ body: e.target.value })}
+        jobId={jobId}
+        scriptId={scriptId}
       />
       <SelectField
         id="p-mail-attach"

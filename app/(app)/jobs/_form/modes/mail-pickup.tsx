@@ -9,11 +9,11 @@ import { MailFields } from "./mail-fields";
  * folder, how many looks and how far apart, resending and what happens to a mailed file; then
  * the same report mail as a script job.
  */
-export function MailPickupFields({ params: p, setParam, err }: ModeFieldsProps<"mail_pickup">) {
+export function MailPickupFields({ params: p, setParam, err, jobId }: ModeFieldsProps<"mail_pickup">) {
   const t = useTranslations("reports.pickup");
   const num = (s: string) => (s === "" ? undefined : Number(s));
   return (
-    <div className="grid gap-4 sm:grid-cols-2">
+    <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
       <TextField
         id="p-prefix"
         className="sm:col-span-2"
@@ -63,7 +63,7 @@ export function MailPickupFields({ params: p, setParam, err }: ModeFieldsProps<"
         checked={p.resend}
         onChange={(e) => setParam({ resend: e.target.checked })}
       />
-      <MailFields mail={p.mail} setMail={(mail) => setParam({ mail })} err={err} />
+      <MailFields mail={p.mail} setMail={(mail) => setParam({ mail })} err={err} jobId={jobId} />
     </div>
   );
 }

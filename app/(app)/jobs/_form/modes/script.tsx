@@ -9,15 +9,17 @@ import { Alert } from "@/app/_components/ui";
 import type { ModeFieldsProps } from "../types";
 import { useLineText } from "../use-line-text";
 import { MailFields } from "./mail-fields";
+import { ScriptDiff } from "./script-diff";
 
 /**
  * Script mode: which uploaded script version runs (or upload a new one), its extra arguments,
  * environment and timeout, and the report mail (recipients, subject and body templates,
  * attachments). The output folder is always the script's first argument.
  */
-export function ScriptFields({ params: p, setParam, err }: ModeFieldsProps<"script">) {
+export function ScriptFields({ params: p, setParam, err, jobId }: ModeFieldsProps<"script">) {
   const t = useTranslations("reports.script");
   const tf = useTranslations("jobs.form");
+  const td = useTranslations("reports.diff");
   const trpc = useTRPC();
   const scripts = useQuery(trpc.reports.scripts.list.queryOptions({ size: 200 }));
   const current = useQuery(
@@ -60,7 +62,7 @@ export function ScriptFields({ params: p, setParam, err }: ModeFieldsProps<"scri
   ].filter((c, i, all) => all.findIndex((x) => x.value === c.value) === i);
 
   return (
-    <div className="grid gap-4 sm:grid-cols-2">
+    <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
       <SelectField
         id="p-script"
         label={t("choose")}
@@ -101,7 +103,7 @@ export function ScriptFields({ params: p, setParam, err }: ModeFieldsProps<"scri
         )}
       </div>
       {current.data && (
-        <details className="sm:col-span-2">
+        <details className="min-w-0 sm:col-span-2">
           <summary className="min-h-11 cursor-pointer py-2 text-sm">
             {current.data.name} · v{current.data.version} · {current.data.interpreter} ·{" "}
             {current.data.sha256.slice(0, 12)}
@@ -109,6 +111,16 @@ export function ScriptFields({ params: p, setParam, err }: ModeFieldsProps<"scri
           <pre className="max-h-80 overflow-auto rounded-lg bg-gray-950 p-3 font-mono text-xs text-gray-100">
             {current.data.text}
           </pre>
+        </details>
+      )}
+      {(versions.data?.length ?? 0) > 1 && (
+        <details className="min-w-0 sm:col-span-2" data-testid="script-compare">
+          <summary className="min-h-11 cursor-pointer py-2 text-sm">{td("title")}</summary>
+          <ScriptDiff
+            versions={versions.data ?? []}
+            currentId={p.scriptId}
+            onUse={(id) => setParam({ scriptId: id })}
+          />
         </details>
       )}
       <TextAreaField
@@ -142,7 +154,13 @@ export function ScriptFields({ params: p, setParam, err }: ModeFieldsProps<"scri
         onChange={(e) => setParam({ timeout: e.target.value ? Number(e.target.value) : undefined })}
       />
 
-      <MailFields mail={p.mail} setMail={(mail) => setParam({ mail })} err={err} />
+      <MailFields
+        mail={p.mail}
+        setMail={(mail) => setParam({ mail })}
+        err={err}
+        jobId={jobId}
+        scriptId={p.scriptId}
+      />
     </div>
   );
 }

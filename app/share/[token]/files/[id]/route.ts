@@ -1,8 +1,6 @@
 import { Readable } from "node:stream";
-import { getDb } from "@/server/db/client";
 import { DomainError } from "@/server/lib/errors";
-import { openReportFile } from "@/server/reports/archive";
-import { sharedFile } from "@/server/reports/share";
+import { openSharedFile } from "@/server/reports/share";
 
 /**
  * A report file through a share link, as the script wrote it. The file is found by id among the
@@ -13,9 +11,7 @@ export async function GET(_req: Request, ctx: { params: Promise<{ token: string;
   const fileId = Number(id);
   if (!/^\d{1,15}$/.test(id) || !Number.isSafeInteger(fileId)) return notFound();
   try {
-    const db = getDb();
-    const row = await sharedFile(db, token, fileId);
-    const { file, handle } = await openReportFile(db, row.id);
+    const { file, handle } = await openSharedFile(token, fileId);
     const base = file.name.split("/").pop() ?? file.name;
     const stream = Readable.toWeb(handle.createReadStream()) as ReadableStream<Uint8Array>;
     return new Response(stream, {
