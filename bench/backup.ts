@@ -63,7 +63,10 @@ try {
         cron: `${i % 60} ${i % 24} * * *`,
         timezone: i % 2 ? "Asia/Shanghai" : "UTC",
         ...(kind === 0
-          ? { mode: "http", params: { url: `https://example.com/hook/${i}`, headers: [["X-Job", String(i)]] } }
+          ? {
+              mode: "http",
+              params: { url: `https://example.com/hook/${i}`, headers: [["X-Job", String(i)]] },
+            }
           : kind === 1
             ? { mode: "command", params: { command: `echo ${i}` } }
             : { mode: "script", params: { scriptId: scriptIds[i % scriptIds.length] as number } }),
@@ -77,7 +80,8 @@ try {
   const [first, importMs] = await ms(() => importBackup(dst.db, ADMIN, structuredClone(doc)));
   const [second, reimportMs] = await ms(() => importBackup(dst.db, ADMIN, structuredClone(doc)));
   const [, dryRunMs] = await ms(() => importBackup(dst.db, ADMIN, structuredClone(doc), { dryRun: true }));
-  if (second.counts.create + second.counts.update !== 0) throw new Error("the second import changed something");
+  if (second.counts.create + second.counts.update !== 0)
+    throw new Error("the second import changed something");
 
   const perJob = (v: number) => round(v / JOBS, 3);
   report(

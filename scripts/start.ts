@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 import { EnvError, env } from "../server/lib/env";
 import { log } from "../server/lib/log";
+import { processLogSink } from "../server/lib/log-sink";
 import { needsBuild, runBuild } from "./lib/build";
 import { spawnTs, supervise } from "./lib/children";
 import { prepareDatabase } from "./lib/database";
@@ -48,6 +49,8 @@ const { url, embedded, authSecret } = await prepareDatabase().catch((err) => {
   l.fatal({ err }, "could not prepare the database");
   process.exit(1);
 });
+// The launcher's own lines (kept until now) go to the logs table from here on.
+processLogSink()?.setUrl(url);
 
 if (needsBuild()) {
   l.info("building the web app (first start, or sources changed)…");
@@ -80,6 +83,7 @@ async function shutdown(reason: string, code: number) {
   l.info({ reason }, "stopping Kairos");
   // Web first (no new work arrives), then the worker (finishes what it holds), then Postgres.
   for (const child of children) await child.stop();
+  await processLogSink()?.close();
   await embedded?.stop();
   rmSync(pidFile, { force: true });
   process.exit(code);

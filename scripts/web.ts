@@ -3,16 +3,19 @@
  * run several behind a load balancer. A small custom server, so the client address Kairos
  * sees comes from the socket and cannot be forged with a header.
  */
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import next from "next";
+import type { Logger } from "pino";
 import { ensureAuthSecret } from "../server/auth/secret";
 import { announceSetupCode } from "../server/auth/setup-code";
 import { closeDb, databaseUrl, getDb } from "../server/db/client";
 import { applyEnvIpSeeds } from "../server/ipcontrol/rules";
 import { EnvError, env } from "../server/lib/env";
 import { log } from "../server/lib/log";
+import { processLogSink } from "../server/lib/log-sink";
 import { CLIENT_IP_HEADER, clientAddress } from "../server/net/client-address";
 import { exitWithParent } from "./lib/children";
 
@@ -52,6 +55,7 @@ async function main() {
     // Only this server sets the header; anything a client sent under that name is dropped.
     // X-Forwarded-For counts only from TRUSTED_PROXIES (see server/net/client-address.ts).
     req.headers[CLIENT_IP_HEADER] = clientAddress(req, e.TRUSTED_PROXIES);
+    logRequests(req, res, l);
     handle(req, res).catch((err) => {
       l.error({ err, url: req.url }, "request failed");
       if (!res.headersSent) res.writeHead(500).end("internal error");
@@ -66,13 +70,43 @@ async function main() {
     if (closing) process.exit(1);
     closing = true;
     l.info({ signal }, "shutting down");
-    server.close(() => void closeDb().finally(() => process.exit(0)));
+    server.close(
+      () => void Promise.all([closeDb(), processLogSink()?.close()]).finally(() => process.exit(0)),
+    );
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   exitWithParent(shutdown);
+}
+
+/**
+ * One line per request, with an id the response carries (X-Request-Id) so a user's report of
+ * a failure can be found on the logs page. Static files and the logs page's own polling are
+ * logged at debug: they would drown everything else.
+ */
+function logRequests(req: http.IncomingMessage, res: http.ServerResponse, l: Logger) {
+  const reqId = randomUUID();
+  req.headers["x-request-id"] = reqId;
+  res.setHeader("X-Request-Id", reqId);
+  const started = performance.now();
+  res.on("finish", () => {
+    const url = req.url ?? "";
+    // The ops pages poll (live tail, system): their own reads would fill the log they show.
+    const quiet = url.startsWith("/_next/") || url.startsWith("/api/trpc/ops.") || url === "/api/health";
+    l[quiet ? "debug" : "info"](
+      {
+        reqId,
+        method: req.method,
+        url: url.length > 500 ? `${url.slice(0, 500)}…` : url,
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+        ip: req.headers[CLIENT_IP_HEADER],
+      },
+      "request",
+    );
+  });
 }
 
 main().catch((err) => {

@@ -1,6 +1,6 @@
 import type { DbOrTx } from "./db/client";
 import { auditLog } from "./db/schema";
-import type { Role } from "./lib/enums";
+import type { AuditAction, Role } from "./lib/enums";
 
 /** Who does something: a user (with their role), a token, or the system itself (no role). */
 export type Actor = { id: number | null; name: string; ip?: string | null; role?: Role };
@@ -10,7 +10,7 @@ export const SYSTEM_ACTOR: Actor = { id: null, name: "system" };
 export async function audit(
   db: DbOrTx,
   actor: Actor,
-  action: string,
+  action: AuditAction,
   entityType: string,
   entityId: string | number | null,
   change: { before?: unknown; after?: unknown } = {},

@@ -5,6 +5,7 @@ import { ipControlRouter } from "./ipcontrol/router";
 import { jobsRouter } from "./jobs/router";
 import { mailRouter } from "./mail/router";
 import { alertsRouter } from "./notify/router";
+import { opsRouter } from "./ops/router";
 import { reportsRouter } from "./reports/router";
 import { runsRouter } from "./runs/router";
 import { secretsRouter } from "./secrets/router";
@@ -27,6 +28,7 @@ export const appRouter = router({
   ipControl: ipControlRouter,
   secrets: secretsRouter,
   sites: sitesRouter,
+  ops: opsRouter,
   wechat: wechatRouter,
 });
 

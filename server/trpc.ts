@@ -26,6 +26,8 @@ export type Context = {
   locale?: Locale;
   /** Re-issues the caller's session cookie (web only), e.g. after they change their password. */
   refreshSession?: () => Promise<void>;
+  /** The caller's browser session id (web only), so the profile page can mark "this session". */
+  sessionId?: string;
 };
 
 export function clientIp(headers: Headers): string | null {
@@ -38,6 +40,7 @@ export async function createContext(opts: {
   headers: Headers;
   user: PublicUser | null;
   refreshSession?: () => Promise<void>;
+  sessionId?: string;
 }): Promise<Context> {
   return {
     db: getDb(),
@@ -45,6 +48,7 @@ export async function createContext(opts: {
     ip: clientIp(opts.headers),
     locale: requestLocale(opts.headers, opts.user),
     refreshSession: opts.refreshSession,
+    sessionId: opts.sessionId,
   };
 }
 

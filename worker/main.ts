@@ -8,6 +8,7 @@ import { closeDb, databaseUrl } from "../server/db/client";
 import { jobUser } from "../server/lib/child-env";
 import { EnvError, env } from "../server/lib/env";
 import { log } from "../server/lib/log";
+import { processLogSink } from "../server/lib/log-sink";
 import { startWorker } from "./index";
 
 process.env.KAIROS_PROCESS ??= "worker";
@@ -36,6 +37,7 @@ async function main() {
     }
     log("worker").info({ signal }, "shutting down");
     await (await starting).stop();
+    await processLogSink()?.close();
     await closeDb();
     process.exit(0);
   };

@@ -5,6 +5,7 @@ import { getDb } from "../server/db/client";
 import { env } from "../server/lib/env";
 import { deliverMail, MAIL_TASK } from "../server/mail/outbox";
 import { REMIND_TASK, sendReminder } from "../server/notify/state";
+import { pruneOps } from "../server/ops/retention";
 import type { TaskName } from "../server/queue/tasks";
 import { pruneReportFolders } from "../server/reports/archive";
 import { RUN_TASK } from "../server/runs/create";
@@ -16,10 +17,12 @@ import { defineTask } from "./task";
 
 export const PRUNE_TASK = "runs_prune" satisfies TaskName;
 /** Housekeeping on graphile-worker's own crontab (minute precision is plenty; it runs once across all workers). */
+export const OPS_PRUNE_TASK = "ops_prune" satisfies TaskName;
 export const HOUSEKEEPING_CRONTAB = [
   `*/10 * * * * ${PRUNE_TASK} ?max=1`,
   // Threshold rules (issue 12): their "for N minutes" is counted in these evaluations.
   `* * * * * ${EVALUATE_TASK} ?max=1`,
+  `17 * * * * ${OPS_PRUNE_TASK} ?max=1`,
 ].join("\n");
 
 /** Every task a Kairos worker runs. Tasks are thin: they validate and call server/. */
@@ -53,6 +56,9 @@ export function buildTaskList(engine: RunEngine): TaskList {
         hourlyDays: e.SITE_HOURLY_RETENTION_DAYS,
         alarmDays: e.SITE_ALARM_RETENTION_DAYS,
       });
+    }),
+    defineTask(OPS_PRUNE_TASK, async () => {
+      await pruneOps(getDb());
     }),
   ]);
 }

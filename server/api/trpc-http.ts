@@ -28,7 +28,11 @@ const refuse = (status: number, code: string, message: string) =>
  */
 export async function handleTrpc(
   req: Request,
-  opts: { user: () => Promise<PublicUser | null>; refreshSession?: () => Promise<void> },
+  opts: {
+    user: () => Promise<PublicUser | null>;
+    refreshSession?: () => Promise<void>;
+    sessionId?: () => Promise<string | undefined>;
+  },
 ): Promise<Response> {
   const path = new URL(req.url).pathname.replace(/^\/api\/trpc\/?/, "");
   const count = path ? path.split(",").length : 0;
@@ -50,7 +54,12 @@ export async function handleTrpc(
     req,
     router: appRouter,
     createContext: async () =>
-      createContext({ headers: req.headers, user: await opts.user(), refreshSession: opts.refreshSession }),
+      createContext({
+        headers: req.headers,
+        user: await opts.user(),
+        refreshSession: opts.refreshSession,
+        sessionId: await opts.sessionId?.(),
+      }),
     onError: ({ path, error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
         log("trpc").error({ path, err: error.cause ?? error }, "procedure failed");

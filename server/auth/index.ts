@@ -8,6 +8,7 @@ import { requestAddress } from "../net/client-address";
 import { signInWithPassword } from "./login-limit";
 import { ZLoginInput } from "./schema";
 import { newSessionId, revokeSession } from "./sessions";
+import { forgetSession, recordSession } from "./user-sessions";
 
 /** Too many failed attempts: the login page says so (without saying whether the account exists). */
 export class LoginLocked extends CredentialsSignin {
@@ -18,6 +19,8 @@ declare module "next-auth" {
   interface User {
     role?: Role;
     username?: string;
+    /** The new session's id, made at sign-in so its row (address, browser) is written then. */
+    sid?: string;
   }
   interface Session {
     user: { id: string; role: Role; username: string } & DefaultSession["user"];
@@ -73,7 +76,16 @@ export const {
           return null;
         }
         const user = r.user;
+        const sid = newSessionId();
+        await recordSession(getDb(), {
+          id: sid,
+          userId: user.id,
+          ip,
+          userAgent: request.headers.get("user-agent"),
+          expiresAt: new Date(Date.now() + env().SESSION_MAX_AGE_HOURS * 3600_000),
+        }).catch((err: unknown) => log("auth").warn({ err }, "could not record a session"));
         return {
+          sid,
           id: String(user.id),
           name: user.name || user.username,
           email: user.email,
@@ -89,6 +101,7 @@ export const {
       if (typeof token?.sid === "string") {
         const exp = typeof token.exp === "number" ? token.exp * 1000 : Date.now() + 90 * 86400_000;
         await revokeSession(getDb(), token.sid, new Date(exp));
+        await forgetSession(getDb(), token.sid);
         log("auth").info({ userId: token.sub }, "signed out (session revoked)");
       }
     },
@@ -102,7 +115,7 @@ export const {
         // iat is refreshed on every session update; keep the sign-in time separately, in ms
         // (a password change 0.3 s after a sign-in must still void it).
         token.signedInAtMs = Date.now();
-        token.sid = newSessionId();
+        token.sid = user.sid ?? newSessionId();
         token.sub = user.id;
         token.role = user.role;
         token.username = user.username;

@@ -1,11 +1,13 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { audit } from "../audit";
 import { users } from "../db/schema";
 import { msg } from "../i18n/errors";
 import { DomainError, notFound } from "../lib/errors";
 import { adminProcedure, protectedProcedure, publicProcedure, router } from "../trpc";
 import { verifyPassword } from "./password";
 import { ZCreateUserInput, ZLocale, ZPassword, ZTimeZone, ZUpdateUserInput } from "./schema";
+import { listSessions, revokeOwnSession } from "./user-sessions";
 import {
   countUsers,
   createUser,
@@ -40,6 +42,29 @@ export const accountRouter = router({
       if (input.ifUnset && ctx.user.timeZone) return { timeZone: ctx.user.timeZone };
       await setUserTimeZone(ctx.db, ctx.user.id, input.timeZone);
       return { timeZone: input.timeZone };
+    }),
+  /** Own display name (the profile page). */
+  setName: protectedProcedure
+    .input(z.object({ name: z.string().trim().max(100, "must be at most 100 characters") }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.db.transaction(async (tx) => {
+        const [before] = await tx.select({ name: users.name }).from(users).where(eq(users.id, ctx.user.id));
+        await tx.update(users).set({ name: input.name }).where(eq(users.id, ctx.user.id));
+        await audit(tx, ctx.actor, "account.update", "user", ctx.user.id, {
+          before,
+          after: { name: input.name },
+        });
+      });
+      return { name: input.name };
+    }),
+  sessions: protectedProcedure
+    .input(z.void())
+    .query(({ ctx }) => listSessions(ctx.db, ctx.user, ctx.sessionId)),
+  revokeSession: protectedProcedure
+    .input(z.object({ id: z.string().min(1, "required").max(100) }))
+    .mutation(async ({ ctx, input }) => {
+      await revokeOwnSession(ctx.db, ctx.actor, ctx.user.id, input.id);
+      return { id: input.id };
     }),
   changePassword: protectedProcedure
     .input(z.object({ current: z.string().min(1, "required"), password: ZPassword }))

@@ -2,6 +2,7 @@ import { cache } from "react";
 import { getDb } from "../db/client";
 import { auth } from "./index";
 import { sessionStillValid } from "./sessions";
+import { touchSession } from "./user-sessions";
 import { getUser, type PublicUser } from "./users";
 
 /**
@@ -20,5 +21,9 @@ export const currentUser = cache(async (): Promise<PublicUser | null> => {
     sessionId: session?.sessionId,
     issuedAtMs: session?.issuedAtMs,
   });
+  if (valid && session?.sessionId) {
+    // Last activity for the profile page's session list (at most one write a minute).
+    touchSession(getDb(), session.sessionId).catch(() => {});
+  }
   return valid ? user : null;
 });

@@ -11,6 +11,8 @@ import errorsEn from "./messages/errors/en.json";
 import errorsZh from "./messages/errors/zh-CN.json";
 import jobPageEn from "./messages/jobpage/en.json";
 import jobPageZh from "./messages/jobpage/zh-CN.json";
+import opsEn from "./messages/ops/en.json";
+import opsZh from "./messages/ops/zh-CN.json";
 import reportsEn from "./messages/reports/en.json";
 import reportsZh from "./messages/reports/zh-CN.json";
 import sitesEn from "./messages/sites/en.json";
@@ -22,7 +24,17 @@ import zhCN from "./messages/zh-CN.json";
  * so areas can grow their messages without editing one giant file.
  */
 const catalogs = {
-  en: { ...en, ...adminEn, ...alertsEn, ...backupEn, ...jobPageEn, ...reportsEn, ...errorsEn, ...sitesEn },
+  en: {
+    ...en,
+    ...adminEn,
+    ...alertsEn,
+    ...backupEn,
+    ...jobPageEn,
+    ...reportsEn,
+    ...errorsEn,
+    ...sitesEn,
+    ...opsEn,
+  },
   "zh-CN": {
     ...zhCN,
     ...adminZh,
@@ -32,6 +44,7 @@ const catalogs = {
     ...reportsZh,
     ...errorsZh,
     ...sitesZh,
+    ...opsZh,
   },
 } satisfies Record<Locale, unknown>;
 

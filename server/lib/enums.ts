@@ -75,6 +75,76 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 export const RULE_ALERT_STATUSES = ["pending", "firing"] as const;
 export type RuleAlertStatus = (typeof RULE_ALERT_STATUSES)[number];
 
+/**
+ * Every action the audit log records (server/audit.ts), so the audit page can offer them as a
+ * filter. The area is the part before the first dot.
+ */
+export const AUDIT_ACTIONS = [
+  "job.create",
+  "job.update",
+  "job.delete",
+  "job.run",
+  "job.stop",
+  "job.restart",
+  "run.stop",
+  "run.kill",
+  "script.upload",
+  "mail.test",
+  "mail.resend",
+  "report.share",
+  "report.unshare",
+  "site.create",
+  "site.delete",
+  "site.assign",
+  "site.token",
+  "secret.create",
+  "secret.update",
+  "secret.delete",
+  "token.create",
+  "token.revoke",
+  "user.create",
+  "user.update",
+  "user.update+password",
+  "ip.allow.add",
+  "ip.allow.remove",
+  "ip.deny.add",
+  "ip.deny.remove",
+  "alerts.mute",
+  "scheduler.pause",
+  "scheduler.resume",
+  "scheduler.calibrate",
+  "functions.reload",
+  "config.reload",
+  "api.request_log.on",
+  "api.request_log.off",
+  "api.request",
+  "settings.update",
+  "account.update",
+  "session.revoke",
+  "alarms.ack",
+  "alarms.unack",
+  "maintenance.create",
+  "maintenance.delete",
+  "rules.create",
+  "rules.update",
+  "rules.delete",
+  "silences.create",
+  "silences.expire",
+  "webhooks.create",
+  "webhooks.update",
+  "webhooks.delete",
+  "webhooks.route",
+  "site.update",
+  "wechat.code",
+  "wechat.bind",
+  "wechat.unbind",
+  "backup.export",
+  "backup.import",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export const AUDIT_AREAS = [
+  ...new Set(AUDIT_ACTIONS.map((a) => a.split(".")[0] as string)),
+] as readonly string[];
 /** The languages Kairos speaks (catalogs in server/i18n/messages). */
 export const LOCALES = ["en", "zh-CN"] as const;
 export type Locale = (typeof LOCALES)[number];

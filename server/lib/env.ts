@@ -69,6 +69,8 @@ export const ZEnv = z.object({
     .default(12),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_PRETTY: bool.optional(),
+  /** Keep log lines in Postgres for Admin › Logs (read by server/lib/log-sink.ts, before env() can be). */
+  LOG_STORE: z.enum(["0", "1"]).default("1"),
   SMTP_URL: optionalUrl(["smtp", "smtps"]),
   RESEND_API_KEY: z.string().trim().min(1).optional(),
   MAIL_FROM: z.string().min(3).default("Kairos <kairos@localhost>"),

@@ -2,13 +2,14 @@ import "server-only";
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
 import { env } from "./env";
+import { processLogSink, serviceName } from "./log-sink";
 
 let root: Logger | undefined;
 
 /**
  * JSON logs by default (for journald / log shippers); pretty when LOG_PRETTY=1 or in development.
  * pino-pretty is used as a stream, not a transport: transports spawn worker threads that
- * bundlers (Next) cannot trace.
+ * bundlers (Next) cannot trace. Timestamps are ISO in both.
  */
 export function logger(): Logger {
   if (root) return root;
@@ -21,13 +22,19 @@ export function logger(): Logger {
   } catch {
     // A bad env is reported by whoever validates it; logging must still work to say so.
   }
-  const base = { pid: process.pid, svc: process.env.KAIROS_PROCESS ?? "kairos" };
-  root = isPretty
-    ? pino(
-        { level, base },
-        pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }),
-      )
-    : pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime });
+  const base = { pid: process.pid, svc: serviceName() };
+  const out = isPretty
+    ? pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
+    : pino.destination(1);
+  // Also kept in the database for the logs page (server/lib/log-sink.ts), unless LOG_STORE=0.
+  const sink = processLogSink();
+  const stream = sink
+    ? pino.multistream([
+        { level: "trace", stream: out },
+        { level: "trace", stream: sink },
+      ])
+    : out;
+  root = pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime }, stream);
   return root;
 }
 

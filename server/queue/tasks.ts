@@ -32,6 +32,8 @@ export const TASKS = {
   alerts_evaluate: z.object({}).passthrough(),
   /** Delete run history beyond the retention settings. */
   runs_prune: z.object({}).passthrough(),
+  /** Delete Kairos' own log lines and audit rows beyond their retention settings (server/ops). */
+  ops_prune: z.object({}).passthrough(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type TaskName = keyof typeof TASKS;

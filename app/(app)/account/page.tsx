@@ -6,6 +6,8 @@ import { api } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { userTimeZone } from "@/server/i18n/zone";
 import { PasswordForm } from "./password-form";
+import { ProfileForm } from "./profile-form";
+import { SessionsCard } from "./sessions-card";
 import { WechatForm } from "./wechat-form";
 import { ZoneForm } from "./zone-form";
 
@@ -22,11 +24,13 @@ export default async function AccountPage() {
         {user.username} · {tc(`role.${user.role}`)}
       </PageHeader>
       <div className="grid gap-4 lg:grid-cols-2">
+        <ProfileForm name={user.name} />
         <PasswordForm />
         <Card title={tc("language")}>
           <LocaleSwitch />
         </Card>
         <ZoneForm current={userTimeZone(user)} zones={Intl.supportedValuesOf("timeZone")} />
+        <SessionsCard />
         <WechatForm binding={binding} />
       </div>
     </>

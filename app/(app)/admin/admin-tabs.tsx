@@ -8,6 +8,9 @@ const TABS = [
   { href: "/admin/ip", key: "ipControl" },
   { href: "/admin/secrets", key: "secrets" },
   { href: "/admin/webhooks", key: "webhooks" },
+  { href: "/admin/logs", key: "logs" },
+  { href: "/admin/system", key: "system" },
+  { href: "/admin/audit", key: "audit" },
   { href: "/admin/backup", key: "backup" },
 ] as const;
 

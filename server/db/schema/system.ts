@@ -45,3 +45,47 @@ export const auditLog = pgTable(
   },
   (t) => [index("audit_log_at_idx").on(t.at), index("audit_log_entity_idx").on(t.entityType, t.entityId)],
 );
+
+/**
+ * Kairos' own pino records (web, worker, launcher), written in batches by server/ops/log-sink.ts
+ * and pruned after the retention setting (server/ops/retention.ts). `record` is the whole line.
+ */
+export const logs = pgTable(
+  "logs",
+  {
+    id: id(),
+    at: instant("at").notNull(),
+    level: integer("level").notNull(),
+    svc: text("svc").notNull(),
+    component: text("component"),
+    msg: text("msg").notNull().default(""),
+    pid: integer("pid"),
+    host: text("host"),
+    runId: ref("run_id"),
+    jobId: ref("job_id"),
+    reqId: text("req_id"),
+    record: jsonb("record").notNull(),
+  },
+  (t) => [
+    index("logs_at_idx").on(t.at),
+    index("logs_level_at_idx").on(t.level, t.at),
+    index("logs_req_idx").on(t.reqId),
+  ],
+);
+
+/** Signed-in browser sessions, listed on the profile page; revoking one adds it to revoked_sessions. */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: ref("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    lastSeenAt: instant("last_seen_at").notNull().defaultNow(),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (t) => [index("user_sessions_user_idx").on(t.userId, t.expiresAt)],
+);

@@ -1,5 +1,5 @@
 import { handleTrpc } from "@/server/api/trpc-http";
-import { updateSession } from "@/server/auth";
+import { auth, updateSession } from "@/server/auth";
 import { currentUser } from "@/server/auth/session";
 
 const handler = (req: Request) =>
@@ -8,6 +8,7 @@ const handler = (req: Request) =>
     refreshSession: async () => {
       await updateSession({});
     },
+    sessionId: async () => (await auth())?.sessionId,
   });
 
 export { handler as GET, handler as POST };
