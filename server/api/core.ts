@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Actor } from "../audit";
 import { can, type Permission } from "../auth/permissions";
 import type { Db } from "../db/client";
-import { localizedMessage, msg, renderMsg } from "../i18n/errors";
+import { localizedMessage, type Msg, msg, renderMsg } from "../i18n/errors";
 import type { Locale } from "../i18n/locale";
 import { isLoopback } from "../lib/cidr";
 import type { Role } from "../lib/enums";
@@ -27,10 +27,17 @@ export class ApiError extends Error {
     public readonly status: number,
     message: string,
     public readonly fields: FieldErrors | null = null,
+    /** The catalog message, when there is one: toApiError renders it in the caller's language. */
+    public readonly msg: Msg | null = null,
   ) {
     super(message);
     this.name = "ApiError";
   }
+}
+
+/** An ApiError with a catalog message (English text; toApiError renders the caller's language). */
+export function apiError(status: number, m: Msg): ApiError {
+  return new ApiError(status, renderMsg(m, "en"), null, m);
 }
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
@@ -51,7 +58,9 @@ export function toApiError(
   rename: (path: string) => string = (p) => p,
   locale: Locale = "en",
 ): ApiError {
-  if (e instanceof ApiError) return e;
+  if (e instanceof ApiError) {
+    return e.msg ? new ApiError(e.status, renderMsg(e.msg, locale), e.fields, e.msg) : e;
+  }
   if (e instanceof DomainError) {
     const field = e.field ? rename(e.field) : null;
     const text = localizedMessage(e, locale);
@@ -85,28 +94,28 @@ export async function authenticate(db: Db, req: Request): Promise<ApiActor> {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (m?.[1]) {
     const r = await authenticateToken(db, m[1], ip);
-    if (!r.ok) throw new ApiError(401, r.message);
+    if (!r.ok) throw new ApiError(401, r.message, null, r.msg);
     return r.actor;
   }
-  if (header) throw new ApiError(401, "the Authorization header must be: Bearer <token>");
+  if (header) throw apiError(401, msg("apiAuth.bearerFormat"));
   const loopbackRole = env().API_LOOPBACK_ROLE;
   if (loopbackRole && ip && isLoopback(ip)) {
     // The loopback role is for scripts on this machine, not for whatever reaches loopback on
     // their behalf: a page in a local browser, or an http job that someone pointed at Kairos.
     if (req.headers.has(RUN_MARKER_HEADER)) {
-      throw new ApiError(401, "requests made by Kairos http jobs need an API token (no loopback role)");
+      throw apiError(401, msg("apiAuth.httpJobNeedsToken"));
     }
     if (isCrossSite(req.headers, req.url)) {
-      throw new ApiError(403, "cross-site requests need an API token (no loopback role)");
+      throw apiError(403, msg("apiAuth.crossSiteNeedsToken"));
     }
     return { id: null, name: "loopback", role: loopbackRole, ip };
   }
-  throw new ApiError(401, "an API token is required: send Authorization: Bearer <token>");
+  throw apiError(401, msg("apiAuth.tokenRequiredBearer"));
 }
 
 export function requirePermission(actor: ApiActor, permission: Permission) {
   if (!can(actor.role, permission)) {
-    throw new ApiError(403, `the token's role (${actor.role}) may not do this (needs ${permission})`);
+    throw apiError(403, msg("apiAuth.roleMayNot", { role: actor.role, permission }));
   }
 }
 

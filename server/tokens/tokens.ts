@@ -5,7 +5,7 @@ import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
 import { apiTokens, users } from "../db/schema";
-import { msg, zodText } from "../i18n/errors";
+import { type ErrorKey, type Msg, msg, renderMsg, zodText } from "../i18n/errors";
 import { ROLES, type Role, TOKEN_KINDS } from "../lib/enums";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { zPageSize } from "../lib/paging";
@@ -215,7 +215,13 @@ export async function findTokenId(db: DbOrTx, idOrName: string): Promise<number>
 
 export type TokenAuth =
   | { ok: true; actor: Actor & { role: Role }; tokenId: number; tokenName: string }
-  | { ok: false; reason: "unknown" | "revoked" | "expired" | "user_disabled"; message: string };
+  | { ok: false; reason: "unknown" | "revoked" | "expired" | "user_disabled"; message: string; msg: Msg };
+
+/** A refused token: its catalog message (rendered in the caller's language) and the English text. */
+function refused(reason: Extract<TokenAuth, { ok: false }>["reason"], key: ErrorKey): TokenAuth {
+  const m = msg(key);
+  return { ok: false, reason, message: renderMsg(m, "en"), msg: m };
+}
 
 /**
  * Who a bearer token acts as, checked against the database on every call. A personal token
@@ -238,15 +244,14 @@ export async function authenticateToken(db: DbOrTx, token: string, ip: string | 
     .from(apiTokens)
     .leftJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.tokenHash, hashToken(token.trim())));
-  if (!row) return { ok: false, reason: "unknown", message: "invalid API token" };
+  if (!row) return refused("unknown", "apiAuth.invalidToken");
   const status = statusOf(row);
-  if (status === "revoked")
-    return { ok: false, reason: "revoked", message: "this API token has been revoked" };
-  if (status === "expired") return { ok: false, reason: "expired", message: "this API token has expired" };
+  if (status === "revoked") return refused("revoked", "apiAuth.tokenRevoked");
+  if (status === "expired") return refused("expired", "apiAuth.tokenExpired");
   let actor: Actor & { role: Role };
   if (row.kind === "personal") {
     if (!row.userId || !row.userActive || !row.userRole || !row.username) {
-      return { ok: false, reason: "user_disabled", message: "the user of this API token is disabled" };
+      return refused("user_disabled", "apiAuth.tokenUserDisabled");
     }
     actor = {
       id: row.userId,

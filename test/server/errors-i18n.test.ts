@@ -112,6 +112,45 @@ describe("errors in the reader's language", () => {
     expect(compat.msg).toBe("任务 999999 不存在");
   });
 
+  it("refuses API tokens and roles in the language of Accept-Language, English without it", async () => {
+    const { token: viewer } = await tokenFor("viewer");
+    const v1 = (authorization: string | null, lang?: string) =>
+      handleV1(
+        new Request("http://localhost/api/v1/jobs", {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...(authorization ? { authorization } : {}),
+            ...(lang ? { "accept-language": lang } : {}),
+          },
+          body: JSON.stringify(job({ name: "token-zh" })),
+        }),
+        "/jobs",
+      ).then(async (r) => ({ status: r.status, ...((await r.json()) as { error: { message: string } }) }));
+    const none = await v1(null, "zh-CN");
+    expect(none.status).toBe(401);
+    expect(none.error.message).toBe("需要 API 令牌：请发送 Authorization: Bearer <token>");
+    expect((await v1(null)).error.message).toBe(
+      "an API token is required: send Authorization: Bearer <token>",
+    );
+    expect((await v1("Bearer nope", "zh-CN")).error.message).toBe("API 令牌无效");
+    expect((await v1("Bearer nope")).error.message).toBe("invalid API token");
+    expect((await v1("Basic x", "zh-CN")).error.message).toBe(
+      "Authorization 请求头的格式必须是：Bearer <token>",
+    );
+    const role = await v1(`Bearer ${viewer}`, "zh-CN");
+    expect(role.status).toBe(403);
+    expect(role.error.message).toMatch(/^令牌的角色（viewer）无权执行此操作（需要 \S+）$/);
+    expect((await v1(`Bearer ${viewer}`)).error.message).toMatch(
+      /^the token's role \(viewer\) may not do this/,
+    );
+    const compat = await handleCompat(
+      new Request("http://localhost/api/compat/jobs/read?id=1", { headers: { "accept-language": "zh" } }),
+      "/jobs/read",
+    ).then((r) => r.json() as Promise<{ msg: string }>);
+    expect(compat.msg).toMatch(/^需要 API 令牌/);
+  });
+
   it("renders cron refusals with their own message per language", () => {
     const refusal = (() => {
       try {

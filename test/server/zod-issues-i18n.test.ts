@@ -7,7 +7,8 @@ import { z } from "zod";
 import { handleCompat } from "../../server/api/compat/handle";
 import { handleV1 } from "../../server/api/v1/handle";
 import { ZTimeZone } from "../../server/auth/schema";
-import { localizeIssue } from "../../server/i18n/errors";
+import { BUILTINS } from "../../server/functions/builtins";
+import { localizedMessage, localizeIssue } from "../../server/i18n/errors";
 import { fieldErrorsFromIssues } from "../../server/lib/validation";
 import { ZReportBody } from "../../server/reports/schema";
 import { ZMailPickupParams } from "../../server/runs/modes/params";
@@ -159,4 +160,44 @@ describe("every entry point names the field in 中文", () => {
     expect(body.msg).toMatch(/mail_language: 必须是以下之一：en, zh-CN/);
     expect(englishSentences(body.msg), body.msg).toEqual([]);
   });
+});
+
+describe("func built-ins' arguments in 中文", () => {
+  const cases: [string, string[], string, string][] = [
+    ["Math", ["/", "1", "0"], "division by zero", "除数不能为 0"],
+    ["Math", ["&", "1", "2"], "op: must be one of + - * / % ^ pow", "op：必须是 + - * / % ^ pow 之一"],
+    ["Math", ["+", "one", "2"], 'a: not a number: "one"', 'a：不是数字："one"'],
+    [
+      "Cleanup",
+      ["/tmp", "soon"],
+      "days: must be a number of days (0 or more)",
+      "days：必须是天数（0 或更大）",
+    ],
+    [
+      "Monitor",
+      ["disk", "120"],
+      "threshold: must be a percentage (0–100)",
+      "threshold：必须是百分比（0–100）",
+    ],
+    [
+      "SMS",
+      ["12", "hi"],
+      "phone: not a phone number (digits, optional leading +)",
+      "phone：不是电话号码（只能是数字，可以 + 开头）",
+    ],
+  ];
+  for (const [name, args, en, zh] of cases) {
+    it(`${name}(${args.join(",")}) names the argument and the reason`, async () => {
+      const fn = BUILTINS.find((b) => b.name === name);
+      expect(fn, name).toBeDefined();
+      const e = await fn?.run(args, {} as never).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(e).toBeInstanceOf(Error);
+      expect((e as Error).message).toBe(en);
+      expect(localizedMessage(e, "en")).toBe(en);
+      expect(localizedMessage(e, "zh-CN")).toBe(zh);
+    });
+  }
 });

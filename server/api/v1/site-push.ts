@@ -1,5 +1,6 @@
 import type { Actor } from "../../audit";
 import { getDb } from "../../db/client";
+import { negotiateLocale } from "../../i18n/locale";
 import { log } from "../../lib/log";
 import { authorisePush, ingestPush, isSiteToken, PUSH_MAX_BYTES, type PushFile } from "../../sites/push";
 import { ApiError, authenticate, readBodyBytes, requestAddress, toApiError } from "../core";
@@ -65,7 +66,7 @@ export async function handleSitePush(req: Request, code: string): Promise<Respon
     const out = await ingestPush(db, site, await pushedFiles(req));
     res = Response.json(out, { status: 200, headers: { "Cache-Control": "no-store" } });
   } catch (e) {
-    const err = toApiError(e);
+    const err = toApiError(e, undefined, negotiateLocale(req.headers.get("accept-language")));
     if (err.status === 500) log("api").error({ err: e, code }, "site push failed");
     res = Response.json(
       { error: { status: err.status, message: err.message, fields: err.fields } },

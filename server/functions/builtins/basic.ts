@@ -1,6 +1,7 @@
 import "server-only";
 import os from "node:os";
 import { z } from "zod";
+import { zodText } from "../../i18n/errors";
 import { formatGoTime, GO_DEFAULT_LAYOUT } from "../go-time";
 import { type Builtin, parseArgs, print, rest } from "./common";
 
@@ -120,26 +121,24 @@ const OP_ALIASES: Record<string, MathOp> = {
 };
 
 const ZNumberArg = z
-  .string({ error: "required" })
+  .string({ error: zodText("required") })
   .trim()
   .refine((v) => NUMBER.test(v) && Number.isFinite(Number(v)), {
-    error: (i) => `not a number: ${JSON.stringify(i.input)}`,
+    error: (i) => zodText("args.notNumber", { value: JSON.stringify(i.input) }),
   })
   .transform(Number);
 
 const ZMathArgs = z
   .object({
     op: z
-      .string({ error: "required (one of + - * / % ^ pow)" })
+      .string({ error: zodText("args.mathOpRequired") })
       .trim()
       .transform((v) => OP_ALIASES[v.toLowerCase()] ?? v)
-      .pipe(
-        z.enum(Object.keys(MATH_OPS) as [MathOp, ...MathOp[]], { error: "must be one of + - * / % ^ pow" }),
-      ),
+      .pipe(z.enum(Object.keys(MATH_OPS) as [MathOp, ...MathOp[]], { error: zodText("args.mathOp") })),
     a: ZNumberArg,
     b: ZNumberArg,
   })
-  .refine((m) => !((m.op === "/" || m.op === "%") && m.b === 0), { error: "division by zero" });
+  .refine((m) => !((m.op === "/" || m.op === "%") && m.b === 0), { error: zodText("args.divisionByZero") });
 
 const math: Builtin = {
   name: "Math",

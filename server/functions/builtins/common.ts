@@ -4,6 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import type { z } from "zod";
+import { issueMsg, LocalizedError, msg, renderMsg } from "../../i18n/errors";
 import type { ExecContext, ExecResult } from "../../runs/executor";
 
 /** A function shipped with Kairos (the seed's TimerJobs built-ins), called with string arguments. */
@@ -44,6 +45,13 @@ export function parseArgs<T extends z.ZodType>(schema: T, value: unknown): z.out
   const issue = r.error.issues[0];
   // The argument's name is enough ("to", not "to.0").
   const where = issue?.path.length ? `${String(issue.path[0])}: ` : "";
+  // A catalog message (zodText) travels with the failure so it reads in the reader's language.
+  const m = issue ? issueMsg(issue) : null;
+  if (issue && m && renderMsg(m, "en") === issue.message) {
+    throw new LocalizedError(
+      issue.path.length ? msg("args.invalid", { field: String(issue.path[0]), reason: m }) : m,
+    );
+  }
   throw new Error(`${where}${issue?.message ?? "invalid arguments"}`);
 }
 

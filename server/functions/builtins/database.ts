@@ -3,6 +3,7 @@ import postgres, { type Sql } from "postgres";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { jobs, runs } from "../../db/schema";
+import { zodText } from "../../i18n/errors";
 import { displayTimeZone } from "../../i18n/zone";
 import { RUN_STATUSES, type RunStatus } from "../../lib/enums";
 import { env } from "../../lib/env";
@@ -56,15 +57,15 @@ export function formatTable(columns: { name: string; numeric: boolean }[], rows:
 
 const ZDatabaseArgs = z.object({
   op: z
-    .string({ error: "an operation is required (query)" })
+    .string({ error: zodText("args.dbOpRequired") })
     .trim()
     .toLowerCase()
-    .pipe(z.literal("query", { error: "the only operation is query" })),
+    .pipe(z.literal("query", { error: zodText("args.dbOnlyQuery") })),
   statement: z
     .string()
     .trim()
     .transform((s) => s.replace(/;\s*$/, ""))
-    .pipe(z.string().min(1, "an SQL statement is required")),
+    .pipe(z.string().min(1, zodText("args.sqlRequired"))),
 });
 
 type PgColumn = { name: string; type: number };
@@ -190,7 +191,7 @@ const ZReportArgs = z.object({
     .toLowerCase()
     .default("daily")
     .transform((v) => v || "daily")
-    .pipe(z.enum(["daily", "weekly"], { error: "must be daily or weekly" })),
+    .pipe(z.enum(["daily", "weekly"], { error: zodText("args.dailyOrWeekly") })),
 });
 
 function when(d: Date | null, timeZone: string): string {

@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
+import { zodText } from "../../i18n/errors";
 import { formatGoTime } from "../go-time";
 import { type Builtin, formatBytes, fsError, parseArgs, plural, print, rest, walk } from "./common";
 import { absoluteUserPath, isInside, protectedFolders, resolveInRoots } from "./roots";
@@ -11,14 +12,17 @@ const LIST_CAP = 1000;
 
 const FILE_OPS = ["read", "write", "append", "exists", "delete", "list", "size"] as const;
 
-const ZPathArg = z.string({ error: "a path is required" }).trim().min(1, "a path is required");
+const ZPathArg = z
+  .string({ error: zodText("args.pathRequired") })
+  .trim()
+  .min(1, zodText("args.pathRequired"));
 
 const ZFileArgs = z.object({
   op: z
-    .string({ error: `an operation is required (${FILE_OPS.join(", ")})` })
+    .string({ error: zodText("args.opRequired", { ops: FILE_OPS.join(", ") }) })
     .trim()
     .toLowerCase()
-    .pipe(z.enum(FILE_OPS, { error: `must be one of ${FILE_OPS.join(", ")}` })),
+    .pipe(z.enum(FILE_OPS, { error: zodText("oneOf", { values: FILE_OPS.join(", ") }) })),
   path: ZPathArg,
 });
 
@@ -200,11 +204,11 @@ const backup: Builtin = {
 };
 
 const ZCleanupArgs = z.object({
-  path: ZPathArg.refine((p) => p !== "/" && path.parse(p).root !== p, "refusing to clean a file system root"),
+  path: ZPathArg.refine((p) => p !== "/" && path.parse(p).root !== p, zodText("args.cleanRoot")),
   days: z
-    .string({ error: "the age in days is required" })
+    .string({ error: zodText("args.daysRequired") })
     .trim()
-    .refine((v) => /^\d+(\.\d+)?$/.test(v), "must be a number of days (0 or more)")
+    .refine((v) => /^\d+(\.\d+)?$/.test(v), zodText("args.days"))
     .transform(Number),
 });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getDb } from "../../db/client";
+import { zodText } from "../../i18n/errors";
 import { log } from "../../lib/log";
 import { sendMail } from "../../mail/outbox";
 import { ZAddressList } from "../../mail/schema";
@@ -12,8 +13,12 @@ const escapeHtml = (s: string) =>
 
 const ZEmailArgs = z.object({
   // Several recipients share the first argument, separated by ";" or spaces (commas split args).
-  to: z.string({ error: "a recipient is required" }).pipe(ZAddressList),
-  subject: z.string({ error: "a subject is required" }).trim().min(1, "a subject is required").max(998),
+  to: z.string({ error: zodText("args.recipientRequired") }).pipe(ZAddressList),
+  subject: z
+    .string({ error: zodText("args.subjectRequired") })
+    .trim()
+    .min(1, zodText("args.subjectRequired"))
+    .max(998),
   body: z.string(),
 });
 
@@ -51,10 +56,10 @@ export function setSmsProvider(p: SmsProvider | null) {
 
 const ZSmsArgs = z.object({
   phone: z
-    .string({ error: "a phone number is required" })
+    .string({ error: zodText("args.phoneRequired") })
     .transform((v) => v.replace(/[\s\-().]/g, ""))
-    .pipe(z.string().regex(/^\+?\d{5,20}$/, "not a phone number (digits, optional leading +)")),
-  text: z.string().trim().min(1, "the message text is required"),
+    .pipe(z.string().regex(/^\+?\d{5,20}$/, zodText("args.phone"))),
+  text: z.string().trim().min(1, zodText("args.textRequired")),
 });
 
 const sms: Builtin = {
@@ -79,7 +84,7 @@ const sms: Builtin = {
 const BODY_SHOWN = 4096;
 
 const ZWebhookArgs = z.object({
-  url: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
+  url: z.url({ protocol: /^https?$/, error: zodText("args.httpUrl") }),
   data: z.string(),
 });
 

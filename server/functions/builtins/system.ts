@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { zodText } from "../../i18n/errors";
 import { env } from "../../lib/env";
 import { type Builtin, formatBytes, fsError, parseArgs, print } from "./common";
 
@@ -9,7 +10,7 @@ const ITEMS = ["disk", "mem", "load", "cpu", "uptime"] as const;
 
 const ZMonitorArgs = z.object({
   item: z
-    .string({ error: `an item is required (${ITEMS.join(", ")})` })
+    .string({ error: zodText("args.itemRequired", { items: ITEMS.join(", ") }) })
     .trim()
     .transform((v) => {
       const i = v.indexOf(":");
@@ -19,7 +20,7 @@ const ZMonitorArgs = z.object({
     })
     .pipe(
       z.object({
-        name: z.enum(ITEMS, { error: `must be one of disk[:path], mem, load, cpu, uptime` }),
+        name: z.enum(ITEMS, { error: zodText("oneOf", { values: "disk[:path], mem, load, cpu, uptime" }) }),
         path: z.string(),
       }),
     ),
@@ -30,9 +31,9 @@ const ZMonitorArgs = z.object({
     .pipe(
       z
         .string()
-        .regex(/^\d+(\.\d+)?$/, "must be a percentage (0–100)")
+        .regex(/^\d+(\.\d+)?$/, zodText("args.percentage"))
         .transform(Number)
-        .refine((n) => n <= 100, "must be a percentage (0–100)"),
+        .refine((n) => n <= 100, zodText("args.percentage")),
     )
     .optional(),
 });

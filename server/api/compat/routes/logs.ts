@@ -1,9 +1,10 @@
 /** TimerJobs API, tag "logs": a job's runs, the system (audit) log, and the request-log switch. */
 import { z } from "zod";
+import { msg } from "../../../i18n/errors";
 import { getJob } from "../../../jobs/jobs";
 import { RUN_STATUSES, RUN_TRIGGERS } from "../../../lib/enums";
 import { zPageSize } from "../../../lib/paging";
-import { ApiError } from "../../core";
+import { apiError } from "../../core";
 import { auditPage, jobRunsWithOutput, localTime } from "../../queries";
 import { isRequestLogOn, setRequestLog } from "../../request-log";
 import { ZCompatId } from "../jobs-map";
@@ -163,7 +164,7 @@ export const LOG_ROUTES: CompatRoute[] = [
       let next = current;
       if (wanted !== undefined || ctx.method === "POST") {
         const actor = actorOf(ctx);
-        if (actor.role !== "admin") throw new ApiError(403, "only admins may change the log switch");
+        if (actor.role !== "admin") throw apiError(403, msg("apiAuth.adminsOnlyLogSwitch"));
         next = wanted ?? !current;
         if (next !== current) await setRequestLog(ctx.db, actor, next);
       }

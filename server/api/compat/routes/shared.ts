@@ -5,9 +5,9 @@
 import { z } from "zod";
 import type { Permission } from "../../../auth/permissions";
 import type { Db } from "../../../db/client";
-import { zodText } from "../../../i18n/errors";
+import { msg, zodText } from "../../../i18n/errors";
 import { MAX_PAGE_SIZE, zPageSize } from "../../../lib/paging";
-import { type ApiActor, ApiError } from "../../core";
+import { type ApiActor, apiError } from "../../core";
 import { ZCompatId } from "../jobs-map";
 
 export type CompatContext<P = unknown> = {
@@ -102,6 +102,6 @@ export const ZDate = z
 export const ZIdInput = z.object({ id: ZCompatId });
 
 export function actorOf(ctx: CompatContext): ApiActor {
-  if (!ctx.actor) throw new ApiError(401, "an API token is required");
+  if (!ctx.actor) throw apiError(401, msg("apiAuth.tokenRequired"));
   return ctx.actor;
 }
