@@ -70,6 +70,11 @@ describe("Admin › API tokens", () => {
       "API tokens",
       "IP control",
       "Secrets",
+      "Webhooks",
+      "Logs",
+      "System",
+      "Audit log",
+      "Backup",
     ]);
     await expect.poll(() => page.getByText("No API tokens yet.").isVisible()).toBe(true);
   });
