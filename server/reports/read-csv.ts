@@ -42,8 +42,11 @@ export function detectDelimiter(sample: string): string {
   // Excel's own hint line, "sep=;".
   const hint = /^sep=(.)\r?\n/.exec(sample);
   if (hint) return hint[1] as string;
-  const cut = sample.lastIndexOf("\n");
-  const text = cut > 0 ? sample.slice(0, cut) : sample;
+  // The first read chunk may be much longer than the lines looked at: each parse below guesses
+  // the line ending over all the text it is given.
+  const head = sample.slice(0, SNIFF_CHARS);
+  const cut = head.lastIndexOf("\n");
+  const text = cut > 0 ? head.slice(0, cut) : head;
   let best = ",";
   let bestScore = 0;
   for (const delimiter of DELIMITERS) {
