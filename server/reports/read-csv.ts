@@ -1,14 +1,14 @@
 /**
- * CSV report files, streamed once: bytes → (encoding decided on the first non-ASCII bytes) →
- * csv-parse → a ReportTable. Chinese Excel saves CSV in GBK, scripts in UTF-8 (with or without
+ * CSV report files, streamed once: bytes → text (encoding decided on the first non-ASCII bytes)
+ * → Papa Parse → a ReportTable. Chinese Excel saves CSV in GBK, scripts in UTF-8 (with or without
  * BOM), "Unicode text" exports in UTF-16 with tabs; the delimiter is whichever of comma,
  * semicolon, tab or pipe splits the first lines into the most, consistent columns.
  */
 import "server-only";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { parse } from "csv-parse";
-import { parse as parseSync } from "csv-parse/sync";
+import { Readable } from "node:stream";
+import Papa from "papaparse";
 import { ReportTable } from "./table";
 
 export type CsvEncoding = "utf-8" | "gb18030" | "utf-16le" | "utf-16be";
@@ -27,32 +27,34 @@ export type CsvInfo = { encoding: CsvEncoding; delimiter: string };
 const DELIMITERS = [",", ";", "\t", "|"];
 const SNIFF_CHARS = 64 * 1024;
 const SNIFF_LINES = 30;
+/**
+ * Longest record read, in characters (a spreadsheet cell holds at most 32,767). The parser reads
+ * a record that spans chunks again from its start with each new chunk, so a stray quote that
+ * never closes would cost time growing with the square of the file; it is refused here instead.
+ */
+const MAX_RECORD_CHARS = 4 * 1024 * 1024;
 
 /**
  * The delimiter that gives the most columns, the same number on most of the first lines —
- * judged by csv-parse itself (quotes understood) on a sample ending at a line break.
+ * judged by the parser itself (quotes understood) on a sample ending at a line break.
  */
 export function detectDelimiter(sample: string): string {
   // Excel's own hint line, "sep=;".
   const hint = /^sep=(.)\r?\n/.exec(sample);
   if (hint) return hint[1] as string;
-  const cut = sample.lastIndexOf("\n");
-  const text = cut > 0 ? sample.slice(0, cut) : sample;
+  // The first read chunk may be much longer than the lines looked at: each parse below guesses
+  // the line ending over all the text it is given.
+  const head = sample.slice(0, SNIFF_CHARS);
+  const cut = head.lastIndexOf("\n");
+  const text = cut > 0 ? head.slice(0, cut) : head;
   let best = ",";
   let bestScore = 0;
   for (const delimiter of DELIMITERS) {
-    let records: string[][];
-    try {
-      records = parseSync(text, {
-        delimiter,
-        relax_quotes: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        to_line: SNIFF_LINES,
-      });
-    } catch {
-      continue;
-    }
+    const records = Papa.parse<string[]>(text, {
+      delimiter,
+      skipEmptyLines: true,
+      preview: SNIFF_LINES,
+    }).data;
     const width = records[0]?.length ?? 0;
     if (width < 2) continue;
     const consistent = records.filter((r) => r.length === width).length / records.length;
@@ -92,10 +94,11 @@ function guessEncoding(b: Buffer): CsvEncoding {
 type StreamDecoder = { write(b: Buffer): string; end(): string };
 
 /**
- * A streaming decoder: Node's own TextDecoder (GB18030, UTF-16 with full ICU, as official
- * builds have), else iconv-lite, loaded only then.
+ * A streaming decoder (a character split between two read chunks is never broken): Node's own
+ * TextDecoder (UTF-8 always; GB18030 and UTF-16 with full ICU, as official builds have), else
+ * iconv-lite, loaded only then.
  */
-async function streamDecoder(encoding: Exclude<CsvEncoding, "utf-8">): Promise<StreamDecoder> {
+async function streamDecoder(encoding: CsvEncoding): Promise<StreamDecoder> {
   try {
     const td = new TextDecoder(encoding);
     return { write: (b) => td.decode(b, { stream: true }), end: () => td.decode() };
@@ -106,11 +109,7 @@ async function streamDecoder(encoding: Exclude<CsvEncoding, "utf-8">): Promise<S
   }
 }
 
-/**
- * Turns the file's bytes into what csv-parse reads. UTF-8 bytes go through untouched (csv-parse
- * decodes fields itself); other encodings are decoded to text by a streaming decoder, so a
- * character split between two chunks is never broken.
- */
+/** Turns the file's bytes into text, deciding the encoding on the first non-ASCII bytes. */
 class Decoder {
   encoding: CsvEncoding | undefined;
   private decoder: StreamDecoder | undefined;
@@ -120,8 +119,7 @@ class Decoder {
     this.encoding = forced;
   }
 
-  /** What is ready to parse: while only ASCII has been seen, bytes pass through undecided. */
-  async push(chunk: Buffer): Promise<Buffer | string> {
+  async push(chunk: Buffer): Promise<string> {
     let b = chunk;
     if (this.first) {
       this.first = false;
@@ -132,11 +130,10 @@ class Decoder {
       }
     }
     if (!this.encoding) {
-      // Pure ASCII reads the same in every candidate encoding.
-      if (firstNonAscii(b) < 0) return b;
+      // Pure ASCII reads the same in every candidate encoding (and ends on a whole character).
+      if (firstNonAscii(b) < 0) return b.toString("latin1");
       this.encoding = guessEncoding(b);
     }
-    if (this.encoding === "utf-8") return b;
     this.decoder ??= await streamDecoder(this.encoding);
     return this.decoder.write(b);
   }
@@ -146,8 +143,6 @@ class Decoder {
   }
 }
 
-const asText = (x: Buffer | string) => (typeof x === "string" ? x : x.toString("utf8"));
-
 export async function readCsv(
   path: string,
   file: string,
@@ -156,17 +151,52 @@ export async function readCsv(
 ): Promise<{ table: ReportTable; info: CsvInfo }> {
   const table = new ReportTable(sheetName, file, "csv");
   const decoder = new Decoder(opts.encoding);
-  let delimiter = opts.delimiter;
-  let parser: ReturnType<typeof parse> | undefined;
-  let sniffBuffer: (Buffer | string)[] = [];
-  let sniffed = 0;
-  let header = true;
-  let failure: Error | undefined;
+  const fileSize = (await stat(path)).size;
+  let bytesRead = 0;
+  async function* text() {
+    for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+      bytesRead += (chunk as Buffer).length;
+      const s = await decoder.push(chunk as Buffer);
+      if (s) yield s;
+    }
+    const tail = decoder.end();
+    if (tail) yield tail;
+  }
+  const chunks = text();
 
+  // The first 64 K characters decide the delimiter and how many rows to expect.
+  const head: string[] = [];
+  let sniffed = 0;
+  while (sniffed < SNIFF_CHARS) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head.push(next.value);
+    sniffed += next.value.length;
+  }
+  const sample = head.join("");
+  const delimiter = opts.delimiter ?? detectDelimiter(sample);
+  // Rows to expect, from the first lines' length: columns are sized once, not regrown.
+  const lines = sample.split("\n").length - 1;
+  if (lines > 1 && bytesRead > 0) {
+    table.reserve(Math.min(opts.maxRows, Math.ceil((fileSize / bytesRead) * lines * 1.05)));
+  }
+  // Characters given to the parser since it last completed a record.
+  let pending = 0;
+  async function* all() {
+    if (sample) yield sample;
+    pending = sample.length;
+    for await (const s of chunks) {
+      pending += s.length;
+      yield s;
+    }
+  }
+
+  let header = true;
   const onRecord = (rec: string[]) => {
     if (header) {
       // Excel's "sep=;" line is not the header.
-      if (rec.join(delimiter ?? ",").startsWith("sep=") && rec.join(delimiter ?? ",").length === 5) return;
+      const line = rec.join(delimiter);
+      if (line.length === 5 && line.startsWith("sep=")) return;
       header = false;
       table.setHeader(rec);
       return;
@@ -175,63 +205,31 @@ export async function readCsv(
     if (table.rowCount < opts.maxRows) table.pushTextRow(rec);
   };
 
-  const startParser = () => {
-    const sample = sniffBuffer.map(asText).join("");
-    delimiter ??= detectDelimiter(sample);
-    // Rows to expect, from the first lines' length: columns are sized once, not regrown.
-    const lines = sample.split("\n").length - 1;
-    if (lines > 1 && bytesRead > 0) {
-      table.reserve(Math.min(opts.maxRows, Math.ceil((fileSize / bytesRead) * lines * 1.05)));
-    }
-    parser = parse({
-      delimiter,
-      relax_quotes: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      // Records are taken here, as they are parsed, instead of travelling through the stream.
-      on_record: (rec: string[]) => {
-        onRecord(rec);
-        return null;
-      },
-    });
-    parser.resume();
-    parser.on("error", (e: Error) => {
-      failure ??= e;
-    });
-    for (const part of sniffBuffer) parser.write(part);
-    sniffBuffer = [];
-  };
-
-  const feed = async (parts: (Buffer | string)[]) => {
-    for (const part of parts) {
-      if (!parser) {
-        sniffBuffer.push(part);
-        sniffed += part.length;
-        if (sniffed >= SNIFF_CHARS) startParser();
-        continue;
-      }
-      if (!parser.write(part)) await new Promise((r) => parser?.once("drain", r));
-      if (failure) throw failure;
-    }
-  };
-
-  const fileSize = (await stat(path)).size;
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
-  let bytesRead = 0;
-  for await (const chunk of stream) {
-    bytesRead += (chunk as Buffer).length;
-    await feed([await decoder.push(chunk as Buffer)]);
-  }
-  const tail = decoder.end();
-  if (tail) await feed([tail]);
-  if (!parser) startParser();
-  const p = parser as unknown as ReturnType<typeof parse>;
   await new Promise<void>((resolve, reject) => {
-    p.once("end", resolve);
-    p.once("error", reject);
-    p.end();
+    Papa.parse<string[]>(Readable.from(all()), {
+      delimiter,
+      skipEmptyLines: true,
+      // Rows come a read chunk at a time, not one callback (and result object) per row.
+      chunk: (results, parser) => {
+        // A quote opened and never closed swallows the rest of the file: refuse it, as pandas
+        // does. Other quote slips (a stray quote inside a field) keep the text as written.
+        const unclosed = results.errors.find((e) => e.code === "MissingQuotes");
+        const rows = results.data;
+        const valid = unclosed ? Math.min(unclosed.row ?? 0, rows.length) : rows.length;
+        for (let i = 0; i < valid; i++) onRecord(rows[i] as string[]);
+        if (rows.length) pending = 0;
+        const problem = unclosed?.message ?? (pending > MAX_RECORD_CHARS ? "Record too long" : undefined);
+        if (problem) {
+          const record = table.totalRows + (header ? 1 : 2);
+          // Rejected before abort(): abort() calls `complete` at once.
+          reject(new Error(`CSV record ${record}: ${problem}`));
+          parser.abort();
+        }
+      },
+      complete: () => resolve(),
+      error: (e: Error) => reject(e),
+    });
   });
-  if (failure) throw failure;
   table.seal();
-  return { table, info: { encoding: decoder.encoding ?? "utf-8", delimiter: delimiter ?? "," } };
+  return { table, info: { encoding: decoder.encoding ?? "utf-8", delimiter } };
 }

@@ -101,6 +101,47 @@ describe("CSV report files", () => {
     ]);
   });
 
+  it("reads quoted fields: delimiters, doubled quotes, line breaks (LF in CRLF rows), stray quotes", async () => {
+    const p = file(
+      "quoted.csv",
+      'name,note,n\r\n"Smith, John","say ""hi""",1\r\n"line 1\nline 2","",2\r\nab"c, x ,3\r\n',
+    );
+    const r = await readReportTables([{ path: p }]);
+    expect(r.files[0]?.problem).toBeUndefined();
+    expect(cells(r.tables[0]?.[1] as never)).toEqual([
+      ["Smith, John", 'say "hi"', "1"],
+      ["line 1\nline 2", "", "2"],
+      ['ab"c', " x ", "3"],
+    ]);
+  });
+
+  it("reads a quoted cell that spans read chunks whole, and the rows after it", async () => {
+    // Read chunks are 256 KiB: this cell starts in the first and ends in the second.
+    const before = Array.from({ length: 4000 }, (_, i) => `${i},第${i}行`).join("\n");
+    const long = `"${"长文本,带逗号\n和换行 ".repeat(20_000)}"`;
+    const p = file("span.csv", `id,text\n${before}\n4000,${long}\n4001,末行\n`);
+    const r = await readReportTables([{ path: p }]);
+    const t = r.tables[0]?.[1];
+    expect(r.files[0]?.problem).toBeUndefined();
+    expect(t?.rowCount).toBe(4002);
+    expect(t?.textAt(1, 3999)).toBe("第3999行");
+    expect(t?.textAt(1, 4000)).toBe(long.slice(1, -1));
+    expect(t?.textAt(1, 4001)).toBe("末行");
+  });
+
+  it("refuses a quote that never closes (it would swallow the rest of the file)", async () => {
+    const p = file("unclosed.csv", 'a,b\n1,2\n"never closed,3\n4,5\n');
+    const r = await readReportTables([{ path: p }]);
+    expect(r.tables).toEqual([]);
+    expect(r.files[0]).toMatchObject({ name: "unclosed.csv", kind: "csv" });
+    expect(r.files[0]?.problem).toMatch(/record 3.*unterminated/i);
+    // In a large file the open quote is refused once its record passes 4 Mi characters.
+    const rows = Array.from({ length: 300_000 }, (_, i) => `${i},row ${i}`).join("\n");
+    const big = await readReportTables([{ path: file("unclosed-big.csv", `a,b\n1,"open\n${rows}\n`) }]);
+    expect(big.tables).toEqual([]);
+    expect(big.files[0]?.problem).toMatch(/record 2.*too long/i);
+  });
+
   it("keeps at most maxRows rows and still counts them all", async () => {
     const p = file("big.csv", `n\n${Array.from({ length: 1000 }, (_, i) => i).join("\n")}\n`);
     const t = (await readReportTables([{ path: p }], { maxRows: 10 })).tables[0]?.[1];
