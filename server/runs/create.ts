@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import type { JobPolicy, RunTrigger } from "../lib/enums";
 import { runExecutePayloadSql, type TaskName } from "../queue/tasks";
@@ -44,7 +44,14 @@ const isFire = (t: RunTrigger) => t === "schedule" || t === "catch_up" || t === 
 export async function createRuns(
   db: DbOrTx,
   specs: RunSpec[],
-  o: { jobsLocked?: boolean } = {},
+  o: {
+    jobsLocked?: boolean;
+    /**
+     * A data-modifying statement run in the same statement as the insert (the scheduler's
+     * advance of its jobs' next fires): one round trip for the whole claim.
+     */
+    alongside?: SQL;
+  } = {},
 ): Promise<CreatedRun[]> {
   if (!specs.length) return [];
   // The global lock order (locks.ts): the jobs first (the scheduler's claim holds them already),
@@ -83,45 +90,46 @@ export async function createRuns(
       run_at: s.runAt?.toISOString() ?? null,
     };
   });
+  // One statement: the runs, their queue jobs and (for the scheduler) the jobs' next fires. Each
+  // row's id is drawn first, so a run is matched to its queue and start time by id, and the
+  // statement is one round trip whatever the batch (issue 9: 4 statements a claim became 1).
   const inserted = await db.execute<{
     id: string;
     job_id: string;
     status: "queued" | "skipped";
     scheduled_ms: number;
-    trigger: RunTrigger;
   }>(sql`
-    insert into runs (job_id, trigger, scheduled_at, attempt, parent_run_id, requested_by, status, finished_at, error)
-    select job_id, trigger, scheduled_at, attempt, parent_run_id, requested_by, status,
-           case when status = 'skipped' then now() end,
-           case when status = 'skipped' then 'skipped: an earlier run of this job is still active' end
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
-      job_id bigint, trigger run_trigger, scheduled_at timestamptz, attempt smallint, parent_run_id bigint,
-      requested_by bigint, status run_status)
-    on conflict (job_id, scheduled_at) where trigger in ('schedule', 'catch_up') do nothing
-    returning id, job_id, status, trigger, (extract(epoch from scheduled_at) * 1000)::float8 as scheduled_ms`);
-
-  // Match each new row back to its spec (for queue and delay) by job, slot and trigger.
-  const pending = new Map<string, (typeof rows)[number][]>();
-  for (const r of rows) {
-    const k = `${r.job_id}|${r.scheduled_at}|${r.trigger}`;
-    pending.set(k, [...(pending.get(k) ?? []), r]);
-  }
-  const queued: { id: number; queue: string | null; run_at: string | null }[] = [];
-  for (const r of inserted) {
-    if (r.status !== "queued") continue;
-    const spec = pending
-      .get(`${r.job_id}|${new Date(Number(r.scheduled_ms)).toISOString()}|${r.trigger}`)
-      ?.shift();
-    queued.push({ id: Number(r.id), queue: spec?.queue ?? null, run_at: spec?.run_at ?? null });
-  }
-  if (queued.length) {
-    await db.execute(sql`
-      select count(*) from graphile_worker.add_jobs(array(
-        select row(${RUN_TASK}, ${runExecutePayloadSql(sql`x.id`)}, x.queue, coalesce(x.run_at, now()), ${RUN_TASK_ATTEMPTS},
-                   'run:' || x.id, null, null)::graphile_worker.job_spec
-        from jsonb_to_recordset(${JSON.stringify(queued)}::jsonb) as x(id bigint, queue text, run_at timestamptz)
-      ))`);
-  }
+    with ${o.alongside ? sql`alongside as (${o.alongside}),` : sql``}
+    x as materialized (
+      select nextval(pg_get_serial_sequence('runs', 'id')) as id, x.*
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+        job_id bigint, trigger run_trigger, scheduled_at timestamptz, attempt smallint, parent_run_id bigint,
+        requested_by bigint, status run_status, queue text, run_at timestamptz)
+    ),
+    ins as (
+      insert into runs (id, job_id, trigger, scheduled_at, attempt, parent_run_id, requested_by, status, finished_at, error)
+      overriding system value
+      select id, job_id, trigger, scheduled_at, attempt, parent_run_id, requested_by, status,
+             case when status = 'skipped' then now() end,
+             case when status = 'skipped' then 'skipped: an earlier run of this job is still active' end
+      from x
+      on conflict (job_id, scheduled_at) where trigger in ('schedule', 'catch_up') do nothing
+      returning id, job_id, status, scheduled_at
+    ),
+    specs as (
+      select array(
+        select row(${RUN_TASK}, ${runExecutePayloadSql(sql`ins.id`)}, x.queue, coalesce(x.run_at, now()),
+                   ${RUN_TASK_ATTEMPTS}, 'run:' || ins.id, null, null)::graphile_worker.job_spec
+        from ins join x on x.id = ins.id
+        where ins.status = 'queued'
+      ) as a
+    ),
+    queued as (
+      select count(*) as n from specs, lateral graphile_worker.add_jobs(specs.a) where cardinality(specs.a) > 0
+    )
+    select ins.id, ins.job_id, ins.status, (extract(epoch from ins.scheduled_at) * 1000)::float8 as scheduled_ms,
+           (select n from queued) as queued
+    from ins`);
   return inserted.map((r) => ({
     id: Number(r.id),
     jobId: Number(r.job_id),

@@ -116,15 +116,22 @@ export async function fireDueJobs(
           stop,
         });
       }
-      const created = await createRuns(tx, specs, { jobsLocked: true });
-      if (updates.length) {
-        await tx.execute(sql`
+      // The jobs' advance rides in the runs' statement: the claim is two statements, a select
+      // and a write, whatever the batch.
+      const advance = updates.length
+        ? sql`
         update jobs j set next_fire_at = u.next, last_fire_at = u.last, run_count = u.count,
                state = case when u.stop then 'stopped'::job_state else j.state end
         from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
           as u(id bigint, next timestamptz, last timestamptz, count int, stop boolean)
-        where j.id = u.id`);
-      }
+        where j.id = u.id`
+        : undefined;
+      const created = await createRuns(tx, specs, {
+        jobsLocked: true,
+        ...(advance ? { alongside: advance } : {}),
+      });
+      // No fire to create (all skipped as misfires, or past their max): the advance alone.
+      if (!specs.length && advance) await tx.execute(advance);
       return { claimed: due.length, created: created.length, latenessMs, catchUp, ahead };
     }),
   );

@@ -6,6 +6,22 @@ import { isSchedulerPaused, JOBS_CHANNEL } from "../jobs/jobs";
 import { log } from "../lib/log";
 import { type FireResult, fireDueJobs } from "./fire";
 
+/** The steps of claims run side by side, as one (`full`: one of them was a full batch). */
+function mergeResults(rs: FireResult[], batchSize: number): FireResult & { full: boolean } {
+  const ahead = new Map<number, number>();
+  for (const r of rs) for (const [slot, n] of r.ahead) ahead.set(slot, (ahead.get(slot) ?? 0) + n);
+  const due = rs.map((r) => r.nextDueAt).filter((d): d is Date => d !== null);
+  return {
+    claimed: rs.reduce((n, r) => n + r.claimed, 0),
+    created: rs.reduce((n, r) => n + r.created, 0),
+    latenessMs: rs.flatMap((r) => r.latenessMs),
+    catchUp: rs.reduce((n, r) => n + r.catchUp, 0),
+    nextDueAt: due.length ? new Date(Math.min(...due.map((d) => d.getTime()))) : null,
+    ahead,
+    full: rs.some((r) => r.claimed >= batchSize),
+  };
+}
+
 /** How far the database's clock is ahead of this process's (ms), from one round trip's midpoint. */
 async function measureDbClock(db: Db): Promise<number> {
   const t0 = Date.now();
@@ -24,6 +40,8 @@ export type SchedulerOptions = {
   maxSleepMs?: number;
   /** Claim fires this early and queue them to start at their slot (0 = claim at the slot). */
   lookaheadMs?: number;
+  /** Claim transactions in flight at once while full batches keep coming (each on its own connection). */
+  parallelClaims?: number;
 };
 
 export type SchedulerStats = {
@@ -62,6 +80,12 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
   // between two slots, not on the instant a second's runs fire in the same process. Runs still
   // reach a worker PREDISPATCH_MS before their slot, not earlier.
   const lookaheadMs = o.lookaheadMs ?? 2_500;
+  // A claim spends most of its time waiting on round trips and commits, not working (issue 9:
+  // on 2 loaded cores a 500-job claim took 3× its CPU time in wall time), so while batches come
+  // back full, two run side by side; SKIP LOCKED gives them disjoint jobs. One otherwise, so an
+  // idle tick costs one claim.
+  const parallelClaims = Math.max(1, o.parallelClaims ?? 2);
+  let full = false;
   const nudges = new Map<number, NodeJS.Timeout>();
   let dbClockAheadMs = 0;
   let clockCheckedAt = 0;
@@ -152,7 +176,15 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
           clockCheckedAt = Date.now();
         }
         const at = new Date();
-        const r = await fireDueJobs(db, at, { batchSize, graceMs, lookaheadMs });
+        const r = mergeResults(
+          await Promise.all(
+            Array.from({ length: full ? parallelClaims : 1 }, () =>
+              fireDueJobs(db, at, { batchSize, graceMs, lookaheadMs }),
+            ),
+          ),
+          batchSize,
+        );
+        full = r.full;
         for (const [slot, count] of r.ahead) scheduleNudge(slot, count);
         stats.ticks++;
         stats.fires += r.created;
@@ -166,7 +198,7 @@ export function startScheduler(db: Db, listener: Sql, o: SchedulerOptions = {}) 
           stats.lagP99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? null;
         }
         events.emit("tick", { at, result: r });
-        if (r.claimed === batchSize) continue;
+        if (r.full) continue;
         const wait = r.nextDueAt ? r.nextDueAt.getTime() - Date.now() : maxSleepMs;
         // Due but claimed by another scheduler (row locked): look again very soon.
         await sleep(wait <= 0 ? (r.claimed === 0 ? 2 : 0) : wait);
