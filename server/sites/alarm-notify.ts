@@ -11,6 +11,7 @@
 import { sql } from "drizzle-orm";
 import { createElement } from "react";
 import { SiteAlarmsMail, type SiteAlarmsMailProps, siteAlarmsSubject } from "../../emails/site-alarms";
+import { alarmDescription } from "../alerts/detail";
 import { notifiableAlarms } from "../alerts/suppress";
 import { registerNoticeDetail } from "../alerts/webhooks";
 import type { Db, DbOrTx } from "../db/client";
@@ -80,7 +81,7 @@ registerChannel({
       alarms: open.alarms.map((a) => ({
         name: a.name,
         node: a.node,
-        description: a.description,
+        description: alarmDescription(a, route.locale),
         raised: formatInstantText(a.raised_at, zone),
       })),
       more: Math.max(0, open.total - LISTED),
@@ -106,9 +107,10 @@ registerNoticeDetail("site", async (tx, route, n) => {
   if (n.kind !== "recovered" && open.total === 0) return null;
   const t = translator(route.locale);
   const zone = { readerZone: route.timeZone };
+  const describe = (a: (typeof open.alarms)[number]) => alarmDescription(a, route.locale);
   const lines = open.alarms.map(
     (a) =>
-      `${a.name} · ${a.node} · ${formatInstantText(a.raised_at, zone)}${a.description ? ` · ${a.description}` : ""}`,
+      `${a.name} · ${a.node} · ${formatInstantText(a.raised_at, zone)}${describe(a) ? ` · ${describe(a)}` : ""}`,
   );
   if (open.total > LISTED) lines.push(t("siteAlarms.more", { count: open.total - LISTED }));
   return { title: t(`siteAlarms.${n.kind}Subject`, { site: n.subject.name, count: open.total }), lines };

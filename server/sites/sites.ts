@@ -547,6 +547,7 @@ export async function listAlarms(db: DbOrTx, viewer: SiteViewer, input: ListAlar
         name: alarms.name,
         node: alarms.node,
         description: alarms.description,
+        detail: alarms.detail,
         raisedAt: alarms.raisedAt,
         resumedAt: alarms.resumedAt,
         lastRecordAt: alarms.lastRecordAt,

@@ -13,7 +13,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { SAMPLE_KINDS, SITE_FILE_KINDS } from "../../lib/enums";
+import { type AlarmDetail, SAMPLE_KINDS, SITE_FILE_KINDS } from "../../lib/enums";
 import { users } from "./auth";
 import { bytea, createdAt, id, instant, ref, updatedAt } from "./columns";
 import { jobs } from "./jobs";
@@ -148,6 +148,8 @@ export const alarms = pgTable(
     node: text("node").notNull(),
     raisedAt: instant("raised_at").notNull(),
     description: text("description").notNull().default(""),
+    /** A threshold rule's alarm: what breached, rendered in the reader's language (no text). */
+    detail: jsonb("detail").$type<AlarmDetail>(),
     resumedAt: instant("resumed_at"),
     lastRecordAt: instant("last_record_at").notNull(),
     createdAt: createdAt(),
