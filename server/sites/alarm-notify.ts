@@ -61,18 +61,22 @@ registerSubjectKind("site", async (db, id) => {
   };
 });
 
-/** The alarms a notice lists: those that notify now (a recovery lists none). */
+/**
+ * The alarms a notice lists: those that notify now (a recovery lists none); null when the notice
+ * has nothing to say — every open alarm suppressed, or a recovery of an incident nobody was told
+ * of (its alarms silenced, acknowledged, in a window or muted all along).
+ */
 async function listed(tx: DbOrTx, n: Notice) {
-  if (n.kind === "recovered") return { alarms: [], total: 0 };
-  return notifiableAlarms(tx, n.subject.id, LISTED, n.at);
+  if (n.kind === "recovered") return n.notified ? { alarms: [], total: 0 } : null;
+  const open = await notifiableAlarms(tx, n.subject.id, LISTED, n.at);
+  return open.total === 0 ? null : open;
 }
 
 registerChannel({
   name: CHANNEL,
   async deliver(tx, route, n) {
     const open = await listed(tx, n);
-    // Everything still open is acknowledged or silenced: the reminder has nothing to say.
-    if (n.kind !== "recovered" && open.total === 0) return;
+    if (!open) return false;
     const zone = { readerZone: route.timeZone };
     const props: SiteAlarmsMailProps = {
       locale: route.locale,
@@ -98,13 +102,14 @@ registerChannel({
       html,
       text,
     });
+    return true;
   },
 });
 
 /** The same list for a site's webhooks: the mail's subject line and one line per alarm. */
 registerNoticeDetail("site", async (tx, route, n) => {
   const open = await listed(tx, n);
-  if (n.kind !== "recovered" && open.total === 0) return null;
+  if (!open) return null;
   const t = translator(route.locale);
   const zone = { readerZone: route.timeZone };
   const describe = (a: (typeof open.alarms)[number]) => alarmDescription(a, route.locale);

@@ -10,7 +10,7 @@ import { createRule, evaluateRules } from "../../server/alerts/rules";
 import { acknowledgeAlarm, createSilence, createWindow, expireSilence } from "../../server/alerts/suppress";
 import { getDb } from "../../server/db/client";
 import { resetEnvCache } from "../../server/lib/env";
-import { sendReminder } from "../../server/notify/state";
+import { alertState, muteSubject, sendReminder } from "../../server/notify/state";
 import { ingestBytes } from "../../server/sites/ingest";
 import { assignSiteUsers, createSite } from "../../server/sites/sites";
 import { type KairosWorker, startWorker } from "../../worker/index";
@@ -184,4 +184,48 @@ it("alarms arriving within the group wait go out in one message", async () => {
     process.env.SITE_ALARM_GROUP_WAIT_SECONDS = "0";
     resetEnvCache();
   }
+}, 60_000);
+
+it("an alarm suppressed for its whole life sends neither a raise nor a resolve", async () => {
+  const site = await newSite("QS");
+  await createSilence(getDb(), { ...ADMIN }, { siteId: site.id, matchers: [], hours: 1 });
+  await push(site, [alarmLine("QS", "Quiet")]);
+  await evaluateRules(getDb());
+  await push(site, [alarmLine("QS", "Quiet", "2025-03-02 09:30:00")]);
+  await evaluateRules(getDb());
+  // A loud alarm afterwards: its mails are the first of the site, so nothing came before.
+  const loud = await newSite("QL");
+  await push(loud, [alarmLine("QL", "Loud")]);
+  await waitFor("the loud alarm's mail", () => subjects("QL").length >= 1);
+  expect(await outboxCount("QS")).toBe(0);
+}, 60_000);
+
+it("no resolve for an incident whose raise never reached anyone (muted, then acknowledged)", async () => {
+  const site = await newSite("QM");
+  const subject = { kind: "site" as const, id: site.id };
+  await muteSubject(getDb(), subject, { hours: 1 });
+  await push(site, [alarmLine("QM", "Hidden")]);
+  expect(await alertState(getDb(), subject)).toMatchObject({ status: "failing" });
+  const [a] = await getDb().execute<{ id: number }>(sql`select id from alarms where site_id = ${site.id}`);
+  await acknowledgeAlarm(getDb(), { ...ADMIN }, Number(a?.id), true);
+  await muteSubject(getDb(), subject, { off: true });
+  // Reminders now run but have nothing to say: the one open alarm is acknowledged.
+  expect(await sendReminder(getDb(), subject, new Date(Date.now() + 3600_000))).toBe("sent");
+  await push(site, [alarmLine("QM", "Hidden", "2025-03-02 09:30:00")]);
+  expect(await alertState(getDb(), subject)).toMatchObject({ status: "ok" });
+  const loud = await newSite("QN");
+  await push(loud, [alarmLine("QN", "Loud")]);
+  await waitFor("the loud alarm's mail", () => subjects("QN").length >= 1);
+  expect(await outboxCount("QM")).toBe(0);
+  expect(subjects("QM")).toEqual([]);
+}, 60_000);
+
+it("a resolve follows a raise that was told, even if the alarm was acknowledged since", async () => {
+  const site = await newSite("QT");
+  await push(site, [alarmLine("QT", "Told")]);
+  await waitFor("the raise mail", () => subjects("QT").length >= 1);
+  const [a] = await getDb().execute<{ id: number }>(sql`select id from alarms where site_id = ${site.id}`);
+  await acknowledgeAlarm(getDb(), { ...ADMIN }, Number(a?.id), true);
+  await push(site, [alarmLine("QT", "Told", "2025-03-02 09:30:00")]);
+  await waitFor("the resolve mail", () => subjects("QT").includes("[Kairos] QT (QT): every alarm resumed"));
 }, 60_000);

@@ -1,0 +1,1 @@
+ALTER TABLE "notify_state" ADD COLUMN "notified" boolean DEFAULT false NOT NULL;
