@@ -1,10 +1,10 @@
 /**
  * A site's alarms through the notification layer (server/notify), seed 001: 对于未恢复节点的
  * 告警需要发送邮件. The subject is the site: it "fails" when open alarms that notify (not
- * acknowledged, silenced or in a maintenance window, server/alerts/suppress.ts) appear — after a
- * group wait of SITE_ALARM_GROUP_WAIT_SECONDS, so alarms arriving together go in one message —,
- * is reminded about every SITE_ALARM_REMIND_SECONDS while any stays open, and "recovers" once
- * all have resumed. Alarms come from the site's files and from threshold rules
+ * acknowledged, silenced or in a maintenance window, server/alerts/suppress.ts) appear — after the
+ * site's group wait, so alarms arriving together go in one message —, is reminded about every
+ * repeat interval of the site while any stays open (each the env's default unless the site sets
+ * its own), and "recovers" once all have resumed. Alarms come from the site's files and from threshold rules
  * (server/alerts/rules.ts). Mail goes to the site's people (its assigned users with an address),
  * each in their language and zone; webhooks chosen for the site get the same list.
  */
@@ -35,8 +35,8 @@ export const SITE_NOTIFY_TASK = "site_alarms_notify" satisfies TaskName;
 const LISTED = 20;
 
 registerSubjectKind("site", async (db, id) => {
-  const [site] = await db.execute<{ name: string; code: string }>(
-    sql`select name, code from sites where id = ${id}`,
+  const [site] = await db.execute<{ name: string; code: string; alarm_remind_seconds: number | null }>(
+    sql`select name, code, alarm_remind_seconds from sites where id = ${id}`,
   );
   if (!site) return null;
   const people = await db.execute<{ email: string; locale: string | null; time_zone: string | null }>(sql`
@@ -56,7 +56,7 @@ registerSubjectKind("site", async (db, id) => {
   return {
     name: `${site.name} (${site.code})`,
     url: `${publicUrl()}/alarms?site=${id}`,
-    remindSeconds: env().SITE_ALARM_REMIND_SECONDS,
+    remindSeconds: site.alarm_remind_seconds ?? env().SITE_ALARM_REMIND_SECONDS,
     routes: [...routes.values()],
   };
 });
@@ -131,7 +131,10 @@ export async function noteSiteAlarms(db: Db, site: { id: number }, changed: numb
     // Nothing new: only an ending (every alarm resumed) can be due, and it needs no wait.
     return reconcileSite(db, site.id, now);
   }
-  const wait = env().SITE_ALARM_GROUP_WAIT_SECONDS;
+  const [row] = await db.execute<{ wait: number | null }>(
+    sql`select alarm_group_wait_seconds as wait from sites where id = ${site.id}`,
+  );
+  const wait = row?.wait ?? env().SITE_ALARM_GROUP_WAIT_SECONDS;
   if (wait === 0) return reconcileSite(db, site.id, now);
   await enqueue(
     db,

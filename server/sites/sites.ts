@@ -17,6 +17,7 @@ import type { Locale } from "../i18n/locale";
 import { jobInputOf } from "../jobs/input";
 import { createJob, deleteJob, getJob, runJobNow, updateJob } from "../jobs/jobs";
 import type { Role } from "../lib/enums";
+import { env } from "../lib/env";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { storedReasonText } from "./bad-lines";
 
@@ -71,8 +72,25 @@ const ZSiteFields = z.object({
       if (refusal)
         ctx.addIssue({ code: "custom", message: refusal.message, params: issueParamsOf(refusal.msg) });
     }),
+  /** Seconds; null (or absent) follows the installation's default (env). */
+  alarmGroupWaitSeconds: z.number().int().min(0).max(3600).nullable().default(null),
+  alarmRemindSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400)
+    .nullable()
+    .default(null),
 });
 export const ZCreateSiteInput = ZSiteFields;
+
+/** What a site's alarm timing falls back to when it has none of its own. */
+export function siteAlarmDefaults() {
+  return {
+    groupWaitSeconds: env().SITE_ALARM_GROUP_WAIT_SECONDS,
+    remindSeconds: env().SITE_ALARM_REMIND_SECONDS,
+  };
+}
 export type CreateSiteInput = z.input<typeof ZCreateSiteInput>;
 
 /**
@@ -116,7 +134,14 @@ export async function createSite(db: Db, actor: Actor, input: CreateSiteInput) {
   try {
     [created] = await db
       .insert(sites)
-      .values({ code: v.code, name: v.name, baseUrl: v.baseUrl, timezone: v.timezone })
+      .values({
+        code: v.code,
+        name: v.name,
+        baseUrl: v.baseUrl,
+        timezone: v.timezone,
+        alarmGroupWaitSeconds: v.alarmGroupWaitSeconds,
+        alarmRemindSeconds: v.alarmRemindSeconds,
+      })
       .returning();
   } catch (e) {
     if (uniqueViolation(e)) throw new DomainError("CONFLICT", `a site with code "${v.code}" exists`, "code");
@@ -210,7 +235,15 @@ export async function updateSite(db: Db, actor: Actor & SiteViewer, input: Updat
   const after = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(sites)
-      .set({ name: v.name, baseUrl: v.baseUrl, timezone: v.timezone, pullJobId, updatedAt: new Date() })
+      .set({
+        name: v.name,
+        baseUrl: v.baseUrl,
+        timezone: v.timezone,
+        alarmGroupWaitSeconds: v.alarmGroupWaitSeconds,
+        alarmRemindSeconds: v.alarmRemindSeconds,
+        pullJobId,
+        updatedAt: new Date(),
+      })
       .where(eq(sites.id, v.id))
       .returning();
     await tx.delete(siteUsers).where(eq(siteUsers.siteId, v.id));
@@ -395,7 +428,7 @@ export async function listSites(db: DbOrTx, viewer: SiteViewer, input: ListSites
 }
 
 export async function getSite(db: DbOrTx, viewer: SiteViewer, siteId: number, now = new Date()) {
-  await visibleSite(db, viewer, siteId);
+  const site = await visibleSite(db, viewer, siteId);
   const staleAfter = new Date(now.getTime() - STALE_AFTER_MS);
   const [row] = await db.execute<HealthRow>(siteHealthQuery(and(eq(sites.id, siteId)) as SQL, staleAfter));
   if (!row) throw notFound("site", siteId);
@@ -411,7 +444,14 @@ export async function getSite(db: DbOrTx, viewer: SiteViewer, siteId: number, no
         .from(jobs)
         .where(eq(jobs.id, Number(row.pull_job_id)))
     : [];
-  return { ...toHealth(row), users: people, pullCron: job?.cron ?? null };
+  return {
+    ...toHealth(row),
+    users: people,
+    pullCron: job?.cron ?? null,
+    alarmGroupWaitSeconds: site.alarmGroupWaitSeconds,
+    alarmRemindSeconds: site.alarmRemindSeconds,
+    alarmDefaults: siteAlarmDefaults(),
+  };
 }
 
 export type ServerFigures = {

@@ -229,3 +229,32 @@ it("a resolve follows a raise that was told, even if the alarm was acknowledged 
   await push(site, [alarmLine("QT", "Told", "2025-03-02 09:30:00")]);
   await waitFor("the resolve mail", () => subjects("QT").includes("[Kairos] QT (QT): every alarm resumed"));
 }, 60_000);
+
+it("a site's own group wait and repeat interval override the installation's", async () => {
+  // The installation: no wait, a reminder every 2 s (beforeAll); this site: 1 h wait, no reminders.
+  const site = await createSite(getDb(), ADMIN, {
+    code: "OW",
+    name: "OW",
+    timezone: "UTC",
+    alarmGroupWaitSeconds: 3600,
+    alarmRemindSeconds: 0,
+  });
+  await assignSiteUsers(getDb(), ADMIN, site.id, [opsId]);
+  await push(site, [alarmLine("OW", "Own")]);
+  const jobs = await getDb().execute<{ id: string }>(
+    sql`select id::text from graphile_worker.jobs where key = ${`site-alarms:${site.id}`}`,
+  );
+  expect(jobs).toHaveLength(1);
+  expect(await outboxCount("OW")).toBe(0);
+  await getDb().execute(
+    sql`select graphile_worker.reschedule_jobs(array[${jobs[0]?.id}]::bigint[], run_at := now())`,
+  );
+  await waitFor("the raise mail", () => subjects("OW").length >= 1);
+  const raise = smtp.messages.find((m) => m.subject === "[Kairos] OW (OW): 1 alarm not resumed");
+  expect(raise?.text).toContain("You will get one mail when all have resumed.");
+  expect(raise?.text).not.toContain("reminder every");
+  expect(await alertState(getDb(), { kind: "site", id: site.id })).toMatchObject({
+    status: "failing",
+    nextReminderAt: null,
+  });
+}, 60_000);

@@ -39,6 +39,10 @@ export const sites = pgTable(
     /** SHA-256 of the site's push token (POST /api/v1/sites/{code}/ingest): it may only ingest. */
     ingestTokenHash: text("ingest_token_hash"),
     ingestTokenPrefix: text("ingest_token_prefix"),
+    /** Alarms arriving within this wait go in one message; null: SITE_ALARM_GROUP_WAIT_SECONDS. */
+    alarmGroupWaitSeconds: integer("alarm_group_wait_seconds"),
+    /** A reminder this often while alarms stay open (0: none); null: SITE_ALARM_REMIND_SECONDS. */
+    alarmRemindSeconds: integer("alarm_remind_seconds"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -5,7 +5,8 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { useTRPC } from "@/app/_components/trpc";
-import { Alert, Button, Card, Field, Input } from "@/app/_components/ui";
+import { Alert, Button, Card } from "@/app/_components/ui";
+import { type SiteAlarmDefaults, SiteFields, siteFormOf, siteInputOf } from "../site-fields";
 
 type Person = { id: number; username: string; name: string };
 export type EditableSite = {
@@ -14,20 +15,27 @@ export type EditableSite = {
   baseUrl: string | null;
   timezone: string;
   pullCron: string | null;
+  alarmGroupWaitSeconds: number | null;
+  alarmRemindSeconds: number | null;
   userIds: number[];
 };
 
 /** Edit a site: name, where its files are, its zone, the pull schedule and who manages it. */
-export function EditSite({ site, people, zones }: { site: EditableSite; people: Person[]; zones: string[] }) {
+export function EditSite({
+  site,
+  people,
+  zones,
+  defaults,
+}: {
+  site: EditableSite;
+  people: Person[];
+  zones: string[];
+  defaults: SiteAlarmDefaults;
+}) {
   const t = useTranslations("sites");
   const trpc = useTRPC();
   const router = useRouter();
-  const initial = () => ({
-    name: site.name,
-    baseUrl: site.baseUrl ?? "",
-    timezone: site.timezone,
-    pullCron: site.pullCron ?? "*/5 * * * *",
-  });
+  const initial = () => siteFormOf(site);
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState(initial);
   const [userIds, setUserIds] = useState<number[]>(site.userIds);
@@ -57,19 +65,6 @@ export function EditSite({ site, people, zones }: { site: EditableSite; people: 
       </Button>
     );
   }
-  const field = (key: keyof typeof form, label: string, hint?: string, list?: string) => (
-    <Field label={label} htmlFor={`site-${key}`} hint={hint} errors={err[key]}>
-      <Input
-        id={`site-${key}`}
-        value={form[key]}
-        list={list}
-        autoCapitalize="none"
-        spellCheck={false}
-        invalid={!!err[key]}
-        onChange={(e) => setForm((f) => ({ ...f, [key]: e.target.value }))}
-      />
-    </Field>
-  );
   return (
     <Card title={t("editSite")} className="mb-4">
       <form
@@ -77,7 +72,7 @@ export function EditSite({ site, people, zones }: { site: EditableSite; people: 
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          update.mutate({ id: site.id, ...form, baseUrl: form.baseUrl.trim() || null, userIds });
+          update.mutate({ id: site.id, ...siteInputOf(form), userIds });
         }}
       >
         {general && (
@@ -85,15 +80,7 @@ export function EditSite({ site, people, zones }: { site: EditableSite; people: 
             <Alert>{general}</Alert>
           </div>
         )}
-        {field("name", t("name"))}
-        {field("baseUrl", t("baseUrl"), t("baseUrlHint"))}
-        {field("timezone", t("timezone"), undefined, "site-tz-list")}
-        <datalist id="site-tz-list">
-          {zones.map((z) => (
-            <option key={z} value={z} />
-          ))}
-        </datalist>
-        {field("pullCron", t("pullCron"), t("pullCronHint"))}
+        <SiteFields form={form} setForm={setForm} errors={err} zones={zones} defaults={defaults} />
         <fieldset className="sm:col-span-2" data-testid="site-people">
           <legend className="mb-1 text-sm font-medium">{t("people")}</legend>
           {err.userIds && <p className="mb-1 text-sm text-red-600">{err.userIds.join(" ")}</p>}
