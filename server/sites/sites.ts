@@ -19,6 +19,7 @@ import { createJob, deleteJob, getJob, runJobNow, updateJob } from "../jobs/jobs
 import type { Role } from "../lib/enums";
 import { env } from "../lib/env";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
+import { forgetSubject } from "../notify/forget";
 import { storedReasonText } from "./bad-lines";
 
 /** Who is reading: a user (or a token acting for one), with their role. */
@@ -272,8 +273,11 @@ export async function assignableUsers(db: DbOrTx) {
 export async function deleteSite(db: Db, actor: Actor & SiteViewer, siteId: number) {
   const site = await visibleSite(db, actor, siteId);
   if (site.pullJobId) await deleteJob(db, actor, site.pullJobId);
-  await db.delete(sites).where(eq(sites.id, siteId));
-  await audit(db, actor, "site.delete", "site", siteId, { before: site });
+  await db.transaction(async (tx) => {
+    await tx.delete(sites).where(eq(sites.id, siteId));
+    await forgetSubject(tx, { kind: "site", id: siteId });
+    await audit(tx, actor, "site.delete", "site", siteId, { before: site });
+  });
 }
 
 /** Who manages a site: replaces the list. Only users who exist can be assigned. */
