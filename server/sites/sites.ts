@@ -19,6 +19,7 @@ import { createJob, deleteJob, getJob, runJobNow, updateJob } from "../jobs/jobs
 import type { Role } from "../lib/enums";
 import { env } from "../lib/env";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
+import { withoutDefaults } from "../lib/validation";
 import { forgetSubject } from "../notify/forget";
 import { storedReasonText } from "./bad-lines";
 
@@ -67,12 +68,13 @@ const ZSiteFields = z.object({
     .trim()
     .min(1)
     .max(200)
-    .default("*/5 * * * *")
     .superRefine((cron, ctx) => {
       const refusal = cronRefusal(cron, "UTC");
       if (refusal)
         ctx.addIssue({ code: "custom", message: refusal.message, params: issueParamsOf(refusal.msg) });
-    }),
+    })
+    // Outside the check, so the API's partial edit (no defaults) keeps the check.
+    .default("*/5 * * * *"),
   /** Seconds; null (or absent) follows the installation's default (env). */
   alarmGroupWaitSeconds: z.number().int().min(0).max(3600).nullable().default(null),
   alarmRemindSeconds: z
@@ -103,6 +105,12 @@ export const ZUpdateSiteInput = ZSiteFields.omit({ code: true }).extend({
   userIds: z.array(z.number().int().positive()).max(1000),
 });
 export type UpdateSiteInput = z.input<typeof ZUpdateSiteInput>;
+
+/** PATCH /api/v1/sites/{id}: any of the edit's fields; those left out keep their stored values. */
+export const ZSitePatch = withoutDefaults(ZUpdateSiteInput.omit({ id: true }))
+  .partial()
+  .meta({ description: "only the fields given change; the others keep their stored values" });
+export type SitePatch = z.input<typeof ZSitePatch>;
 
 export const ZListSitesInput = z.object({
   page: z.number().int().min(1).default(1),
@@ -258,6 +266,27 @@ export async function updateSite(db: Db, actor: Actor & SiteViewer, input: Updat
   });
   if (!after) throw notFound("site", v.id);
   return after;
+}
+
+/**
+ * A partial edit (the API's PATCH): the stored site with the given fields over it, through the
+ * same edit as the form (its schema, scope, pull job and audit).
+ */
+export async function patchSite(db: Db, actor: Actor & SiteViewer, id: number, patch: SitePatch) {
+  const cur = await getSite(db, actor, id);
+  const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  await updateSite(db, actor, {
+    id,
+    name: cur.name,
+    baseUrl: cur.baseUrl,
+    timezone: cur.timezone,
+    ...(cur.pullCron ? { pullCron: cur.pullCron } : {}),
+    alarmGroupWaitSeconds: cur.alarmGroupWaitSeconds,
+    alarmRemindSeconds: cur.alarmRemindSeconds,
+    userIds: cur.users.map((u) => u.id),
+    ...given,
+  });
+  return getSite(db, actor, id);
 }
 
 /** Who may be assigned a site: every active user (id, username, name), for the site form. */
