@@ -5,8 +5,8 @@ import { useTimeZone, useTranslations } from "next-intl";
 import { useState } from "react";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { useTRPC } from "@/app/_components/trpc";
-import { Alert, Button, Card, Field, Input } from "@/app/_components/ui";
-import { type SiteAlarmDefaults, SiteFields, siteFormOf, siteInputOf } from "./site-fields";
+import { Button, Field, Input } from "@/app/_components/ui";
+import { type SiteAlarmDefaults, SiteFields, SiteFormCard, siteFormOf, siteInputOf } from "./site-fields";
 
 /** New site: code (the files' site_id), then the fields it shares with the edit form. */
 export function NewSite({ zones, defaults }: { zones: string[]; defaults: SiteAlarmDefaults }) {
@@ -39,40 +39,26 @@ export function NewSite({ zones, defaults }: { zones: string[]; defaults: SiteAl
     );
   }
   return (
-    <Card title={t("newSite")} className="mb-4">
-      <form
-        className="grid gap-4 sm:grid-cols-2"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({ code, ...siteInputOf(form) });
-        }}
-      >
-        {general && (
-          <div className="sm:col-span-2">
-            <Alert>{general}</Alert>
-          </div>
-        )}
-        <Field label={t("code")} htmlFor="site-code" hint={t("codeHint")} errors={err.code}>
-          <Input
-            id="site-code"
-            value={code}
-            autoCapitalize="none"
-            spellCheck={false}
-            invalid={!!err.code}
-            onChange={(e) => setCode(e.target.value)}
-          />
-        </Field>
-        <SiteFields form={form} setForm={setForm} errors={err} zones={zones} defaults={defaults} />
-        <div className="flex items-end gap-2 sm:col-span-2">
-          <Button type="submit" disabled={create.isPending} data-testid="site-save">
-            {t("create")}
-          </Button>
-          <Button variant="secondary" onClick={() => setOpen(false)}>
-            {t("cancel")}
-          </Button>
-        </div>
-      </form>
-    </Card>
+    <SiteFormCard
+      title={t("newSite")}
+      onSubmit={() => create.mutate({ code, ...siteInputOf(form) })}
+      error={general}
+      pending={create.isPending}
+      submit={t("create")}
+      submitTestId="site-save"
+      onCancel={() => setOpen(false)}
+    >
+      <Field label={t("code")} htmlFor="site-code" hint={t("codeHint")} errors={err.code}>
+        <Input
+          id="site-code"
+          value={code}
+          autoCapitalize="none"
+          spellCheck={false}
+          invalid={!!err.code}
+          onChange={(e) => setCode(e.target.value)}
+        />
+      </Field>
+      <SiteFields form={form} setForm={setForm} errors={err} zones={zones} defaults={defaults} />
+    </SiteFormCard>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
-import type { Dispatch, SetStateAction } from "react";
-import { Field, Input } from "@/app/_components/ui";
+import type { Dispatch, ReactNode, SetStateAction } from "react";
+import { Alert, Button, Card, Field, Input } from "@/app/_components/ui";
 
 /** The fields a site's new and edit forms share, as typed (numbers as text until sent). */
 export type SiteForm = {
@@ -17,7 +17,8 @@ export type SiteForm = {
 
 export type SiteAlarmDefaults = { groupWaitSeconds: number; remindSeconds: number };
 
-type SiteValues = {
+/** A site as the forms start from it (a new one: empty, the defaults). */
+export type SiteValues = {
   name: string;
   baseUrl: string | null;
   timezone: string;
@@ -111,5 +112,55 @@ export function SiteFields({
         numeric: true,
       })}
     </>
+  );
+}
+
+/** The card both site forms sit in: the form's own error on top, save and cancel below. */
+export function SiteFormCard({
+  title,
+  onSubmit,
+  error,
+  pending,
+  submit,
+  submitTestId,
+  onCancel,
+  children,
+}: {
+  title: string;
+  onSubmit: () => void;
+  error: string | null | undefined;
+  pending: boolean;
+  submit: string;
+  submitTestId: string;
+  onCancel: () => void;
+  children: ReactNode;
+}) {
+  const t = useTranslations("sites");
+  return (
+    <Card title={title} className="mb-4">
+      <form
+        className="grid gap-4 sm:grid-cols-2"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSubmit();
+        }}
+      >
+        {error && (
+          <div className="sm:col-span-2">
+            <Alert>{error}</Alert>
+          </div>
+        )}
+        {children}
+        <div className="flex items-end gap-2 sm:col-span-2">
+          <Button type="submit" disabled={pending} data-testid={submitTestId}>
+            {submit}
+          </Button>
+          <Button variant="secondary" onClick={onCancel}>
+            {t("cancel")}
+          </Button>
+        </div>
+      </form>
+    </Card>
   );
 }

@@ -5,20 +5,18 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { useTRPC } from "@/app/_components/trpc";
-import { Alert, Button, Card } from "@/app/_components/ui";
-import { type SiteAlarmDefaults, SiteFields, siteFormOf, siteInputOf } from "../site-fields";
+import { Button } from "@/app/_components/ui";
+import {
+  type SiteAlarmDefaults,
+  SiteFields,
+  SiteFormCard,
+  type SiteValues,
+  siteFormOf,
+  siteInputOf,
+} from "../site-fields";
 
 type Person = { id: number; username: string; name: string };
-export type EditableSite = {
-  id: number;
-  name: string;
-  baseUrl: string | null;
-  timezone: string;
-  pullCron: string | null;
-  alarmGroupWaitSeconds: number | null;
-  alarmRemindSeconds: number | null;
-  userIds: number[];
-};
+export type EditableSite = SiteValues & { id: number; userIds: number[] };
 
 /** Edit a site: name, where its files are, its zone, the pull schedule and who manages it. */
 export function EditSite({
@@ -66,52 +64,38 @@ export function EditSite({
     );
   }
   return (
-    <Card title={t("editSite")} className="mb-4">
-      <form
-        className="grid gap-4 sm:grid-cols-2"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          update.mutate({ id: site.id, ...siteInputOf(form), userIds });
-        }}
-      >
-        {general && (
-          <div className="sm:col-span-2">
-            <Alert>{general}</Alert>
-          </div>
-        )}
-        <SiteFields form={form} setForm={setForm} errors={err} zones={zones} defaults={defaults} />
-        <fieldset className="sm:col-span-2" data-testid="site-people">
-          <legend className="mb-1 text-sm font-medium">{t("people")}</legend>
-          {err.userIds && <p className="mb-1 text-sm text-red-600">{err.userIds.join(" ")}</p>}
-          <div className="flex max-h-48 flex-wrap gap-x-4 gap-y-2 overflow-y-auto text-sm">
-            {people.map((p) => (
-              <label key={p.id} className="flex min-h-8 items-center gap-2">
-                <input
-                  type="checkbox"
-                  className="size-4"
-                  checked={userIds.includes(p.id)}
-                  onChange={(e) =>
-                    setUserIds((ids) => (e.target.checked ? [...ids, p.id] : ids.filter((i) => i !== p.id)))
-                  }
-                />
-                <span>
-                  {p.username}
-                  {p.name && <span className="text-gray-500"> · {p.name}</span>}
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <div className="flex items-end gap-2 sm:col-span-2">
-          <Button type="submit" disabled={update.isPending} data-testid="site-update">
-            {t("save")}
-          </Button>
-          <Button variant="secondary" onClick={() => setOpen(false)}>
-            {t("cancel")}
-          </Button>
+    <SiteFormCard
+      title={t("editSite")}
+      onSubmit={() => update.mutate({ id: site.id, ...siteInputOf(form), userIds })}
+      error={general}
+      pending={update.isPending}
+      submit={t("save")}
+      submitTestId="site-update"
+      onCancel={() => setOpen(false)}
+    >
+      <SiteFields form={form} setForm={setForm} errors={err} zones={zones} defaults={defaults} />
+      <fieldset className="sm:col-span-2" data-testid="site-people">
+        <legend className="mb-1 text-sm font-medium">{t("people")}</legend>
+        {err.userIds && <p className="mb-1 text-sm text-red-600">{err.userIds.join(" ")}</p>}
+        <div className="flex max-h-48 flex-wrap gap-x-4 gap-y-2 overflow-y-auto text-sm">
+          {people.map((p) => (
+            <label key={p.id} className="flex min-h-8 items-center gap-2">
+              <input
+                type="checkbox"
+                className="size-4"
+                checked={userIds.includes(p.id)}
+                onChange={(e) =>
+                  setUserIds((ids) => (e.target.checked ? [...ids, p.id] : ids.filter((i) => i !== p.id)))
+                }
+              />
+              <span>
+                {p.username}
+                {p.name && <span className="text-gray-500"> · {p.name}</span>}
+              </span>
+            </label>
+          ))}
         </div>
-      </form>
-    </Card>
+      </fieldset>
+    </SiteFormCard>
   );
 }
