@@ -109,23 +109,6 @@ export function dayRange(date: string, timeZone: string): { from: Date; to: Date
   return { from: localMidnight(date, timeZone), to: localMidnight(next, timeZone) };
 }
 
-/** An instant as a datetime-local input's value ("YYYY-MM-DDTHH:MM"): the zone's wall clock. */
-export function wallClockInput(at: Date, timeZone: string): string {
-  return formatLocal(at, timeZone).slice(0, 16).replace(" ", "T");
-}
-
-/**
- * A datetime-local input's value read as the wall clock in `timeZone` (not the browser's), as
- * an instant; null when it is not such a value. Two passes settle a DST change, as localMidnight.
- */
-export function fromWallClockInput(value: string, timeZone: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return null;
-  const wall = Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`);
-  if (Number.isNaN(wall)) return null;
-  const guess = wall - zoneOffsetMs(new Date(wall), timeZone);
-  return new Date(wall - zoneOffsetMs(new Date(guess), timeZone));
-}
-
 /**
  * "UTC", "GMT+8", "GMT-3:30": the zone's offset at an instant, the same text in every language
  * and runtime (computed, not ICU's name, which differs between Node and browsers: "GMT+0").

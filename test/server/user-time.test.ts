@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getUser } from "../../server/auth/users";
 import { getDb } from "../../server/db/client";
-import {
-  formatInstant,
-  formatInstantText,
-  fromWallClockInput,
-  wallClockInput,
-  zoneLabel,
-} from "../../server/lib/local-time";
+import { formatInstant, formatInstantText, zoneLabel } from "../../server/lib/local-time";
 import { callerFor, httpCall, makeUser } from "../helpers/users";
 
 describe("a user's display zone", () => {
@@ -72,32 +66,5 @@ describe("formatInstant: one rule for every absolute time", () => {
     expect(zoneLabel(new Date("2025-01-15T12:00:00Z"), "Europe/Berlin")).toBe("GMT+1");
     expect(zoneLabel(new Date("2025-07-15T12:00:00Z"), "Europe/Berlin")).toBe("GMT+2");
     expect(zoneLabel(new Date("2025-01-15T12:00:00Z"), "Europe/London")).toBe("UTC");
-  });
-});
-
-describe("datetime inputs in the reader's display zone (maintenance windows)", () => {
-  it("reads a datetime-local value as the wall clock of the given zone, not the process's", () => {
-    expect(fromWallClockInput("2026-12-01T09:00", "Asia/Shanghai")?.toISOString()).toBe(
-      "2026-12-01T01:00:00.000Z",
-    );
-    expect(fromWallClockInput("2026-12-01T09:00", "UTC")?.toISOString()).toBe("2026-12-01T09:00:00.000Z");
-    // Across a DST change: after it, New York is 4 hours behind; before it, 5.
-    expect(fromWallClockInput("2026-03-08T03:30", "America/New_York")?.toISOString()).toBe(
-      "2026-03-08T07:30:00.000Z",
-    );
-    expect(fromWallClockInput("2026-03-07T23:30", "America/New_York")?.toISOString()).toBe(
-      "2026-03-08T04:30:00.000Z",
-    );
-    expect(fromWallClockInput("", "UTC")).toBeNull();
-    expect(fromWallClockInput("2026-12-01 09:00", "UTC")).toBeNull();
-  });
-
-  it("fills the input with the zone's wall clock, and the two agree", () => {
-    const at = new Date("2026-12-01T01:00:00Z");
-    expect(wallClockInput(at, "Asia/Shanghai")).toBe("2026-12-01T09:00");
-    expect(wallClockInput(at, "America/New_York")).toBe("2026-11-30T20:00");
-    for (const zone of ["Asia/Shanghai", "America/New_York", "Asia/Kolkata", "UTC"]) {
-      expect(fromWallClockInput(wallClockInput(at, zone), zone)?.getTime(), zone).toBe(at.getTime());
-    }
   });
 });

@@ -1,13 +1,13 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useTimeZone, useTranslations } from "next-intl";
+import { useNow, useTimeZone, useTranslations } from "next-intl";
 import { useState } from "react";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Badge, Button, Card, Field, Input, Select } from "@/app/_components/ui";
-import { fromWallClockInput, wallClockInput, zoneLabel } from "@/server/lib/local-time";
+import { instantOfLocalInput, localInputValue, zoneLabel } from "@/server/lib/local-time";
 import { SuppressionForm } from "./suppression-form";
 
 type Matcher = { label: "alarm" | "node"; op: "=" | "!=" | "=~"; value: string };
@@ -35,6 +35,8 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
   const router = useRouter();
   // The reader's display zone (their setting), not the browser's: the one rule for times.
   const zone = useTimeZone() ?? "UTC";
+  // The request's clock, so the server's and the browser's first render agree.
+  const now = useNow();
   const list = useQuery(trpc.alerting.suppressions.queryOptions({ siteId }));
   const sites = useQuery(trpc.sites.list.queryOptions({ size: 200 }));
   const refresh = () => {
@@ -44,11 +46,10 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
   const firstSite = siteId ?? sites.data?.items[0]?.id ?? 0;
   const [silence, setSilence] = useState({ siteId: 0, hours: "2", comment: "", matchers: [] as Matcher[] });
   const [win, setWin] = useState(() => {
-    const now = new Date();
     return {
       siteId: 0,
-      startsAt: wallClockInput(now, zone),
-      endsAt: wallClockInput(new Date(now.getTime() + 2 * 3600_000), zone),
+      startsAt: localInputValue(now, zone),
+      endsAt: localInputValue(new Date(now.getTime() + 2 * 3600_000), zone),
       comment: "",
     };
   });
@@ -261,8 +262,8 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
               createWindow.mutate({
                 siteId: win.siteId || firstSite,
                 // An unreadable value goes as it is: the server's check names the field.
-                startsAt: fromWallClockInput(win.startsAt, zone) ?? win.startsAt,
-                endsAt: fromWallClockInput(win.endsAt, zone) ?? win.endsAt,
+                startsAt: instantOfLocalInput(win.startsAt, zone) ?? win.startsAt,
+                endsAt: instantOfLocalInput(win.endsAt, zone) ?? win.endsAt,
                 comment: win.comment,
               })
             }
@@ -275,14 +276,14 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
             formError={formErrorOf(createWindow.error)}
           >
             <p className="text-xs text-gray-500" data-testid="window-zone">
-              {t("windows.zone", { zone: zoneName(zone, new Date()) })}
+              {t("windows.zone", { zone: zoneName(zone, now) })}
             </p>
             <div className="grid gap-3 sm:grid-cols-2">
               {(["startsAt", "endsAt"] as const).map((k) => (
                 <Field
                   key={k}
                   label={t(k === "startsAt" ? "windows.startsIn" : "windows.endsIn", {
-                    zone: zoneLabel(new Date(), zone),
+                    zone: zoneLabel(now, zone),
                   })}
                   htmlFor={`window-${k}`}
                   errors={wErr[k]}
