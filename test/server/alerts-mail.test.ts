@@ -79,7 +79,7 @@ it("a rule's alarm: one mail on raise, repeats while it holds, one mail on resol
   await waitFor("the raise mail", () => subjects("RM").length >= 1);
   const raised = smtp.messages.find((m) => m.subject === "[Kairos] RM (RM): 1 alarm not resumed");
   expect(raised?.text).toContain("Disk almost full · app1 /");
-  expect(raised?.text).toContain("Disk used above 90 % (now 97 %)");
+  expect(raised?.text).toContain("Disk used above 90\u00a0% (now 97\u00a0%)");
   await waitFor(
     "a repeat",
     () => subjects("RM").includes("[Kairos] RM (RM): still 1 alarm not resumed"),

@@ -86,7 +86,7 @@ it("cpu idle below X for N minutes: pending, then firing (one mail), then resolv
   expect(firing).toMatchObject({
     node: "s1",
     resumed_at: null,
-    en: "CPU idle below 10 % (now 3 %)",
+    en: "CPU idle below 10\u00a0% (now 3\u00a0%)",
     zh: "CPU 空闲低于 10%（当前 3%）",
   });
   expect(await mails()).toEqual(["site-alarms-failing"]);
@@ -140,14 +140,18 @@ it("disk used above X, a counter falling to 0 and no data from a server fire per
   );
   await evaluateRules(getDb(), at(30));
   expect(await alarmsOf("Disk full")).toMatchObject([
-    { node: "s1 /data", en: "Disk used above 90 % (now 95 %)", zh: "磁盘使用率高于 90%（当前 95%）" },
+    {
+      node: "s1 /data",
+      en: "Disk used above 90\u00a0% (now 95\u00a0%)",
+      zh: "磁盘使用率高于 90%（当前 95%）",
+    },
   ]);
   expect(await alarmsOf("No calls")).toMatchObject([{ node: "RL", en: "Calls at 0", zh: "呼叫数降为 0" }]);
   expect(await alarmsOf("Silent server")).toMatchObject([
     {
       node: "s2",
       resumed_at: null,
-      en: "No data for 15 min (last 20 min ago)",
+      en: "No data for 15\u00a0min (last 20\u00a0min ago)",
       zh: "超过 15 分钟无数据（已 20 分钟）",
     },
   ]);
