@@ -1,7 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
-import { Alert, Button, Field, Input, Select } from "@/app/_components/ui";
+import { SubmitRow } from "@/app/_components/form-submit";
+import { Field, Input, Select } from "@/app/_components/ui";
 
 type Site = { id: number; name: string; code: string };
 
@@ -14,7 +15,7 @@ export function SuppressionForm({
   id,
   title,
   submit,
-  pending,
+  mutation,
   onSubmit,
   sites,
   siteId,
@@ -22,13 +23,13 @@ export function SuppressionForm({
   comment,
   onComment,
   errors,
-  formError,
   children,
 }: {
   id: "silence" | "window";
   title: string;
   submit: string;
-  pending: boolean;
+  /** The save: its pending state holds the button, its error that is about no field shows. */
+  mutation: { error: unknown; isPending: boolean };
   onSubmit: () => void;
   /** null: the page shows one site, no choice. */
   sites: Site[] | null;
@@ -37,7 +38,6 @@ export function SuppressionForm({
   comment: string;
   onComment: (v: string) => void;
   errors: Record<string, string[] | undefined>;
-  formError: string | null | undefined;
   children: ReactNode;
 }) {
   const t = useTranslations("alerting");
@@ -65,10 +65,7 @@ export function SuppressionForm({
       <Field label={t("silences.comment")} htmlFor={`${id}-comment`} errors={errors.comment}>
         <Input id={`${id}-comment`} value={comment} onChange={(e) => onComment(e.target.value)} />
       </Field>
-      {formError && <Alert>{formError}</Alert>}
-      <Button type="submit" disabled={pending}>
-        {submit}
-      </Button>
+      <SubmitRow mutation={mutation} label={submit} className="space-y-3" />
     </form>
   );
 }

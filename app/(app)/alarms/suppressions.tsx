@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useNow, useTimeZone, useTranslations } from "next-intl";
 import { useState } from "react";
-import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
+import { fieldErrorsOf } from "@/app/_components/form-errors";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Badge, Button, Card, Field, Input, Select } from "@/app/_components/ui";
@@ -128,7 +128,7 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
             id="silence"
             title={t("silences.new")}
             submit={t("silences.create")}
-            pending={createSilence.isPending}
+            mutation={createSilence}
             onSubmit={() =>
               createSilence.mutate({
                 siteId: silence.siteId || firstSite,
@@ -143,7 +143,6 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
             comment={silence.comment}
             onComment={(v) => setSilence({ ...silence, comment: v })}
             errors={sErr}
-            formError={formErrorOf(createSilence.error)}
           >
             <fieldset className="space-y-2">
               <legend className="text-sm font-medium text-gray-700 dark:text-gray-300">
@@ -257,7 +256,7 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
             id="window"
             title={t("windows.new")}
             submit={t("windows.create")}
-            pending={createWindow.isPending}
+            mutation={createWindow}
             onSubmit={() =>
               createWindow.mutate({
                 siteId: win.siteId || firstSite,
@@ -273,7 +272,6 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
             comment={win.comment}
             onComment={(v) => setWin({ ...win, comment: v })}
             errors={wErr}
-            formError={formErrorOf(createWindow.error)}
           >
             <p className="text-xs text-gray-500" data-testid="window-zone">
               {t("windows.zone", { zone: zoneName(zone, now) })}
