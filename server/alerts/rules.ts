@@ -5,7 +5,7 @@ import { type Actor, audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
 import { retryingTransaction } from "../db/retry";
 import { alertRules } from "../db/schema";
-import { RULE_KINDS, type RuleKind } from "../lib/enums";
+import { type AlarmDetail, RULE_KINDS, type RuleKind } from "../lib/enums";
 import { notFound } from "../lib/errors";
 import { log } from "../lib/log";
 import type { TaskName } from "../queue/tasks";
@@ -157,9 +157,7 @@ export async function deleteRule(db: Db, actor: Actor & SiteViewer, id: number, 
 // ---- evaluation ----------------------------------------------------------------------------
 
 type Rule = typeof alertRules.$inferSelect;
-type Hit = { key: string; value: number; text: string };
-
-const fmt = (v: number) => (Math.round(v * 10) / 10).toString();
+type Hit = { key: string; value: number };
 
 /** The keys where a rule's condition holds now, with the value that breached. */
 async function breaches(tx: DbOrTx, r: Rule, now: Date): Promise<Hit[]> {
@@ -172,7 +170,7 @@ async function breaches(tx: DbOrTx, r: Rule, now: Date): Promise<Hit[]> {
         cross join lateral (select v4 from samples where server_id = sv.id and kind = 'cpu' and mount = ''
           and at <= ${at} and at > ${fresh} order by at desc limit 1) s
         where sv.site_id = ${r.siteId} and s.v4 < ${r.threshold}`);
-      return rows.map((x) => ({ ...x, text: `cpu_idle ${fmt(x.value)}% < ${fmt(r.threshold)}%` }));
+      return rows;
     }
     case "disk_used_above": {
       const rows = await tx.execute<{ key: string; value: number }>(sql`
@@ -181,24 +179,21 @@ async function breaches(tx: DbOrTx, r: Rule, now: Date): Promise<Hit[]> {
           where server_id = sv.id and kind = 'disk' and at <= ${at} and at > ${fresh}
           order by mount, at desc) d
         where sv.site_id = ${r.siteId} and d.pct > ${r.threshold}`);
-      return rows.map((x) => ({ ...x, text: `disk_used ${fmt(x.value)}% > ${fmt(r.threshold)}%` }));
+      return rows;
     }
     case "counter_zero": {
       const col = COUNTER_COLUMN[(r.counter ?? "callTimes") as keyof typeof COUNTER_COLUMN];
       const rows = await tx.execute<{ value: number }>(sql`
         select ${sql.raw(col)}::float8 as value from service_counters
         where site_id = ${r.siteId} and at <= ${at} order by at desc limit 1`);
-      return rows.filter((x) => x.value === 0).map(() => ({ key: "", value: 0, text: `${r.counter} = 0` }));
+      return rows.filter((x) => x.value === 0).map(() => ({ key: "", value: 0 }));
     }
     case "no_data": {
       const rows = await tx.execute<{ key: string; value: number }>(sql`
         select name as key, extract(epoch from (${at} - coalesce(last_sample_at, created_at))) / 60 as value
         from servers where site_id = ${r.siteId}
           and coalesce(last_sample_at, created_at) < ${at} - make_interval(mins => ${r.threshold})`);
-      return rows.map((x) => ({
-        ...x,
-        text: `no_data ${Math.floor(x.value)} min ≥ ${fmt(r.threshold)} min`,
-      }));
+      return rows.map((x) => ({ ...x, value: Math.floor(x.value) }));
     }
   }
 }
@@ -229,10 +224,17 @@ async function evaluateRule(db: Db, r: Rule, siteCode: string, now: Date) {
     const known = new Map(states.map((s) => [s.key, s]));
     for (const h of hits) {
       const s = known.get(h.key);
+      // Data, not text: each reader gets it in their own words (server/alerts/detail.ts).
+      const detail = JSON.stringify({
+        kind: r.kind,
+        value: h.value,
+        threshold: r.threshold,
+        counter: r.kind === "counter_zero" ? r.counter : null,
+      } satisfies AlarmDetail);
       const since = s ? new Date(s.since) : now;
       if (s?.status === "firing") {
         await tx.execute(
-          sql`update alarms set last_record_at = ${at}, description = ${h.text} where id = ${s.alarm_id}`,
+          sql`update alarms set last_record_at = ${at}, detail = ${detail}::jsonb where id = ${s.alarm_id}`,
         );
         await tx.execute(
           sql`update alert_rule_states set value = ${h.value}, updated_at = ${at} where rule_id = ${r.id} and key = ${h.key}`,
@@ -243,8 +245,8 @@ async function evaluateRule(db: Db, r: Rule, siteCode: string, now: Date) {
       let alarmId: number | null = null;
       if (due) {
         const [a] = await tx.execute<{ id: number }>(sql`
-          insert into alarms (site_id, name, node, raised_at, description, last_record_at)
-          values (${r.siteId}, ${r.name}, ${h.key || siteCode}, ${at}, ${h.text}, ${at})
+          insert into alarms (site_id, name, node, raised_at, detail, last_record_at)
+          values (${r.siteId}, ${r.name}, ${h.key || siteCode}, ${at}, ${detail}::jsonb, ${at})
           on conflict (site_id, name, node, raised_at) do update set resumed_at = null
           returning id`);
         alarmId = a ? Number(a.id) : null;

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
 import { alarmAcks, alarms, maintenanceWindows, silences } from "../db/schema";
+import type { AlarmDetail } from "../lib/enums";
 import { notFound } from "../lib/errors";
 import { type SiteViewer, visibleSite } from "../sites/sites";
 
@@ -36,13 +37,14 @@ export type NotifiableAlarm = {
   name: string;
   node: string;
   description: string;
+  detail: AlarmDetail | null;
   raised_at: Date;
 };
 
 /** A site's open alarms that notify now, the newest first, and how many there are. */
 export async function notifiableAlarms(db: DbOrTx, siteId: number, limit: number, now = new Date()) {
   const rows = await db.execute<NotifiableAlarm & { total: number }>(sql`
-    select a.id, a.name, a.node, a.description, a.raised_at, count(*) over ()::int as total
+    select a.id, a.name, a.node, a.description, a.detail, a.raised_at, count(*) over ()::int as total
     from alarms a where a.site_id = ${siteId} and ${notifiableSql(now)}
     order by a.raised_at desc, a.id desc limit ${limit}`);
   return {

@@ -216,7 +216,7 @@ registerChannel({
     const id = Number(route.to[0]);
     const detail = DETAILS.get(n.subject.kind);
     const said = detail ? await detail(tx, route, n) : genericDetail(route, n);
-    if (!said) return;
+    if (!said) return false;
     const message: WebhookMessage = {
       kind: n.kind,
       subject: { kind: n.subject.kind, id: n.subject.id, name: n.subject.name, url: n.subject.url },
@@ -227,6 +227,7 @@ registerChannel({
     };
     // Only queued here (inside the state change); the task makes the call and is retried.
     await enqueue(tx, WEBHOOK_TASK, { webhookId: id, message }, { maxAttempts: ATTEMPTS });
+    return true;
   },
 });
 

@@ -8,6 +8,7 @@ import { readFunctionCatalog } from "../functions/catalog";
 import { msg } from "../i18n/errors";
 import { userTimeZone } from "../i18n/zone";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
+import { forgetSubject } from "../notify/forget";
 import { cancelActiveRuns } from "../runs/cancel";
 import { createRuns } from "../runs/create";
 import { assertSecretsExist } from "../secrets/secrets";
@@ -221,6 +222,7 @@ export async function deleteJob(db: Db, actor: Actor, id: number): Promise<void>
     // The cascade deletes every run of the job: lock them in id order first (locks.ts).
     await tx.execute(sql`select id from runs where job_id = ${id} order by id for update`);
     await tx.delete(jobs).where(eq(jobs.id, id));
+    await forgetSubject(tx, { kind: "job", id });
     await audit(tx, actor, "job.delete", "job", id, { before });
   });
 }

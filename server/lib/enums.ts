@@ -71,6 +71,13 @@ export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
 export const RULE_KINDS = ["cpu_idle_below", "disk_used_above", "counter_zero", "no_data"] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
+/**
+ * What a threshold rule's alarm says, kept as data (alarms.detail) so pages, mails and webhooks
+ * put it in their reader's words: the value that breached, the rule's threshold (minutes for
+ * no_data) and, for counter_zero, the counter.
+ */
+export type AlarmDetail = { kind: RuleKind; value: number; threshold: number; counter?: string | null };
+
 /** A rule's alert per server (or mount, or site): pending until it held long enough, then firing. */
 export const RULE_ALERT_STATUSES = ["pending", "firing"] as const;
 export type RuleAlertStatus = (typeof RULE_ALERT_STATUSES)[number];

@@ -23,17 +23,20 @@ export type Notice = {
   /** The failure's own page (a run), when there is one. */
   refUrl: string | null;
   logTail: string;
+  /** A recovery: whether any notice of the incident said something (a raise or a reminder). */
+  notified?: boolean;
 };
 
 /**
  * A way to tell people. `deliver` runs inside the transaction that changed the state and must
  * only record or queue work there (an outbox row, a graphile-worker job): no network calls, so
  * a notice exists exactly when the change does. Webhooks / WeCom / DingTalk / Feishu are
- * further channels with a task of their own.
+ * further channels with a task of their own. `false` = it had nothing to say (every alarm of a
+ * site suppressed), so the incident is not counted as told.
  */
 export type Channel = {
   name: string;
-  deliver(tx: DbOrTx, route: Route, notice: Notice): Promise<void>;
+  deliver(tx: DbOrTx, route: Route, notice: Notice): Promise<boolean | undefined>;
 };
 
 const emailChannel: Channel = {
@@ -62,6 +65,7 @@ const emailChannel: Channel = {
       html,
       text,
     });
+    return true;
   },
 };
 
@@ -71,10 +75,13 @@ export function registerChannel(c: Channel) {
   CHANNELS.set(c.name, c);
 }
 
+/** The notice on every route of its subject; whether any of them said something. */
 export async function dispatch(tx: DbOrTx, notice: Notice) {
+  let said = false;
   for (const route of notice.subject.routes) {
     const c = CHANNELS.get(route.channel);
     if (!c) throw new Error(`no notification channel "${route.channel}"`);
-    await c.deliver(tx, route, notice);
+    if ((await c.deliver(tx, route, notice)) !== false) said = true;
   }
+  return said;
 }

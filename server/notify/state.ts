@@ -29,12 +29,18 @@ type StateRow = {
   next_reminder_at: Date | null;
   muted_until: Date | null;
   muted_until_recovered: boolean;
+  notified: boolean;
 };
 
 const ts = (d: Date | null) => sql`${d?.toISOString() ?? null}::timestamptz`;
 
 const isMuted = (r: Pick<StateRow, "muted_until" | "muted_until_recovered">, now: Date) =>
   r.muted_until_recovered || (r.muted_until !== null && new Date(r.muted_until) > now);
+
+async function markNotified(tx: DbOrTx, s: Subject) {
+  await tx.execute(sql`
+    update notify_state set notified = true where subject_kind = ${s.kind} and subject_id = ${s.id}`);
+}
 
 async function scheduleReminder(tx: DbOrTx, s: Subject, at: Date) {
   await enqueue(tx, REMIND_TASK, { kind: s.kind, id: s.id }, { runAt: at, jobKey: reminderKey(s) });
@@ -59,12 +65,13 @@ export async function noteFailure(db: Db, s: Subject, f: Failure, now = new Date
         failing_since = case when n.status = 'failing' then n.failing_since else excluded.failing_since end,
         next_reminder_at = case when n.status = 'failing' then n.next_reminder_at else excluded.next_reminder_at end,
         reminders = case when n.status = 'failing' then n.reminders else 0 end,
+        notified = case when n.status = 'failing' then n.notified else false end,
         status = 'failing', last_error = excluded.last_error, last_ref = excluded.last_ref,
         updated_at = excluded.updated_at
-      returning status, failing_since, failures, muted_until, muted_until_recovered`);
+      returning status, failing_since, failures, muted_until, muted_until_recovered, notified`);
     if (row?.failures !== 1) return row ?? null;
     if (!isMuted(row, now)) {
-      await dispatch(tx, {
+      const said = await dispatch(tx, {
         kind: "failing",
         subject: { ...s, ...info },
         at: now,
@@ -74,6 +81,7 @@ export async function noteFailure(db: Db, s: Subject, f: Failure, now = new Date
         refUrl: f.refUrl,
         logTail: f.logTail ?? "",
       });
+      if (said) await markNotified(tx, s);
     }
     if (remindAt) await scheduleReminder(tx, s, remindAt);
     return row;
@@ -98,7 +106,7 @@ export async function noteSuccess(db: Db, s: Subject, now = new Date()) {
     await tx.execute(sql`
       update notify_state set status = 'ok', failing_since = null, failures = 0, last_error = null,
         last_ref = null, next_reminder_at = null, reminders = 0, muted_until_recovered = false,
-        updated_at = ${ts(now)}
+        notified = false, updated_at = ${ts(now)}
       where subject_kind = ${s.kind} and subject_id = ${s.id}`);
     await tx.execute(sql`select graphile_worker.remove_job(${reminderKey(s)})`);
     const info = await resolveSubject(tx, s);
@@ -113,6 +121,7 @@ export async function noteSuccess(db: Db, s: Subject, now = new Date()) {
         error: old.last_error,
         refUrl: null,
         logTail: "",
+        notified: old.notified,
       });
     }
     return { failures: old.failures, since: old.failing_since };
@@ -147,7 +156,7 @@ export async function sendReminder(db: Db, s: Subject, now = new Date()) {
     }
     const muted = isMuted(row, now);
     if (!muted) {
-      await dispatch(tx, {
+      const said = await dispatch(tx, {
         kind: "reminder",
         subject: { ...s, ...info },
         at: now,
@@ -157,6 +166,7 @@ export async function sendReminder(db: Db, s: Subject, now = new Date()) {
         refUrl: null,
         logTail: "",
       });
+      if (said) await markNotified(tx, s);
     }
     // After a long outage of the workers, the next reminder is one interval from now, not a burst.
     let next = due.getTime() + info.remindSeconds * 1000;

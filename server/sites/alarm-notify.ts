@@ -1,16 +1,17 @@
 /**
  * A site's alarms through the notification layer (server/notify), seed 001: 对于未恢复节点的
  * 告警需要发送邮件. The subject is the site: it "fails" when open alarms that notify (not
- * acknowledged, silenced or in a maintenance window, server/alerts/suppress.ts) appear — after a
- * group wait of SITE_ALARM_GROUP_WAIT_SECONDS, so alarms arriving together go in one message —,
- * is reminded about every SITE_ALARM_REMIND_SECONDS while any stays open, and "recovers" once
- * all have resumed. Alarms come from the site's files and from threshold rules
+ * acknowledged, silenced or in a maintenance window, server/alerts/suppress.ts) appear — after the
+ * site's group wait, so alarms arriving together go in one message —, is reminded about every
+ * repeat interval of the site while any stays open (each the env's default unless the site sets
+ * its own), and "recovers" once all have resumed. Alarms come from the site's files and from threshold rules
  * (server/alerts/rules.ts). Mail goes to the site's people (its assigned users with an address),
  * each in their language and zone; webhooks chosen for the site get the same list.
  */
 import { sql } from "drizzle-orm";
 import { createElement } from "react";
 import { SiteAlarmsMail, type SiteAlarmsMailProps, siteAlarmsSubject } from "../../emails/site-alarms";
+import { alarmDescription } from "../alerts/detail";
 import { notifiableAlarms } from "../alerts/suppress";
 import { registerNoticeDetail } from "../alerts/webhooks";
 import type { Db, DbOrTx } from "../db/client";
@@ -34,8 +35,8 @@ export const SITE_NOTIFY_TASK = "site_alarms_notify" satisfies TaskName;
 const LISTED = 20;
 
 registerSubjectKind("site", async (db, id) => {
-  const [site] = await db.execute<{ name: string; code: string }>(
-    sql`select name, code from sites where id = ${id}`,
+  const [site] = await db.execute<{ name: string; code: string; alarm_remind_seconds: number | null }>(
+    sql`select name, code, alarm_remind_seconds from sites where id = ${id}`,
   );
   if (!site) return null;
   const people = await db.execute<{ email: string; locale: string | null; time_zone: string | null }>(sql`
@@ -55,23 +56,27 @@ registerSubjectKind("site", async (db, id) => {
   return {
     name: `${site.name} (${site.code})`,
     url: `${publicUrl()}/alarms?site=${id}`,
-    remindSeconds: env().SITE_ALARM_REMIND_SECONDS,
+    remindSeconds: site.alarm_remind_seconds ?? env().SITE_ALARM_REMIND_SECONDS,
     routes: [...routes.values()],
   };
 });
 
-/** The alarms a notice lists: those that notify now (a recovery lists none). */
+/**
+ * The alarms a notice lists: those that notify now (a recovery lists none); null when the notice
+ * has nothing to say — every open alarm suppressed, or a recovery of an incident nobody was told
+ * of (its alarms silenced, acknowledged, in a window or muted all along).
+ */
 async function listed(tx: DbOrTx, n: Notice) {
-  if (n.kind === "recovered") return { alarms: [], total: 0 };
-  return notifiableAlarms(tx, n.subject.id, LISTED, n.at);
+  if (n.kind === "recovered") return n.notified ? { alarms: [], total: 0 } : null;
+  const open = await notifiableAlarms(tx, n.subject.id, LISTED, n.at);
+  return open.total === 0 ? null : open;
 }
 
 registerChannel({
   name: CHANNEL,
   async deliver(tx, route, n) {
     const open = await listed(tx, n);
-    // Everything still open is acknowledged or silenced: the reminder has nothing to say.
-    if (n.kind !== "recovered" && open.total === 0) return;
+    if (!open) return false;
     const zone = { readerZone: route.timeZone };
     const props: SiteAlarmsMailProps = {
       locale: route.locale,
@@ -80,7 +85,7 @@ registerChannel({
       alarms: open.alarms.map((a) => ({
         name: a.name,
         node: a.node,
-        description: a.description,
+        description: alarmDescription(a, route.locale),
         raised: formatInstantText(a.raised_at, zone),
       })),
       more: Math.max(0, open.total - LISTED),
@@ -97,18 +102,20 @@ registerChannel({
       html,
       text,
     });
+    return true;
   },
 });
 
 /** The same list for a site's webhooks: the mail's subject line and one line per alarm. */
 registerNoticeDetail("site", async (tx, route, n) => {
   const open = await listed(tx, n);
-  if (n.kind !== "recovered" && open.total === 0) return null;
+  if (!open) return null;
   const t = translator(route.locale);
   const zone = { readerZone: route.timeZone };
+  const describe = (a: (typeof open.alarms)[number]) => alarmDescription(a, route.locale);
   const lines = open.alarms.map(
     (a) =>
-      `${a.name} · ${a.node} · ${formatInstantText(a.raised_at, zone)}${a.description ? ` · ${a.description}` : ""}`,
+      `${a.name} · ${a.node} · ${formatInstantText(a.raised_at, zone)}${describe(a) ? ` · ${describe(a)}` : ""}`,
   );
   if (open.total > LISTED) lines.push(t("siteAlarms.more", { count: open.total - LISTED }));
   return { title: t(`siteAlarms.${n.kind}Subject`, { site: n.subject.name, count: open.total }), lines };
@@ -124,7 +131,10 @@ export async function noteSiteAlarms(db: Db, site: { id: number }, changed: numb
     // Nothing new: only an ending (every alarm resumed) can be due, and it needs no wait.
     return reconcileSite(db, site.id, now);
   }
-  const wait = env().SITE_ALARM_GROUP_WAIT_SECONDS;
+  const [row] = await db.execute<{ wait: number | null }>(
+    sql`select alarm_group_wait_seconds as wait from sites where id = ${site.id}`,
+  );
+  const wait = row?.wait ?? env().SITE_ALARM_GROUP_WAIT_SECONDS;
   if (wait === 0) return reconcileSite(db, site.id, now);
   await enqueue(
     db,

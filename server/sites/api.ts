@@ -11,6 +11,7 @@ import {
   listServers,
   listSiteFiles,
   listSites,
+  patchSite,
   pullSiteNow,
   rotateIngestToken,
   ZAssignInput,
@@ -18,6 +19,7 @@ import {
   ZCreateSiteInput,
   ZListAlarmsInput,
   ZListSitesInput,
+  ZSitePatch,
 } from "./sites";
 
 const ZUsersBody = ZAssignInput.omit({ id: true });
@@ -38,6 +40,17 @@ export const SITE_V1_ROUTES: V1Route[] = [
     body: ZCreateSiteInput,
     status: 201,
     handler: async ({ db, actor, body }) => createSite(db, actor, body),
+  }),
+  v1Route({
+    method: "PATCH",
+    path: "/sites/{id}",
+    tag: "sites",
+    summary:
+      "Edit a site (name, base URL, zone, pull schedule, alarm timing, people); fields left out keep their values",
+    summaryZh: "修改局点（未给出的字段保持不变）",
+    permission: "sites.write",
+    body: ZSitePatch,
+    handler: async ({ db, actor, path, body }) => patchSite(db, actor, path.id, body),
   }),
   v1Route({
     method: "DELETE",

@@ -17,7 +17,10 @@ import type { Locale } from "../i18n/locale";
 import { jobInputOf } from "../jobs/input";
 import { createJob, deleteJob, getJob, runJobNow, updateJob } from "../jobs/jobs";
 import type { Role } from "../lib/enums";
+import { env } from "../lib/env";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
+import { withoutDefaults } from "../lib/validation";
+import { forgetSubject } from "../notify/forget";
 import { storedReasonText } from "./bad-lines";
 
 /** Who is reading: a user (or a token acting for one), with their role. */
@@ -65,14 +68,32 @@ const ZSiteFields = z.object({
     .trim()
     .min(1)
     .max(200)
-    .default("*/5 * * * *")
     .superRefine((cron, ctx) => {
       const refusal = cronRefusal(cron, "UTC");
       if (refusal)
         ctx.addIssue({ code: "custom", message: refusal.message, params: issueParamsOf(refusal.msg) });
-    }),
+    })
+    // Outside the check, so the API's partial edit (no defaults) keeps the check.
+    .default("*/5 * * * *"),
+  /** Seconds; null (or absent) follows the installation's default (env). */
+  alarmGroupWaitSeconds: z.number().int().min(0).max(3600).nullable().default(null),
+  alarmRemindSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400)
+    .nullable()
+    .default(null),
 });
 export const ZCreateSiteInput = ZSiteFields;
+
+/** What a site's alarm timing falls back to when it has none of its own. */
+export function siteAlarmDefaults() {
+  return {
+    groupWaitSeconds: env().SITE_ALARM_GROUP_WAIT_SECONDS,
+    remindSeconds: env().SITE_ALARM_REMIND_SECONDS,
+  };
+}
 export type CreateSiteInput = z.input<typeof ZCreateSiteInput>;
 
 /**
@@ -84,6 +105,12 @@ export const ZUpdateSiteInput = ZSiteFields.omit({ code: true }).extend({
   userIds: z.array(z.number().int().positive()).max(1000),
 });
 export type UpdateSiteInput = z.input<typeof ZUpdateSiteInput>;
+
+/** PATCH /api/v1/sites/{id}: any of the edit's fields; those left out keep their stored values. */
+export const ZSitePatch = withoutDefaults(ZUpdateSiteInput.omit({ id: true }))
+  .partial()
+  .meta({ description: "only the fields given change; the others keep their stored values" });
+export type SitePatch = z.input<typeof ZSitePatch>;
 
 export const ZListSitesInput = z.object({
   page: z.number().int().min(1).default(1),
@@ -116,7 +143,14 @@ export async function createSite(db: Db, actor: Actor, input: CreateSiteInput) {
   try {
     [created] = await db
       .insert(sites)
-      .values({ code: v.code, name: v.name, baseUrl: v.baseUrl, timezone: v.timezone })
+      .values({
+        code: v.code,
+        name: v.name,
+        baseUrl: v.baseUrl,
+        timezone: v.timezone,
+        alarmGroupWaitSeconds: v.alarmGroupWaitSeconds,
+        alarmRemindSeconds: v.alarmRemindSeconds,
+      })
       .returning();
   } catch (e) {
     if (uniqueViolation(e)) throw new DomainError("CONFLICT", `a site with code "${v.code}" exists`, "code");
@@ -210,7 +244,15 @@ export async function updateSite(db: Db, actor: Actor & SiteViewer, input: Updat
   const after = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(sites)
-      .set({ name: v.name, baseUrl: v.baseUrl, timezone: v.timezone, pullJobId, updatedAt: new Date() })
+      .set({
+        name: v.name,
+        baseUrl: v.baseUrl,
+        timezone: v.timezone,
+        alarmGroupWaitSeconds: v.alarmGroupWaitSeconds,
+        alarmRemindSeconds: v.alarmRemindSeconds,
+        pullJobId,
+        updatedAt: new Date(),
+      })
       .where(eq(sites.id, v.id))
       .returning();
     await tx.delete(siteUsers).where(eq(siteUsers.siteId, v.id));
@@ -226,6 +268,27 @@ export async function updateSite(db: Db, actor: Actor & SiteViewer, input: Updat
   return after;
 }
 
+/**
+ * A partial edit (the API's PATCH): the stored site with the given fields over it, through the
+ * same edit as the form (its schema, scope, pull job and audit).
+ */
+export async function patchSite(db: Db, actor: Actor & SiteViewer, id: number, patch: SitePatch) {
+  const cur = await getSite(db, actor, id);
+  const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  await updateSite(db, actor, {
+    id,
+    name: cur.name,
+    baseUrl: cur.baseUrl,
+    timezone: cur.timezone,
+    ...(cur.pullCron ? { pullCron: cur.pullCron } : {}),
+    alarmGroupWaitSeconds: cur.alarmGroupWaitSeconds,
+    alarmRemindSeconds: cur.alarmRemindSeconds,
+    userIds: cur.users.map((u) => u.id),
+    ...given,
+  });
+  return getSite(db, actor, id);
+}
+
 /** Who may be assigned a site: every active user (id, username, name), for the site form. */
 export async function assignableUsers(db: DbOrTx) {
   return db
@@ -239,8 +302,11 @@ export async function assignableUsers(db: DbOrTx) {
 export async function deleteSite(db: Db, actor: Actor & SiteViewer, siteId: number) {
   const site = await visibleSite(db, actor, siteId);
   if (site.pullJobId) await deleteJob(db, actor, site.pullJobId);
-  await db.delete(sites).where(eq(sites.id, siteId));
-  await audit(db, actor, "site.delete", "site", siteId, { before: site });
+  await db.transaction(async (tx) => {
+    await tx.delete(sites).where(eq(sites.id, siteId));
+    await forgetSubject(tx, { kind: "site", id: siteId });
+    await audit(tx, actor, "site.delete", "site", siteId, { before: site });
+  });
 }
 
 /** Who manages a site: replaces the list. Only users who exist can be assigned. */
@@ -395,7 +461,7 @@ export async function listSites(db: DbOrTx, viewer: SiteViewer, input: ListSites
 }
 
 export async function getSite(db: DbOrTx, viewer: SiteViewer, siteId: number, now = new Date()) {
-  await visibleSite(db, viewer, siteId);
+  const site = await visibleSite(db, viewer, siteId);
   const staleAfter = new Date(now.getTime() - STALE_AFTER_MS);
   const [row] = await db.execute<HealthRow>(siteHealthQuery(and(eq(sites.id, siteId)) as SQL, staleAfter));
   if (!row) throw notFound("site", siteId);
@@ -411,7 +477,14 @@ export async function getSite(db: DbOrTx, viewer: SiteViewer, siteId: number, no
         .from(jobs)
         .where(eq(jobs.id, Number(row.pull_job_id)))
     : [];
-  return { ...toHealth(row), users: people, pullCron: job?.cron ?? null };
+  return {
+    ...toHealth(row),
+    users: people,
+    pullCron: job?.cron ?? null,
+    alarmGroupWaitSeconds: site.alarmGroupWaitSeconds,
+    alarmRemindSeconds: site.alarmRemindSeconds,
+    alarmDefaults: siteAlarmDefaults(),
+  };
 }
 
 export type ServerFigures = {
@@ -547,6 +620,7 @@ export async function listAlarms(db: DbOrTx, viewer: SiteViewer, input: ListAlar
         name: alarms.name,
         node: alarms.node,
         description: alarms.description,
+        detail: alarms.detail,
         raisedAt: alarms.raisedAt,
         resumedAt: alarms.resumedAt,
         lastRecordAt: alarms.lastRecordAt,

@@ -10,7 +10,7 @@ import { createRule, evaluateRules } from "../../server/alerts/rules";
 import { acknowledgeAlarm, createSilence, createWindow, expireSilence } from "../../server/alerts/suppress";
 import { getDb } from "../../server/db/client";
 import { resetEnvCache } from "../../server/lib/env";
-import { sendReminder } from "../../server/notify/state";
+import { alertState, muteSubject, sendReminder } from "../../server/notify/state";
 import { ingestBytes } from "../../server/sites/ingest";
 import { assignSiteUsers, createSite } from "../../server/sites/sites";
 import { type KairosWorker, startWorker } from "../../worker/index";
@@ -79,7 +79,7 @@ it("a rule's alarm: one mail on raise, repeats while it holds, one mail on resol
   await waitFor("the raise mail", () => subjects("RM").length >= 1);
   const raised = smtp.messages.find((m) => m.subject === "[Kairos] RM (RM): 1 alarm not resumed");
   expect(raised?.text).toContain("Disk almost full · app1 /");
-  expect(raised?.text).toContain("disk_used 97% > 90%");
+  expect(raised?.text).toContain("Disk used above 90\u00a0% (now 97\u00a0%)");
   await waitFor(
     "a repeat",
     () => subjects("RM").includes("[Kairos] RM (RM): still 1 alarm not resumed"),
@@ -184,4 +184,77 @@ it("alarms arriving within the group wait go out in one message", async () => {
     process.env.SITE_ALARM_GROUP_WAIT_SECONDS = "0";
     resetEnvCache();
   }
+}, 60_000);
+
+it("an alarm suppressed for its whole life sends neither a raise nor a resolve", async () => {
+  const site = await newSite("QS");
+  await createSilence(getDb(), { ...ADMIN }, { siteId: site.id, matchers: [], hours: 1 });
+  await push(site, [alarmLine("QS", "Quiet")]);
+  await evaluateRules(getDb());
+  await push(site, [alarmLine("QS", "Quiet", "2025-03-02 09:30:00")]);
+  await evaluateRules(getDb());
+  // A loud alarm afterwards: its mails are the first of the site, so nothing came before.
+  const loud = await newSite("QL");
+  await push(loud, [alarmLine("QL", "Loud")]);
+  await waitFor("the loud alarm's mail", () => subjects("QL").length >= 1);
+  expect(await outboxCount("QS")).toBe(0);
+}, 60_000);
+
+it("no resolve for an incident whose raise never reached anyone (muted, then acknowledged)", async () => {
+  const site = await newSite("QM");
+  const subject = { kind: "site" as const, id: site.id };
+  await muteSubject(getDb(), subject, { hours: 1 });
+  await push(site, [alarmLine("QM", "Hidden")]);
+  expect(await alertState(getDb(), subject)).toMatchObject({ status: "failing" });
+  const [a] = await getDb().execute<{ id: number }>(sql`select id from alarms where site_id = ${site.id}`);
+  await acknowledgeAlarm(getDb(), { ...ADMIN }, Number(a?.id), true);
+  await muteSubject(getDb(), subject, { off: true });
+  // Reminders now run but have nothing to say: the one open alarm is acknowledged.
+  expect(await sendReminder(getDb(), subject, new Date(Date.now() + 3600_000))).toBe("sent");
+  await push(site, [alarmLine("QM", "Hidden", "2025-03-02 09:30:00")]);
+  expect(await alertState(getDb(), subject)).toMatchObject({ status: "ok" });
+  const loud = await newSite("QN");
+  await push(loud, [alarmLine("QN", "Loud")]);
+  await waitFor("the loud alarm's mail", () => subjects("QN").length >= 1);
+  expect(await outboxCount("QM")).toBe(0);
+  expect(subjects("QM")).toEqual([]);
+}, 60_000);
+
+it("a resolve follows a raise that was told, even if the alarm was acknowledged since", async () => {
+  const site = await newSite("QT");
+  await push(site, [alarmLine("QT", "Told")]);
+  await waitFor("the raise mail", () => subjects("QT").length >= 1);
+  const [a] = await getDb().execute<{ id: number }>(sql`select id from alarms where site_id = ${site.id}`);
+  await acknowledgeAlarm(getDb(), { ...ADMIN }, Number(a?.id), true);
+  await push(site, [alarmLine("QT", "Told", "2025-03-02 09:30:00")]);
+  await waitFor("the resolve mail", () => subjects("QT").includes("[Kairos] QT (QT): every alarm resumed"));
+}, 60_000);
+
+it("a site's own group wait and repeat interval override the installation's", async () => {
+  // The installation: no wait, a reminder every 2 s (beforeAll); this site: 1 h wait, no reminders.
+  const site = await createSite(getDb(), ADMIN, {
+    code: "OW",
+    name: "OW",
+    timezone: "UTC",
+    alarmGroupWaitSeconds: 3600,
+    alarmRemindSeconds: 0,
+  });
+  await assignSiteUsers(getDb(), ADMIN, site.id, [opsId]);
+  await push(site, [alarmLine("OW", "Own")]);
+  const jobs = await getDb().execute<{ id: string }>(
+    sql`select id::text from graphile_worker.jobs where key = ${`site-alarms:${site.id}`}`,
+  );
+  expect(jobs).toHaveLength(1);
+  expect(await outboxCount("OW")).toBe(0);
+  await getDb().execute(
+    sql`select graphile_worker.reschedule_jobs(array[${jobs[0]?.id}]::bigint[], run_at := now())`,
+  );
+  await waitFor("the raise mail", () => subjects("OW").length >= 1);
+  const raise = smtp.messages.find((m) => m.subject === "[Kairos] OW (OW): 1 alarm not resumed");
+  expect(raise?.text).toContain("You will get one mail when all have resumed.");
+  expect(raise?.text).not.toContain("reminder every");
+  expect(await alertState(getDb(), { kind: "site", id: site.id })).toMatchObject({
+    status: "failing",
+    nextReminderAt: null,
+  });
 }, 60_000);

@@ -6,8 +6,10 @@
  */
 import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
+import { alarmDescription } from "../../server/alerts/detail";
 import { createRule, evaluateRules } from "../../server/alerts/rules";
 import { getDb } from "../../server/db/client";
+import type { AlarmDetail } from "../../server/lib/enums";
 import { resetEnvCache } from "../../server/lib/env";
 import { assignSiteUsers, createSite } from "../../server/sites/sites";
 import { ADMIN } from "../helpers/jobs";
@@ -34,10 +36,18 @@ const disk = (serverId: number, min: number, used: number, total: number) =>
 const calls = (min: number, n: number) =>
   getDb().execute(sql`insert into service_counters (site_id, at, sub_users, unsub_users, total_users, call_times, show_times, mo_times, mt_times)
     values (${site.id}, ${at(min).toISOString()}::timestamptz, 1, 1, 1, ${n}, 1, 1, 1)`);
-const alarmsOf = (name: string) =>
-  getDb().execute<{ node: string; resumed_at: Date | null; description: string }>(
-    sql`select node, resumed_at, description from alarms where site_id = ${site.id} and name = ${name} order by id`,
-  );
+/** A rule's alarms, with what they say in each language (catalog words, not expressions). */
+const alarmsOf = async (name: string) =>
+  (
+    await getDb().execute<{
+      node: string;
+      resumed_at: Date | null;
+      description: string;
+      detail: AlarmDetail | null;
+    }>(
+      sql`select node, resumed_at, description, detail from alarms where site_id = ${site.id} and name = ${name} order by id`,
+    )
+  ).map((a) => ({ ...a, en: alarmDescription(a, "en"), zh: alarmDescription(a, "zh-CN") }));
 const mails = async () =>
   (
     await getDb().execute<{ kind: string }>(
@@ -73,7 +83,12 @@ it("cpu idle below X for N minutes: pending, then firing (one mail), then resolv
   await cpu(s1, 5, 3);
   await evaluateRules(getDb(), at(5));
   const [firing] = await alarmsOf("CPU busy");
-  expect(firing).toMatchObject({ node: "s1", resumed_at: null, description: "cpu_idle 3% < 10%" });
+  expect(firing).toMatchObject({
+    node: "s1",
+    resumed_at: null,
+    en: "CPU idle below 10\u00a0% (now 3\u00a0%)",
+    zh: "CPU 空闲低于 10%（当前 3%）",
+  });
   expect(await mails()).toEqual(["site-alarms-failing"]);
   // Still breaching: the same alarm, no new mail.
   await cpu(s1, 6, 2);
@@ -125,10 +140,21 @@ it("disk used above X, a counter falling to 0 and no data from a server fire per
   );
   await evaluateRules(getDb(), at(30));
   expect(await alarmsOf("Disk full")).toMatchObject([
-    { node: "s1 /data", description: "disk_used 95% > 90%" },
+    {
+      node: "s1 /data",
+      en: "Disk used above 90\u00a0% (now 95\u00a0%)",
+      zh: "磁盘使用率高于 90%（当前 95%）",
+    },
   ]);
-  expect(await alarmsOf("No calls")).toMatchObject([{ node: "RL", description: "callTimes = 0" }]);
-  expect(await alarmsOf("Silent server")).toMatchObject([{ node: "s2", resumed_at: null }]);
+  expect(await alarmsOf("No calls")).toMatchObject([{ node: "RL", en: "Calls at 0", zh: "呼叫数降为 0" }]);
+  expect(await alarmsOf("Silent server")).toMatchObject([
+    {
+      node: "s2",
+      resumed_at: null,
+      en: "No data for 15\u00a0min (last 20\u00a0min ago)",
+      zh: "超过 15 分钟无数据（已 20 分钟）",
+    },
+  ]);
   await calls(31, 3);
   await evaluateRules(getDb(), at(31));
   expect(new Date((await alarmsOf("No calls"))[0]?.resumed_at ?? 0)).toEqual(at(31));

@@ -6,13 +6,15 @@
  */
 import { createHmac } from "node:crypto";
 import http from "node:http";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createWebhook, setSubjectWebhooks } from "../../server/alerts/webhooks";
 import { getDb } from "../../server/db/client";
+import { deleteJob } from "../../server/jobs/jobs";
 import { resetEnvCache } from "../../server/lib/env";
 import { noteFailure } from "../../server/notify/state";
 import { ingestBytes } from "../../server/sites/ingest";
-import { createSite } from "../../server/sites/sites";
+import { createSite, deleteSite } from "../../server/sites/sites";
 import { type KairosWorker, startWorker } from "../../worker/index";
 import { ADMIN, makeJob } from "../helpers/jobs";
 import { callerFor, makeUser } from "../helpers/users";
@@ -176,4 +178,32 @@ it("never shows a secret back and keeps webhooks to admins", async () => {
   await expect(
     callerFor(admin).alerting.createWebhook({ name: "x", kind: "json", url: "ftp://nope" }),
   ).rejects.toThrow(/url/i);
+});
+
+it("a deleted site or job takes its webhook routes along", async () => {
+  const db = getDb();
+  const hook = await createWebhook(db, ADMIN, { name: "gone-routes", kind: "json", url: `${base}/gone` });
+  const site = await createSite(db, ADMIN, {
+    code: "DL",
+    name: "Deleted",
+    timezone: "UTC",
+    baseUrl: "http://127.0.0.1:9/dl",
+  });
+  const pullJobId = Number(site.pullJobId);
+  const job = await makeJob({ mode: "http", command: `【url】${base}/nothing` });
+  await setSubjectWebhooks(db, ADMIN, { kind: "site", id: site.id }, [hook.id]);
+  await setSubjectWebhooks(db, ADMIN, { kind: "job", id: pullJobId }, [hook.id]);
+  await setSubjectWebhooks(db, ADMIN, { kind: "job", id: job.id }, [hook.id]);
+  const routes = async () =>
+    (
+      await db.execute<{ kind: string; id: string }>(
+        sql`select subject_kind::text as kind, subject_id::text as id from webhook_routes
+          where webhook_id = ${hook.id} order by 1, 2`,
+      )
+    ).map((r) => `${r.kind}:${r.id}`);
+  expect(await routes()).toHaveLength(3);
+  await deleteSite(db, ADMIN, site.id);
+  expect(await routes()).toEqual([`job:${job.id}`]);
+  await deleteJob(db, ADMIN, job.id);
+  expect(await routes()).toEqual([]);
 });

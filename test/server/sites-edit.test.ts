@@ -123,6 +123,10 @@ describe("edit a site", () => {
       [{ baseUrl: "ftp://x" }, "baseUrl"],
       [{ pullCron: "61 * * * *" }, "pullCron"],
       [{ userIds: [opA.id, 987654] }, "userIds"],
+      [{ alarmGroupWaitSeconds: -1 }, "alarmGroupWaitSeconds"],
+      [{ alarmGroupWaitSeconds: 7200 }, "alarmGroupWaitSeconds"],
+      [{ alarmRemindSeconds: 1.5 }, "alarmRemindSeconds"],
+      [{ alarmRemindSeconds: "3600" }, "alarmRemindSeconds"],
     ];
     for (const [change, field] of cases) {
       const r = await httpCall(opA, "sites.update", { ...base, ...change });
@@ -131,6 +135,28 @@ describe("edit a site", () => {
     }
     // Nothing was changed by the refused edits.
     expect((await callerFor(opA).sites.get({ id: siteA.id })).name).toBe("Edit A (renamed)");
+  });
+
+  it("keeps the site's own alarm group wait and repeat interval; empty follows the defaults", async () => {
+    const a = callerFor(opA);
+    const input = {
+      id: siteA.id,
+      name: "Edit A (renamed)",
+      baseUrl: null,
+      timezone: "UTC",
+      userIds: [opA.id],
+    };
+    await a.sites.update({ ...input, alarmGroupWaitSeconds: 120, alarmRemindSeconds: 1800 });
+    expect(await a.sites.get({ id: siteA.id })).toMatchObject({
+      alarmGroupWaitSeconds: 120,
+      alarmRemindSeconds: 1800,
+      alarmDefaults: { groupWaitSeconds: 30, remindSeconds: 4 * 3600 },
+    });
+    await a.sites.update(input);
+    expect(await a.sites.get({ id: siteA.id })).toMatchObject({
+      alarmGroupWaitSeconds: null,
+      alarmRemindSeconds: null,
+    });
   });
 
   it("within the caller's scope only; viewers may not edit", async () => {

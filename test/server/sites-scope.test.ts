@@ -5,12 +5,13 @@
  * own site only, raw body or multipart upload, and pushing the same lines again adds nothing.
  */
 import { TRPCError } from "@trpc/server";
-import { eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openApiDocument } from "../../server/api/openapi";
 import { handleV1 } from "../../server/api/v1/handle";
 import type { PublicUser } from "../../server/auth/users";
 import { getDb } from "../../server/db/client";
-import { jobs, servers } from "../../server/db/schema";
+import { auditLog, jobs, servers } from "../../server/db/schema";
 import { ingestBytes } from "../../server/sites/ingest";
 import { createToken } from "../../server/tokens/tokens";
 import { callerFor, makeUser } from "../helpers/users";
@@ -192,6 +193,47 @@ describe("site scope", () => {
     );
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatchObject({ fields: { timezone: ['unknown time zone "Mars/Base"'] } });
+  });
+
+  it("PATCH /api/v1/sites/{id} edits the caller's site like the form: given fields only, checked, audited", async () => {
+    const json = "application/json";
+    const patch = (id: number, body: unknown, token = tokenA) =>
+      v1("PATCH", `/sites/${id}`, token, JSON.stringify(body), json);
+    const ok = await patch(siteA.id, { name: "Site A (api)", alarmRemindSeconds: 600 });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({
+      id: siteA.id,
+      code: "A",
+      name: "Site A (api)",
+      timezone: "Asia/Shanghai",
+      alarmRemindSeconds: 600,
+      alarmGroupWaitSeconds: null,
+      users: [{ id: userA.id }],
+    });
+    expect(JSON.stringify(ok.json)).not.toContain("ingestToken");
+    // Left out keeps; null sends a field back to its default.
+    const again = await patch(siteA.id, { alarmRemindSeconds: null });
+    expect(again.json).toMatchObject({ name: "Site A (api)", alarmRemindSeconds: null });
+    const bad = await patch(siteA.id, { alarmGroupWaitSeconds: -1, pullCron: "61 * * * *" });
+    expect(bad.status).toBe(400);
+    expect(Object.keys((bad.json.error as { fields: object }).fields).sort()).toEqual([
+      "alarmGroupWaitSeconds",
+      "pullCron",
+    ]);
+    expect((await patch(siteB.id, { name: "hijack" })).status).toBe(404);
+    expect((await callerFor(admin).sites.get({ id: siteB.id })).name).toBe("Site B");
+    const [audited] = await getDb()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "site.update"), eq(auditLog.entityId, String(siteA.id))))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect(audited?.actorId).toBe(userA.id);
+    const doc = openApiDocument({ prefix: "" });
+    expect(doc.paths["/api/v1/sites/{id}"]?.patch).toMatchObject({
+      operationId: "v1_patch_sites_id",
+      tags: ["v1-sites"],
+    });
   });
 });
 

@@ -1,13 +1,15 @@
 import Link from "next/link";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import { DataList } from "@/app/_components/data-list";
 import { titleFrom } from "@/app/_components/page-title";
 import { formatMs } from "@/app/_components/sparkline";
 import { DateTime } from "@/app/_components/time";
 import { Badge, Button, cx, EmptyState, Input, PageHeader } from "@/app/_components/ui";
 import { api } from "@/app/_trpc/server";
+import { alarmDescription } from "@/server/alerts/detail";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
+import type { Locale } from "@/server/i18n/locale";
 import { AckButton } from "./ack-button";
 import { Suppressions } from "./suppressions";
 
@@ -26,6 +28,7 @@ export default async function AlarmsPage({
   const user = await requirePageUser("sites.read");
   const canWrite = can(user.role, "sites.write");
   const t = await getTranslations("sites");
+  const locale = (await getLocale()) as Locale;
   const ta = await getTranslations("alerting.ack");
   const sp = await searchParams;
   const state: State = (STATES as readonly string[]).includes(sp.state ?? "") ? (sp.state as State) : "open";
@@ -90,7 +93,7 @@ export default async function AlarmsPage({
               ),
             },
             { key: "node", header: t("node"), cell: (a) => a.node },
-            { key: "desc", header: t("description"), cell: (a) => a.description },
+            { key: "desc", header: t("description"), cell: (a) => alarmDescription(a, locale) },
             {
               key: "raised",
               header: t("raised"),

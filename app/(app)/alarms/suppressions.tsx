@@ -1,12 +1,14 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useTranslations } from "next-intl";
+import { useNow, useTimeZone, useTranslations } from "next-intl";
 import { useState } from "react";
-import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
+import { fieldErrorsOf } from "@/app/_components/form-errors";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Badge, Button, Card, Field, Input, Select } from "@/app/_components/ui";
+import { instantOfLocalInput, localInputValue, zoneLabel } from "@/server/lib/local-time";
+import { SuppressionForm } from "./suppression-form";
 
 type Matcher = { label: "alarm" | "node"; op: "=" | "!=" | "=~"; value: string };
 const OPS = [
@@ -16,10 +18,11 @@ const OPS = [
 ] as const;
 const opKey = (op: Matcher["op"]) => OPS.find(([o]) => o === op)?.[1] ?? "eq";
 
-/** datetime-local text in the browser's zone → an instant. */
-const fromLocal = (v: string) => new Date(v);
-const toLocal = (d: Date) =>
-  new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+/** The zone a window's times are typed in, named: "Asia/Shanghai · GMT+8", or "UTC". */
+const zoneName = (zone: string, at: Date) => {
+  const label = zoneLabel(at, zone);
+  return zone === label ? zone : `${zone} · ${label}`;
+};
 
 /**
  * The alarm page's silences and maintenance windows (issue 12): what keeps alarms of a site
@@ -30,6 +33,10 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
   const trpc = useTRPC();
   const qc = useQueryClient();
   const router = useRouter();
+  // The reader's display zone (their setting), not the browser's: the one rule for times.
+  const zone = useTimeZone() ?? "UTC";
+  // The request's clock, so the server's and the browser's first render agree.
+  const now = useNow();
   const list = useQuery(trpc.alerting.suppressions.queryOptions({ siteId }));
   const sites = useQuery(trpc.sites.list.queryOptions({ size: 200 }));
   const refresh = () => {
@@ -39,11 +46,10 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
   const firstSite = siteId ?? sites.data?.items[0]?.id ?? 0;
   const [silence, setSilence] = useState({ siteId: 0, hours: "2", comment: "", matchers: [] as Matcher[] });
   const [win, setWin] = useState(() => {
-    const now = new Date();
     return {
       siteId: 0,
-      startsAt: toLocal(now),
-      endsAt: toLocal(new Date(now.getTime() + 2 * 3600_000)),
+      startsAt: localInputValue(now, zone),
+      endsAt: localInputValue(new Date(now.getTime() + 2 * 3600_000), zone),
       comment: "",
     };
   });
@@ -67,18 +73,7 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
   const deleteWindow = useMutation(trpc.alerting.deleteWindow.mutationOptions({ onSuccess: refresh }));
   const sErr = fieldErrorsOf(createSilence.error);
   const wErr = fieldErrorsOf(createWindow.error);
-  const siteSelect = (id: string, value: number, onChange: (v: number) => void, errors?: string[]) =>
-    siteId ? null : (
-      <Field label={t("silences.site")} htmlFor={id} errors={errors}>
-        <Select id={id} value={value || firstSite} onChange={(e) => onChange(Number(e.target.value))}>
-          {sites.data?.items.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name} ({s.code})
-            </option>
-          ))}
-        </Select>
-      </Field>
-    );
+  const siteChoice = siteId ? null : (sites.data?.items ?? []);
   const setMatcher = (i: number, m: Partial<Matcher>) =>
     setSilence({ ...silence, matchers: silence.matchers.map((x, j) => (j === i ? { ...x, ...m } : x)) });
 
@@ -129,25 +124,26 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
           </ul>
         )}
         {canWrite && (
-          <form
-            className="mt-4 space-y-3 border-t border-gray-100 pt-4 dark:border-gray-800"
-            onSubmit={(e) => {
-              e.preventDefault();
+          <SuppressionForm
+            id="silence"
+            title={t("silences.new")}
+            submit={t("silences.create")}
+            mutation={createSilence}
+            onSubmit={() =>
               createSilence.mutate({
                 siteId: silence.siteId || firstSite,
                 hours: Number(silence.hours),
                 comment: silence.comment,
                 matchers: silence.matchers,
-              });
-            }}
+              })
+            }
+            sites={siteChoice}
+            siteId={silence.siteId || firstSite}
+            onSite={(v) => setSilence({ ...silence, siteId: v })}
+            comment={silence.comment}
+            onComment={(v) => setSilence({ ...silence, comment: v })}
+            errors={sErr}
           >
-            <h3 className="text-sm font-semibold">{t("silences.new")}</h3>
-            {siteSelect(
-              "silence-site",
-              silence.siteId,
-              (v) => setSilence({ ...silence, siteId: v }),
-              sErr.siteId,
-            )}
             <fieldset className="space-y-2">
               <legend className="text-sm font-medium text-gray-700 dark:text-gray-300">
                 {t("silences.matchers")}
@@ -206,31 +202,18 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
                 {t("silences.addMatcher")}
               </Button>
             </fieldset>
-            <div className="grid gap-3 sm:grid-cols-2">
-              <Field label={t("silences.hours")} htmlFor="silence-hours" errors={sErr.hours}>
-                <Input
-                  id="silence-hours"
-                  type="number"
-                  inputMode="decimal"
-                  step="any"
-                  min={0}
-                  value={silence.hours}
-                  onChange={(e) => setSilence({ ...silence, hours: e.target.value })}
-                />
-              </Field>
-              <Field label={t("silences.comment")} htmlFor="silence-comment" errors={sErr.comment}>
-                <Input
-                  id="silence-comment"
-                  value={silence.comment}
-                  onChange={(e) => setSilence({ ...silence, comment: e.target.value })}
-                />
-              </Field>
-            </div>
-            {formErrorOf(createSilence.error) && <Alert>{formErrorOf(createSilence.error)}</Alert>}
-            <Button type="submit" disabled={createSilence.isPending}>
-              {t("silences.create")}
-            </Button>
-          </form>
+            <Field label={t("silences.hours")} htmlFor="silence-hours" errors={sErr.hours}>
+              <Input
+                id="silence-hours"
+                type="number"
+                inputMode="decimal"
+                step="any"
+                min={0}
+                value={silence.hours}
+                onChange={(e) => setSilence({ ...silence, hours: e.target.value })}
+              />
+            </Field>
+          </SuppressionForm>
         )}
       </Card>
       <Card title={t("windows.title")}>
@@ -269,50 +252,50 @@ export function Suppressions({ siteId, canWrite }: { siteId?: number; canWrite: 
           </ul>
         )}
         {canWrite && (
-          <form
-            className="mt-4 space-y-3 border-t border-gray-100 pt-4 dark:border-gray-800"
-            onSubmit={(e) => {
-              e.preventDefault();
+          <SuppressionForm
+            id="window"
+            title={t("windows.new")}
+            submit={t("windows.create")}
+            mutation={createWindow}
+            onSubmit={() =>
               createWindow.mutate({
                 siteId: win.siteId || firstSite,
-                startsAt: fromLocal(win.startsAt),
-                endsAt: fromLocal(win.endsAt),
+                // An unreadable value goes as it is: the server's check names the field.
+                startsAt: instantOfLocalInput(win.startsAt, zone) ?? win.startsAt,
+                endsAt: instantOfLocalInput(win.endsAt, zone) ?? win.endsAt,
                 comment: win.comment,
-              });
-            }}
+              })
+            }
+            sites={siteChoice}
+            siteId={win.siteId || firstSite}
+            onSite={(v) => setWin({ ...win, siteId: v })}
+            comment={win.comment}
+            onComment={(v) => setWin({ ...win, comment: v })}
+            errors={wErr}
           >
-            <h3 className="text-sm font-semibold">{t("windows.new")}</h3>
-            {siteSelect("window-site", win.siteId, (v) => setWin({ ...win, siteId: v }), wErr.siteId)}
+            <p className="text-xs text-gray-500" data-testid="window-zone">
+              {t("windows.zone", { zone: zoneName(zone, now) })}
+            </p>
             <div className="grid gap-3 sm:grid-cols-2">
-              <Field label={t("windows.starts")} htmlFor="window-starts" errors={wErr.startsAt}>
-                <Input
-                  id="window-starts"
-                  type="datetime-local"
-                  value={win.startsAt}
-                  onChange={(e) => setWin({ ...win, startsAt: e.target.value })}
-                />
-              </Field>
-              <Field label={t("windows.ends")} htmlFor="window-ends" errors={wErr.endsAt}>
-                <Input
-                  id="window-ends"
-                  type="datetime-local"
-                  value={win.endsAt}
-                  onChange={(e) => setWin({ ...win, endsAt: e.target.value })}
-                />
-              </Field>
+              {(["startsAt", "endsAt"] as const).map((k) => (
+                <Field
+                  key={k}
+                  label={t(k === "startsAt" ? "windows.startsIn" : "windows.endsIn", {
+                    zone: zoneLabel(now, zone),
+                  })}
+                  htmlFor={`window-${k}`}
+                  errors={wErr[k]}
+                >
+                  <Input
+                    id={`window-${k}`}
+                    type="datetime-local"
+                    value={win[k]}
+                    onChange={(e) => setWin({ ...win, [k]: e.target.value })}
+                  />
+                </Field>
+              ))}
             </div>
-            <Field label={t("windows.comment")} htmlFor="window-comment" errors={wErr.comment}>
-              <Input
-                id="window-comment"
-                value={win.comment}
-                onChange={(e) => setWin({ ...win, comment: e.target.value })}
-              />
-            </Field>
-            {formErrorOf(createWindow.error) && <Alert>{formErrorOf(createWindow.error)}</Alert>}
-            <Button type="submit" disabled={createWindow.isPending}>
-              {t("windows.create")}
-            </Button>
-          </form>
+          </SuppressionForm>
         )}
       </Card>
     </div>

@@ -5,22 +5,27 @@ import { useTimeZone, useTranslations } from "next-intl";
 import { useState } from "react";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { useTRPC } from "@/app/_components/trpc";
-import { Alert, Button, Card, Field, Input } from "@/app/_components/ui";
+import { Button, Field, Input } from "@/app/_components/ui";
+import { type SiteAlarmDefaults, SiteFields, SiteFormCard, siteFormOf, siteInputOf } from "./site-fields";
 
-/** New site: code (the files' site_id), name, zone, and the base URL its files are pulled from. */
-export function NewSite() {
+/** New site: code (the files' site_id), then the fields it shares with the edit form. */
+export function NewSite({ zones, defaults }: { zones: string[]; defaults: SiteAlarmDefaults }) {
   const t = useTranslations("sites");
   const trpc = useTRPC();
   const router = useRouter();
   const zone = useTimeZone() ?? "UTC";
   const [open, setOpen] = useState(false);
-  const [form, setForm] = useState({
-    code: "",
-    name: "",
-    baseUrl: "",
-    timezone: zone,
-    pullCron: "*/5 * * * *",
-  });
+  const [code, setCode] = useState("");
+  const [form, setForm] = useState(() =>
+    siteFormOf({
+      name: "",
+      baseUrl: null,
+      timezone: zone,
+      pullCron: null,
+      alarmGroupWaitSeconds: null,
+      alarmRemindSeconds: null,
+    }),
+  );
   const create = useMutation(
     trpc.sites.create.mutationOptions({ onSuccess: (site) => router.push(`/sites/${site.id}`) }),
   );
@@ -33,47 +38,27 @@ export function NewSite() {
       </Button>
     );
   }
-  const field = (key: keyof typeof form, label: string, hint?: string) => (
-    <Field label={label} htmlFor={`site-${key}`} hint={hint} errors={err[key]}>
-      <Input
-        id={`site-${key}`}
-        value={form[key]}
-        autoCapitalize="none"
-        spellCheck={false}
-        invalid={!!err[key]}
-        onChange={(e) => setForm((f) => ({ ...f, [key]: e.target.value }))}
-      />
-    </Field>
-  );
   return (
-    <Card title={t("newSite")} className="mb-4">
-      <form
-        className="grid gap-4 sm:grid-cols-2"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({ ...form, baseUrl: form.baseUrl.trim() || null });
-        }}
-      >
-        {general && (
-          <div className="sm:col-span-2">
-            <Alert>{general}</Alert>
-          </div>
-        )}
-        {field("code", t("code"), t("codeHint"))}
-        {field("name", t("name"))}
-        {field("baseUrl", t("baseUrl"), t("baseUrlHint"))}
-        {field("timezone", t("timezone"))}
-        {field("pullCron", t("pullCron"))}
-        <div className="flex items-end gap-2">
-          <Button type="submit" disabled={create.isPending} data-testid="site-save">
-            {t("create")}
-          </Button>
-          <Button variant="secondary" onClick={() => setOpen(false)}>
-            {t("cancel")}
-          </Button>
-        </div>
-      </form>
-    </Card>
+    <SiteFormCard
+      title={t("newSite")}
+      onSubmit={() => create.mutate({ code, ...siteInputOf(form) })}
+      error={general}
+      pending={create.isPending}
+      submit={t("create")}
+      submitTestId="site-save"
+      onCancel={() => setOpen(false)}
+    >
+      <Field label={t("code")} htmlFor="site-code" hint={t("codeHint")} errors={err.code}>
+        <Input
+          id="site-code"
+          value={code}
+          autoCapitalize="none"
+          spellCheck={false}
+          invalid={!!err.code}
+          onChange={(e) => setCode(e.target.value)}
+        />
+      </Field>
+      <SiteFields form={form} setForm={setForm} errors={err} zones={zones} defaults={defaults} />
+    </SiteFormCard>
   );
 }

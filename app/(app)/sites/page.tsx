@@ -7,7 +7,7 @@ import { Badge, Button, EmptyState, Input, PageHeader } from "@/app/_components/
 import { api } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
-import type { SiteHealth } from "@/server/sites/sites";
+import { type SiteHealth, siteAlarmDefaults } from "@/server/sites/sites";
 import { NewSite } from "./new-site";
 
 export const generateMetadata = titleFrom("nav", "sites");
@@ -31,7 +31,7 @@ export default async function SitesPage({ searchParams }: { searchParams: Promis
       <PageHeader title={t("title")} />
       {can(user.role, "sites.write") && (
         <div className="mb-4">
-          <NewSite />
+          <NewSite zones={Intl.supportedValuesOf("timeZone")} defaults={siteAlarmDefaults()} />
         </div>
       )}
       <form className="mb-4 flex gap-2" action="/sites">

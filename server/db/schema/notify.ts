@@ -31,6 +31,8 @@ export const notifyState = pgTable(
     mutedUntil: instant("muted_until"),
     /** …or, when set, until the current incident ends. */
     mutedUntilRecovered: boolean("muted_until_recovered").notNull().default(false),
+    /** A notice of the current incident reached someone (its raise or a reminder said something). */
+    notified: boolean("notified").notNull().default(false),
     updatedAt: updatedAt(),
   },
   (t) => [

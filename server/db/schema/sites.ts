@@ -13,7 +13,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { SAMPLE_KINDS, SITE_FILE_KINDS } from "../../lib/enums";
+import { type AlarmDetail, SAMPLE_KINDS, SITE_FILE_KINDS } from "../../lib/enums";
 import { users } from "./auth";
 import { bytea, createdAt, id, instant, ref, updatedAt } from "./columns";
 import { jobs } from "./jobs";
@@ -39,6 +39,10 @@ export const sites = pgTable(
     /** SHA-256 of the site's push token (POST /api/v1/sites/{code}/ingest): it may only ingest. */
     ingestTokenHash: text("ingest_token_hash"),
     ingestTokenPrefix: text("ingest_token_prefix"),
+    /** Alarms arriving within this wait go in one message; null: SITE_ALARM_GROUP_WAIT_SECONDS. */
+    alarmGroupWaitSeconds: integer("alarm_group_wait_seconds"),
+    /** A reminder this often while alarms stay open (0: none); null: SITE_ALARM_REMIND_SECONDS. */
+    alarmRemindSeconds: integer("alarm_remind_seconds"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -148,6 +152,8 @@ export const alarms = pgTable(
     node: text("node").notNull(),
     raisedAt: instant("raised_at").notNull(),
     description: text("description").notNull().default(""),
+    /** A threshold rule's alarm: what breached, rendered in the reader's language (no text). */
+    detail: jsonb("detail").$type<AlarmDetail>(),
     resumedAt: instant("resumed_at"),
     lastRecordAt: instant("last_record_at").notNull(),
     createdAt: createdAt(),

@@ -5,29 +5,35 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
 import { useTRPC } from "@/app/_components/trpc";
-import { Alert, Button, Card, Field, Input } from "@/app/_components/ui";
+import { Button } from "@/app/_components/ui";
+import {
+  type SiteAlarmDefaults,
+  SiteFields,
+  SiteFormCard,
+  type SiteValues,
+  siteFormOf,
+  siteInputOf,
+} from "../site-fields";
 
 type Person = { id: number; username: string; name: string };
-export type EditableSite = {
-  id: number;
-  name: string;
-  baseUrl: string | null;
-  timezone: string;
-  pullCron: string | null;
-  userIds: number[];
-};
+export type EditableSite = SiteValues & { id: number; userIds: number[] };
 
 /** Edit a site: name, where its files are, its zone, the pull schedule and who manages it. */
-export function EditSite({ site, people, zones }: { site: EditableSite; people: Person[]; zones: string[] }) {
+export function EditSite({
+  site,
+  people,
+  zones,
+  defaults,
+}: {
+  site: EditableSite;
+  people: Person[];
+  zones: string[];
+  defaults: SiteAlarmDefaults;
+}) {
   const t = useTranslations("sites");
   const trpc = useTRPC();
   const router = useRouter();
-  const initial = () => ({
-    name: site.name,
-    baseUrl: site.baseUrl ?? "",
-    timezone: site.timezone,
-    pullCron: site.pullCron ?? "*/5 * * * *",
-  });
+  const initial = () => siteFormOf(site);
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState(initial);
   const [userIds, setUserIds] = useState<number[]>(site.userIds);
@@ -57,74 +63,39 @@ export function EditSite({ site, people, zones }: { site: EditableSite; people: 
       </Button>
     );
   }
-  const field = (key: keyof typeof form, label: string, hint?: string, list?: string) => (
-    <Field label={label} htmlFor={`site-${key}`} hint={hint} errors={err[key]}>
-      <Input
-        id={`site-${key}`}
-        value={form[key]}
-        list={list}
-        autoCapitalize="none"
-        spellCheck={false}
-        invalid={!!err[key]}
-        onChange={(e) => setForm((f) => ({ ...f, [key]: e.target.value }))}
-      />
-    </Field>
-  );
   return (
-    <Card title={t("editSite")} className="mb-4">
-      <form
-        className="grid gap-4 sm:grid-cols-2"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          update.mutate({ id: site.id, ...form, baseUrl: form.baseUrl.trim() || null, userIds });
-        }}
-      >
-        {general && (
-          <div className="sm:col-span-2">
-            <Alert>{general}</Alert>
-          </div>
-        )}
-        {field("name", t("name"))}
-        {field("baseUrl", t("baseUrl"), t("baseUrlHint"))}
-        {field("timezone", t("timezone"), undefined, "site-tz-list")}
-        <datalist id="site-tz-list">
-          {zones.map((z) => (
-            <option key={z} value={z} />
+    <SiteFormCard
+      title={t("editSite")}
+      onSubmit={() => update.mutate({ id: site.id, ...siteInputOf(form), userIds })}
+      error={general}
+      pending={update.isPending}
+      submit={t("save")}
+      submitTestId="site-update"
+      onCancel={() => setOpen(false)}
+    >
+      <SiteFields form={form} setForm={setForm} errors={err} zones={zones} defaults={defaults} />
+      <fieldset className="sm:col-span-2" data-testid="site-people">
+        <legend className="mb-1 text-sm font-medium">{t("people")}</legend>
+        {err.userIds && <p className="mb-1 text-sm text-red-600">{err.userIds.join(" ")}</p>}
+        <div className="flex max-h-48 flex-wrap gap-x-4 gap-y-2 overflow-y-auto text-sm">
+          {people.map((p) => (
+            <label key={p.id} className="flex min-h-8 items-center gap-2">
+              <input
+                type="checkbox"
+                className="size-4"
+                checked={userIds.includes(p.id)}
+                onChange={(e) =>
+                  setUserIds((ids) => (e.target.checked ? [...ids, p.id] : ids.filter((i) => i !== p.id)))
+                }
+              />
+              <span>
+                {p.username}
+                {p.name && <span className="text-gray-500"> · {p.name}</span>}
+              </span>
+            </label>
           ))}
-        </datalist>
-        {field("pullCron", t("pullCron"), t("pullCronHint"))}
-        <fieldset className="sm:col-span-2" data-testid="site-people">
-          <legend className="mb-1 text-sm font-medium">{t("people")}</legend>
-          {err.userIds && <p className="mb-1 text-sm text-red-600">{err.userIds.join(" ")}</p>}
-          <div className="flex max-h-48 flex-wrap gap-x-4 gap-y-2 overflow-y-auto text-sm">
-            {people.map((p) => (
-              <label key={p.id} className="flex min-h-8 items-center gap-2">
-                <input
-                  type="checkbox"
-                  className="size-4"
-                  checked={userIds.includes(p.id)}
-                  onChange={(e) =>
-                    setUserIds((ids) => (e.target.checked ? [...ids, p.id] : ids.filter((i) => i !== p.id)))
-                  }
-                />
-                <span>
-                  {p.username}
-                  {p.name && <span className="text-gray-500"> · {p.name}</span>}
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <div className="flex items-end gap-2 sm:col-span-2">
-          <Button type="submit" disabled={update.isPending} data-testid="site-update">
-            {t("save")}
-          </Button>
-          <Button variant="secondary" onClick={() => setOpen(false)}>
-            {t("cancel")}
-          </Button>
         </div>
-      </form>
-    </Card>
+      </fieldset>
+    </SiteFormCard>
   );
 }

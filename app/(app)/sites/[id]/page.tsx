@@ -76,10 +76,13 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
               baseUrl: site.baseUrl,
               timezone: site.timezone,
               pullCron: site.pullCron,
+              alarmGroupWaitSeconds: site.alarmGroupWaitSeconds,
+              alarmRemindSeconds: site.alarmRemindSeconds,
               userIds: site.users.map((u) => u.id),
             }}
             people={people}
             zones={Intl.supportedValuesOf("timeZone")}
+            defaults={site.alarmDefaults}
           />
         </div>
       )}
