@@ -151,6 +151,80 @@ describe("errors in the reader's language", () => {
     expect(compat.msg).toMatch(/^需要 API 令牌/);
   });
 
+  it("answers unknown endpoints, wrong methods and bad JSON in the language of Accept-Language", async () => {
+    const { token } = await tokenFor("admin");
+    const call = (
+      handler: typeof handleV1,
+      url: string,
+      path: string,
+      method: string,
+      lang?: string,
+      body?: string,
+    ) =>
+      handler(
+        new Request(`http://localhost${url}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            ...(lang ? { "accept-language": lang } : {}),
+          },
+          body,
+        }),
+        path,
+      ).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
+    const v1 = async (path: string, method: string, lang?: string, body?: string) => {
+      const r = await call(handleV1, `/api/v1${path}`, path, method, lang, body);
+      return { status: r.status, message: (r.json.error as { message: string }).message };
+    };
+    const compat = async (path: string, method: string, lang?: string, body?: string) => {
+      const r = await call(handleCompat, `/api/compat${path}`, path, method, lang, body);
+      return { code: r.json.code, msg: r.json.msg };
+    };
+
+    expect(await v1("/nope", "GET", "zh-CN")).toEqual({
+      status: 404,
+      message: "没有这个接口：GET /api/v1/nope",
+    });
+    expect(await v1("/nope", "GET")).toEqual({ status: 404, message: "no such endpoint: GET /api/v1/nope" });
+    expect(await v1("/jobs", "DELETE", "zh")).toEqual({
+      status: 405,
+      message: "/api/v1/jobs 不接受 DELETE 请求",
+    });
+    expect(await v1("/jobs", "DELETE")).toEqual({
+      status: 405,
+      message: "DELETE is not allowed on /api/v1/jobs",
+    });
+    const broken = '{"name": "x",\n  "cron": }';
+    expect(await v1("/jobs", "POST", "zh-CN", broken)).toEqual({
+      status: 400,
+      message: "请求体不是有效的 JSON：第 2 行第 11 列，此处应为一个值",
+    });
+    expect(await v1("/jobs", "POST", undefined, broken)).toEqual({
+      status: 400,
+      message: "the body is not valid JSON: line 2, column 11: a value is expected",
+    });
+    expect((await v1("/jobs", "POST", "zh-CN", "[1]")).message).toBe("请求体必须是一个 JSON 对象");
+
+    expect(await compat("/jobs/nope", "GET", "zh")).toEqual({
+      code: 404,
+      msg: "没有这个接口：GET /jobs/nope",
+    });
+    expect((await compat("/jobs/read", "DELETE", "zh")).msg).toMatch(
+      /^\/jobs\/read 只接受 .+ 请求，不接受 DELETE$/,
+    );
+    expect(await compat("/jobs/add", "POST", "zh", '{"name": "x",}')).toEqual({
+      code: 400,
+      msg: "请求体不是有效的 JSON：第 1 行第 14 列，此处应为双引号括起的属性名",
+    });
+    expect((await compat("/jobs/add", "POST", undefined, '{"name": "x",}')).msg).toBe(
+      "the body is not valid JSON: line 1, column 14: a property name in double quotes is expected",
+    );
+    expect((await compat("/jobs/add", "POST", "zh", JSON.stringify({ name: "x\u0000" }))).msg).toBe(
+      "name: 不能包含 NUL 字符",
+    );
+  });
+
   it("renders cron refusals with their own message per language", () => {
     const refusal = (() => {
       try {
