@@ -5,6 +5,7 @@
  */
 import { type ParseError, parse, printParseErrorCode } from "jsonc-parser";
 import { type ErrorKey, type Msg, msg } from "../i18n/errors";
+import { lineColumn } from "./line-column";
 
 const REASONS: Partial<Record<ReturnType<typeof printParseErrorCode>, ErrorKey>> = {
   InvalidSymbol: "json.symbol",
@@ -24,12 +25,6 @@ const REASONS: Partial<Record<ReturnType<typeof printParseErrorCode>, ErrorKey>>
   InvalidEscapeCharacter: "json.escape",
   InvalidCharacter: "json.character",
 };
-
-/** 1-based line and column (in characters) of an offset in `text`. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const lines = text.slice(0, offset).split("\n");
-  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
-}
 
 /**
  * Why `text` (which JSON.parse refused) is not JSON: `errors.json.at` with line, column and

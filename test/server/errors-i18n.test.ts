@@ -225,6 +225,40 @@ describe("errors in the reader's language", () => {
     );
   });
 
+  it("says where and why a template does not parse in the reader's language, naming the token", async () => {
+    const { ZReportBody } = await import("../../server/reports/schema");
+    const { localizeIssue } = await import("../../server/i18n/errors");
+    const issue = (body: string) => {
+      const r = ZReportBody.safeParse(body);
+      if (r.success) throw new Error(`parsed: ${body}`);
+      return r.error.issues[0] as Parameters<typeof localizeIssue>[0];
+    };
+    const unknownTag = issue("ok\n{% frob x %}");
+    expect(localizeIssue(unknownTag, "zh-CN")).toBe("模板第 2 行第 4 列无法解析：未知的标签 {% frob %}");
+    expect(localizeIssue(unknownTag, "en")).toBe("line 2, column 4: unknown tag {% frob %}");
+    const lookup = issue("{{ a.1 }}");
+    expect(localizeIssue(lookup, "zh-CN")).toBe("模板第 1 行第 6 列无法解析：“.”之后应为名称，而不是“1”");
+    // An unclosed {{ names where it opened (the lexer names no place).
+    expect(localizeIssue(issue("a\n  {{ x"), "zh-CN")).toBe("模板第 2 行第 3 列无法解析：{{ 缺少对应的 }}");
+    // An unclosed comment is refused with its place, not a 500.
+    expect(localizeIssue(issue("{# note"), "zh-CN")).toBe(
+      "模板第 1 行第 1 列无法解析：注释没有结束（缺少 #}）",
+    );
+
+    const zh = { ...(await makeUser("admin")), locale: "zh-CN" };
+    const preview = async (user: PublicUser, body: string) => {
+      const { appRouter } = await import("../../server/router");
+      const { createContext } = await import("../../server/trpc");
+      const caller = appRouter.createCaller(await createContext({ headers: new Headers(), user }));
+      return caller.reports.templates.preview({ mail: { body } });
+    };
+    const p = await preview(zh, "{% for x %}{% endfor %}");
+    expect(p.error).toMatchObject({ part: "body", kind: "syntax", line: 1, column: 4 });
+    expect(p.error?.detail).toBe("{% for %} 缺少“in”，应写作 {% for row in rows %}");
+    const en = await preview({ ...zh, locale: "en" }, "{% for x %}{% endfor %}");
+    expect(en.error?.detail).toBe("{% for %} needs “in”, as in {% for row in rows %}");
+  });
+
   it("renders cron refusals with their own message per language", () => {
     const refusal = (() => {
       try {
