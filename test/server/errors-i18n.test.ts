@@ -259,6 +259,45 @@ describe("errors in the reader's language", () => {
     expect(en.error?.detail).toBe("{% for %} needs “in”, as in {% for row in rows %}");
   });
 
+  it("refuses site pushes and site edits in the reader's language", async () => {
+    const { createSite } = await import("../../server/sites/sites");
+    const { getDb } = await import("../../server/db/client");
+    const { token } = await tokenFor("admin");
+    const code = `zh${Math.random().toString(36).slice(2, 8)}`;
+    const admin = await makeUser("admin");
+    const actor = { id: admin.id, name: admin.username, ip: null, role: admin.role };
+    await createSite(getDb(), actor, { code, name: code, timezone: "UTC" });
+    const push = (site: string, lang: string | undefined, body: string) =>
+      handleV1(
+        new Request(`http://localhost/api/v1/sites/${site}/ingest`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "text/plain",
+            ...(lang ? { "accept-language": lang } : {}),
+          },
+          body,
+        }),
+        `/sites/${site}/ingest`,
+      ).then(async (r) => ({
+        status: r.status,
+        message: ((await r.json()) as { error: { message: string } }).error.message,
+      }));
+    expect(await push("no-such-site", "zh-CN", "x|y\n")).toEqual({
+      status: 404,
+      message: "局点 no-such-site 不存在",
+    });
+    expect(await push(code, "zh-CN", "")).toEqual({
+      status: 400,
+      message: "file: 没有可导入的内容：请发送数据行或上传文件",
+    });
+    expect((await push(code, "zh-CN", "x|y\n")).message).toMatch(/^kind: 请说明这是哪种文件：/);
+    expect((await push(code, undefined, "x|y\n")).message).toMatch(/^kind: say which file this is/);
+    const zh = { ...admin, locale: "zh-CN" };
+    const taken = await trpc(zh, "sites.create", { code, name: code, timezone: "UTC" });
+    expect(taken.fields).toEqual({ code: [`代码为“${code}”的局点已存在`] });
+  });
+
   it("renders cron refusals with their own message per language", () => {
     const refusal = (() => {
       try {
