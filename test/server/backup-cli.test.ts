@@ -108,9 +108,7 @@ describe("kairos export / import", { timeout: PROCESS_TEST_MS }, () => {
     writeFileSync(bad, "{ nope");
     const notJson = await kairos(["import", bad]);
     expect(notJson.code).toBe(7);
-    expect(notJson.stderr).toContain(
-      "file: not valid JSON: line 1, column 3: unexpected character",
-    );
+    expect(notJson.stderr).toContain("file: not valid JSON: line 1, column 3: unexpected character");
     // In the instance's language (KAIROS_LANGUAGE), or the shell's (LANG).
     const zh = await kairos(["import", bad], { env: { KAIROS_LANGUAGE: "zh-CN" } });
     expect(zh.code).toBe(7);
