@@ -298,6 +298,23 @@ describe("errors in the reader's language", () => {
     expect(taken.fields).toEqual({ code: [`代码为“${code}”的局点已存在`] });
   });
 
+  it("refuses script uploads in the reader's language", async () => {
+    const zh = { ...(await makeUser("admin")), locale: "zh-CN" };
+    const empty = await trpc(zh, "reports.scripts.upload", { name: "empty.sh", text: "   " });
+    expect(empty.status).toBe(400);
+    expect(empty.fields).toEqual({ text: ["脚本是空的"] });
+    const unnamed = await trpc(zh, "reports.scripts.upload", { name: "report", text: "echo 1" });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.message).toMatch(
+      /请指定解释器（python、sh、node），或使用 \.py、\.sh、\.js、\.mjs 结尾的文件名$/,
+    );
+    const en = await trpc({ ...zh, locale: "en" }, "reports.scripts.upload", {
+      name: "empty.sh",
+      text: "   ",
+    });
+    expect(en.fields).toEqual({ text: ["the script is empty"] });
+  });
+
   it("renders cron refusals with their own message per language", () => {
     const refusal = (() => {
       try {
