@@ -237,6 +237,7 @@ async function kairos(
 ): Promise<
   Figures & {
     createS: number;
+    commitsPerRun: number;
     worker: { cpuS: number; peakMiB: number };
     startLate: {
       p50: number;
@@ -314,6 +315,17 @@ async function kairos(
     await api("/jobs/runAll", {});
     const used = meter(pids);
     const workerUsed = meter(() => [children[1]?.[1].pid ?? 0]);
+    // Postgres commits per run (each statement outside a transaction block is one): what a run costs the database.
+    const commits = async () =>
+      Number(
+        (
+          await sql`select xact_commit::float8 as n from pg_stat_database where datname = current_database()`
+        )[0]?.n,
+      );
+    const commitsBefore = await commits();
+    const runsBefore = Number(
+      (await sql`select count(*)::int as n from runs where finished_at is not null`)[0]?.n,
+    );
     const from = (Math.ceil(Date.now() / 1000) + warmupS(n)) * 1000;
     const to = from + SECONDS * 1000;
     const cutoff = to + GRACE_MS;
@@ -321,6 +333,12 @@ async function kairos(
     const load = loadAvg();
     const figuresUsed = used();
     const worker = workerUsed();
+    // The stats collector reports a backend's counts when it goes idle (at most once a second).
+    await new Promise((r) => setTimeout(r, 1_100));
+    const runsEnded =
+      Number((await sql`select count(*)::int as n from runs where finished_at is not null`)[0]?.n) -
+      runsBefore;
+    const commitsPerRun = round(((await commits()) - commitsBefore) / Math.max(1, runsEnded), 2);
     await api("/jobs/stopAll", {});
     const runs = await sql<
       { id: number; job: number; slot: number; claimed: number; began: number; ended: number | null }[]
@@ -372,7 +390,7 @@ async function kairos(
       claimP50: round(percentile(claims, 50), 1),
       claimP99: round(percentile(claims, 99), 1),
     };
-    return { ...figures(late, n * SECONDS, figuresUsed, load), createS, worker, startLate };
+    return { ...figures(late, n * SECONDS, figuresUsed, load), createS, worker, startLate, commitsPerRun };
   } finally {
     for (const [name, child] of children.reverse()) await stopChild(child, name);
     await sql.end();
@@ -458,7 +476,7 @@ for (const [mode, list] of [
     const k = await kairos(mode, n);
     rows.push([
       `${mode} ×${n} · Kairos (${k.createS} s to add)`,
-      `${show(k)} (worker alone: CPU ${k.worker.cpuS} s, ${k.worker.peakMiB} MiB; runs claimed p50 ${k.startLate.claimP50} / p99 ${k.startLate.claimP99}, started p50 ${k.startLate.p50} / p99 ${k.startLate.p99} ms after their slot${mode === "http" ? `, start → arrival p50 ${k.startLate.wireP50} / p99 ${k.startLate.wireP99} ms` : ""})`,
+      `${show(k)} (worker alone: CPU ${k.worker.cpuS} s, ${k.worker.peakMiB} MiB; Postgres commits per run ${k.commitsPerRun}; runs claimed p50 ${k.startLate.claimP50} / p99 ${k.startLate.claimP99}, started p50 ${k.startLate.p50} / p99 ${k.startLate.p99} ms after their slot${mode === "http" ? `, start → arrival p50 ${k.startLate.wireP50} / p99 ${k.startLate.wireP99} ms` : ""})`,
     ]);
     const a = WITH_APS ? await apscheduler(mode, n) : null;
     if (a) {

@@ -18,12 +18,32 @@ export async function recordSession(
   await db.delete(userSessions).where(lt(userSessions.expiresAt, sql`now()`));
 }
 
-/** Last activity, written at most once a minute per session. */
-export async function touchSession(db: DbOrTx, id: string) {
+/**
+ * A request of a valid session: its last activity, written at most once a minute, and its row
+ * when it has none. A session signed in before the list existed (migration 0015) is listed from
+ * its next request on, with what is known then: this request's address and browser, its token's
+ * sign-in time, and an expiry no earlier than its token's (now + the longest a token lives).
+ */
+export async function seenSession(
+  db: DbOrTx,
+  s: { id: string; userId: number; ip: string | null; userAgent: string | null; signedInAt: Date },
+  maxAgeMs: number,
+) {
   await db
-    .update(userSessions)
-    .set({ lastSeenAt: sql`now()` })
-    .where(and(eq(userSessions.id, id), lt(userSessions.lastSeenAt, sql`now() - interval '1 minute'`)));
+    .insert(userSessions)
+    .values({
+      id: s.id,
+      userId: s.userId,
+      ip: s.ip,
+      userAgent: s.userAgent?.slice(0, 400) ?? null,
+      createdAt: s.signedInAt,
+      expiresAt: new Date(Date.now() + maxAgeMs),
+    })
+    .onConflictDoUpdate({
+      target: userSessions.id,
+      set: { lastSeenAt: sql`now()` },
+      setWhere: lt(userSessions.lastSeenAt, sql`now() - interval '1 minute'`),
+    });
 }
 
 /** The user's sessions that still count: not expired, not revoked, not voided by a password change. */

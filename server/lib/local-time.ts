@@ -74,11 +74,33 @@ export function zoneOffsetMs(at: Date, timeZone: string): number {
   return wall - Math.floor(at.getTime() / 1000) * 1000;
 }
 
-/** Local midnight of a day (YYYY-MM-DD) in a zone, as an instant (two passes settle DST days). */
-export function localMidnight(date: string, timeZone: string): Date {
-  const wall = Date.parse(`${date}T00:00:00Z`);
+/** A wall-clock time (ms as if UTC) in a zone → the instant (two passes settle DST days). */
+function instantOfWall(wall: number, timeZone: string): Date {
   const guess = wall - zoneOffsetMs(new Date(wall), timeZone);
   return new Date(wall - zoneOffsetMs(new Date(guess), timeZone));
+}
+
+/** Local midnight of a day (YYYY-MM-DD) in a zone, as an instant. */
+export function localMidnight(date: string, timeZone: string): Date {
+  return instantOfWall(Date.parse(`${date}T00:00:00Z`), timeZone);
+}
+
+const LOCAL_INPUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
+
+/**
+ * A datetime-local input's text ("YYYY-MM-DDTHH:MM[:SS]") read in a zone — the reader's display
+ * zone, not the device's — as an instant; null when it is not such a text. A time the clock
+ * repeats (fall-back) is its first occurrence; one it skips (spring-forward) lands an hour off.
+ */
+export function instantOfLocalInput(text: string, timeZone: string): Date | null {
+  if (!LOCAL_INPUT.test(text)) return null;
+  const wall = Date.parse(`${text}Z`);
+  return Number.isNaN(wall) ? null : instantOfWall(wall, timeZone);
+}
+
+/** An instant as a datetime-local input's value ("YYYY-MM-DDTHH:MM") in a zone. */
+export function localInputValue(at: Date, timeZone: string): string {
+  return formatLocal(at, timeZone).slice(0, 16).replace(" ", "T");
 }
 
 /** A local day (YYYY-MM-DD) in a zone as [start, end) instants; 23 or 25 hours across DST. */

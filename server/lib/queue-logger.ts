@@ -37,9 +37,13 @@ const SIZING_ADVICE = [
 export const queueLogger = new Logger((scope) => {
   return (level, message, meta) => {
     const root = log("queue");
-    const pinoLevel = SIZING_ADVICE.some((re) => re.test(message))
-      ? "debug"
-      : (LEVELS[level as keyof typeof LEVELS] ?? "debug");
+    let pinoLevel: "error" | "warn" | "info" | "debug" = LEVELS[level as keyof typeof LEVELS] ?? "debug";
+    // Checked first: most lines (a task found, a task done) are below the level and cost nothing more.
+    if (!root.isLevelEnabled(pinoLevel)) return;
+    // "Completed task N … with success", once per run: the run's own record says it, with more
+    // (at info, a log line and a logs-table row per run was a good part of a busy worker's work).
+    if (pinoLevel === "info" && meta?.success === true) pinoLevel = "debug";
+    if (SIZING_ADVICE.some((re) => re.test(message))) pinoLevel = "debug";
     if (!root.isLevelEnabled(pinoLevel)) return;
     root.child(scope)[pinoLevel](compact(meta), message);
   };

@@ -216,9 +216,9 @@ export class RunEngine {
         const safe = streams.write(stream, text);
         if (safe) buffer.write(stream, safe);
       },
-      close: () => {
+      end: () => {
         for (const [stream, text] of streams.flush()) buffer.write(stream, text);
-        return buffer.close();
+        return buffer.end();
       },
     };
     let result: ExecResult;
@@ -265,9 +265,10 @@ export class RunEngine {
     if (reason === "cancel") out.write("system", "\n[stopped on request]\n");
     if (reason === "shutdown") out.write("system", "\n[the worker shut down]\n");
     // Output is worth less than the run's record: if it cannot be stored, the run still ends.
-    const written = await out.close().catch((err: unknown) => {
+    // Its last chunks (all of it, for most runs) go in the statement that records the end.
+    const written = await out.end().catch((err: unknown) => {
       this.l.warn({ err, runId: run.id }, "could not store the end of a run's output");
-      return { bytes: 0, truncated: false };
+      return { bytes: 0, truncated: false, rest: [] };
     });
     const outcome: RunOutcome = {
       id: run.id,
@@ -298,12 +299,16 @@ export class RunEngine {
       result: jsonSafe(result.result),
       outputBytes: written.bytes,
       outputTruncated: written.truncated,
+      logs: written.rest,
     };
     // A mark not yet written is folded into the end's record (RunStore.finish); one in flight
     // is ordered with it by the run's row lock (a mark after the end changes nothing).
     const recorded = await this.persistently(`record the end of run ${run.id}`, () =>
       this.store.finish(outcome),
     );
+    // Not ended by this record (ended elsewhere, e.g. as lost; or the database stayed away):
+    // the output is still the run's, stored on its own.
+    if (!recorded) await buffer.restore(written.rest);
     await marking;
     if (recorded) await afterRun(this.db, run, outcome);
     this.events.emit("run:finished", {

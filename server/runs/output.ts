@@ -41,6 +41,8 @@ export class RunOutputBuffer implements RunOutput {
   private flushing: Promise<boolean> = Promise.resolve(true);
   private failures = 0;
   private vanished = false;
+  /** The truncation marker is in (once, whether the output ends by close() or end()). */
+  private marked = false;
 
   constructor(
     private readonly runId: number,
@@ -133,13 +135,58 @@ export class RunOutputBuffer implements RunOutput {
    * marker if the cap was reached. Never rejects: output is worth less than the run's record.
    */
   async close(): Promise<{ bytes: number; truncated: boolean }> {
+    const truncated = this.markTruncation();
+    await this.flushAll();
+    return { bytes: this.total, truncated };
+  }
+
+  /**
+   * Ends the output so that its last chunks can go in the run's end record (one statement a
+   * run, not two): waits for the chunks already on their way (a live tail reads them in order),
+   * then hands back the rest, numbered. If an earlier write failed, or the run vanished, this is
+   * close() and nothing is handed back. The caller stores `rest`, or gives it back (restore).
+   * Never rejects.
+   */
+  async end(): Promise<{ bytes: number; truncated: boolean; rest: LogChunk[] }> {
+    const truncated = this.markTruncation();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const sent = await this.flushing;
+    if (!sent || this.failures || this.unsent.length || this.vanished) {
+      await this.flushAll();
+      return { bytes: this.total, truncated, rest: [] };
+    }
+    const rest = this.pending.map((p) => ({
+      run_id: this.runId,
+      seq: this.seq++,
+      stream: p.stream,
+      data: p.data,
+    }));
+    this.pending = [];
+    this.pendingBytes = 0;
+    return { bytes: this.total, truncated, rest };
+  }
+
+  /** Chunks from end() that the end record did not carry (the run had ended elsewhere): stored as close() would. */
+  async restore(rest: LogChunk[]): Promise<void> {
+    if (!rest.length) return;
+    this.unsent.push(...rest);
+    await this.flushAll();
+  }
+
+  private markTruncation(): boolean {
     const truncated = this.total > this.stored;
-    if (truncated && !this.vanished) {
+    if (truncated && !this.vanished && !this.marked) {
+      this.marked = true;
       this.pending.push({
         stream: "system",
         data: `\n[output truncated: ${this.stored} of ${this.total} bytes kept (RUN_OUTPUT_MAX_BYTES)]\n`,
       });
     }
+    return truncated;
+  }
+
+  private async flushAll(): Promise<void> {
     const giveUpAt = Date.now() + CLOSE_PATIENCE_MS;
     while (!(await this.flush())) {
       if (Date.now() >= giveUpAt) {
@@ -154,6 +201,5 @@ export class RunOutputBuffer implements RunOutput {
     }
     clearTimeout(this.timer);
     this.timer = undefined;
-    return { bytes: this.total, truncated };
   }
 }

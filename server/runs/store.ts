@@ -46,6 +46,11 @@ export type RunOutcome = {
   outputTruncated: boolean;
   /** The command's process group, when its mark (markRunning) was folded into this record. */
   pgid?: number;
+  /**
+   * The last chunks of the run's output (RunOutputBuffer.end), stored by the same statement as
+   * the record, and only if this record ends the run (else the caller stores them on its own).
+   */
+  logs?: LogChunk[];
 };
 
 export type StartRow = {
@@ -196,6 +201,7 @@ export class RunStore {
       host: o.pgid === undefined ? null : thisHost(),
       pgid: o.pgid ?? null,
     }));
+    const logs = outcomes.flatMap((o) => o.logs ?? []);
     // One statement, one round trip, no transaction block. Its run locks are taken in id order
     // (the sorted, materialised `locked`: LockRows sits above the Sort) before anything else;
     // then the jobs' last-run columns, whose rows it takes only if it can without waiting (SKIP
@@ -222,6 +228,14 @@ export class RunStore {
                  host = coalesce(u.host, r.host), pgid = coalesce(u.pgid, r.pgid)
           from u, locked l where r.id = u.id and r.id = l.id and r.status in ('queued', 'running')
           returning r.id, r.job_id, r.status, r.finished_at
+        ), logged as (
+          -- The rows of the runs this statement ends are locked by it: their output cannot meet a
+          -- deleted run here (a run ended elsewhere gets its output from the engine separately).
+          insert into run_logs (run_id, seq, stream, data)
+          select x.run_id, x.seq, x.stream, x.data
+          from jsonb_to_recordset(${JSON.stringify(logs)}::jsonb) as x(run_id bigint, seq int, stream log_stream, data text)
+          where x.run_id in (select id from ended)
+          on conflict do nothing
         ), newest as (
           select distinct on (job_id) id, job_id, status, finished_at from ended order by job_id, id desc
         ), free_jobs as materialized (

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "../helpers/app";
 import { desktop, launchBrowser, phone, screenshotPath } from "../helpers/browser";
-import { type HitServer, startHitServer } from "../helpers/jobs";
+import { type HitServer, jobRow, startHitServer } from "../helpers/jobs";
 import { makeUser } from "../helpers/users";
 
 let app: RunningApp;
@@ -67,9 +67,20 @@ describe("jobs and runs pages", () => {
   });
 
   it("saves the job; its runs appear live and hit the HTTP server", async () => {
+    // The behaviour card's whole-number settings reach the job as numbers.
+    await page.fill("#job-catchup", "3");
+    await page.fill("#job-retries", "2");
+    await page.fill("#job-backoff", "15");
     await page.getByTestId("job-save").click();
     await page.waitForURL(/\/jobs\/\d+$/);
     jobUrl = page.url();
+    expect(await jobRow(Number(jobUrl.split("/").pop()))).toMatchObject({
+      catchUpLimit: 3,
+      retries: 2,
+      retryBackoffSeconds: 15,
+      maxRunCount: 0,
+      timeoutSeconds: null,
+    });
     expect(await page.getByTestId("command-text").textContent()).toBe(
       `【url】${peer.url}/health\n【mode】GET\n【times】2`,
     );

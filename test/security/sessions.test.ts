@@ -21,6 +21,18 @@ describe("sessions", () => {
     await revokeSession(db, "s-1", new Date(now + 3600_000));
   });
 
+  it("a refusal outlives the expiry recorded at sign-in: a token in use was re-issued with a later one", async () => {
+    const db = getDb();
+    const user = await makeUser("operator");
+    const now = Date.now();
+    const id = `long-used-${now}`;
+    // The row's expiry was written at sign-in, days ago; the cookie was refreshed since.
+    await revokeSession(db, id, new Date(now - 3 * 86_400_000));
+    // Another sign-out purges refusals whose tokens have all expired: not this one.
+    await revokeSession(db, "other", new Date(now + 3600_000));
+    expect(await sessionStillValid(db, user, { sessionId: id, issuedAtMs: now })).toBe(false);
+  });
+
   it("a password change voids a session signed in 300 ms earlier, not one signed in after", async () => {
     const db = getDb();
     const user = await makeUser("viewer", "old-password-1");

@@ -6,10 +6,10 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { sessionStillValid } from "../../server/auth/sessions";
-import { recordSession } from "../../server/auth/user-sessions";
+import { recordSession, seenSession } from "../../server/auth/user-sessions";
 import { getUser } from "../../server/auth/users";
 import { getDb } from "../../server/db/client";
-import { auditLog } from "../../server/db/schema";
+import { auditLog, userSessions } from "../../server/db/schema";
 import { createCaller } from "../../server/router";
 import { makeUser } from "../helpers/users";
 
@@ -72,5 +72,55 @@ describe("profile", () => {
     // Someone else's session: not found, and still valid.
     await expect(caller.account.revokeSession({ id: "sess-x" })).rejects.toThrow(/not yours/);
     expect(await sessionStillValid(db, other, { sessionId: "sess-x", issuedAtMs: Date.now() })).toBe(true);
+  });
+});
+
+describe("sessions signed in before the list existed (migration 0015)", () => {
+  const seen = (id: string, userId: number, ip: string, signedInAt = new Date(Date.now() - 86400_000)) =>
+    seenSession(getDb(), { id, userId, ip, userAgent: "Chrome", signedInAt }, 3600_000);
+
+  it("are listed from their next request on, as this session, with that request's address", async () => {
+    const db = getDb();
+    const user = await makeUser("operator");
+    const caller = createCaller({ db, user, ip: "10.0.0.7", sessionId: "old-sess" });
+    // Signed in before 0015: a valid token, no row.
+    expect(await caller.account.sessions()).toEqual([]);
+    const signedInAt = new Date(Date.now() - 86400_000);
+    await seen("old-sess", user.id, "10.0.0.7", signedInAt);
+    const [row] = await caller.account.sessions();
+    expect(row).toMatchObject({ id: "old-sess", isCurrent: true, ip: "10.0.0.7", userAgent: "Chrome" });
+    expect(row?.createdAt.getTime()).toBe(signedInAt.getTime());
+    // It can be revoked like any other: its cookie is refused, and no later request brings it back.
+    const other = createCaller({ db, user, ip: "10.0.0.8", sessionId: "new-sess" });
+    await other.account.revokeSession({ id: "old-sess" });
+    expect(await sessionStillValid(db, user, { sessionId: "old-sess", issuedAtMs: Date.now() })).toBe(false);
+  });
+
+  it("keep a recorded session's sign-in facts, and write its last activity at most once a minute", async () => {
+    const db = getDb();
+    const user = await makeUser("operator");
+    await recordSession(db, {
+      id: "rec-sess",
+      userId: user.id,
+      ip: "10.0.0.1",
+      userAgent: "Firefox",
+      expiresAt: later(),
+    });
+    const rowOf = async () =>
+      (await db.select().from(userSessions).where(eq(userSessions.id, "rec-sess")))[0];
+    const first = await rowOf();
+    await seen("rec-sess", user.id, "10.9.9.9");
+    expect(await rowOf()).toEqual(first);
+    const old = new Date(Date.now() - 5 * 60_000);
+    await db.update(userSessions).set({ lastSeenAt: old }).where(eq(userSessions.id, "rec-sess"));
+    await seen("rec-sess", user.id, "10.9.9.9");
+    const after = await rowOf();
+    expect(after?.lastSeenAt.getTime()).toBeGreaterThan(old.getTime());
+    expect(after).toMatchObject({
+      ip: "10.0.0.1",
+      userAgent: "Firefox",
+      createdAt: first?.createdAt,
+      expiresAt: first?.expiresAt,
+    });
   });
 });

@@ -1,49 +1,16 @@
-/**
- * Issue 11, the template editor's server side and the job page's mail buttons: a live preview
- * of a job's report mail rendered against the last run's real files (undefined names warned,
- * syntax errors placed, `<%no_email%>` said), "send a test to me" (the caller only, marked in
- * the subject, through the outbox to a real SMTP peer), and the line diff of two script versions.
- */
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { outbox, users } from "../../server/db/schema";
 import { runJobNow } from "../../server/jobs/jobs";
-import { resetEnvCache } from "../../server/lib/env";
 import { diffLines } from "../../server/reports/line-diff";
 import { uploadScript } from "../../server/reports/scripts";
-import { type KairosWorker, startWorker } from "../../worker/index";
 import { ADMIN, makeJob, waitForFinishedRuns } from "../helpers/jobs";
-import { type SmtpPeer, startSmtpPeer } from "../helpers/smtp";
+import { reportWorkerFixture } from "../helpers/report-worker";
 import { callerFor, httpCall, makeUser } from "../helpers/users";
 import { waitFor } from "../helpers/wait";
 
-let smtp: SmtpPeer;
-let worker: KairosWorker;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "kairos-editor-"));
-  chmodSync(dataDir, 0o755);
-  smtp = await startSmtpPeer();
-  Object.assign(process.env, {
-    KAIROS_DATA_DIR: dataDir,
-    SMTP_URL: smtp.url,
-    MAIL_FROM: "Kairos <kairos@test.local>",
-    PUBLIC_URL: "http://kairos.test",
-  });
-  resetEnvCache();
-  worker = await startWorker({ databaseUrl: process.env.DATABASE_URL as string, concurrency: 4 });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await smtp?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const fx = reportWorkerFixture("kairos-editor-");
 
 const SCRIPT = `
 out="$1"
@@ -66,11 +33,11 @@ async function ranJob() {
   });
   jobId = job.id;
   await runJobNow(getDb(), ADMIN, job.id);
-  const [run] = await waitForFinishedRuns(job.id, 1, 30_000, worker);
+  const [run] = await waitForFinishedRuns(job.id, 1, 30_000, fx.worker);
   expect(run?.status, run?.error ?? "").toBe("succeeded");
   runId = run?.id ?? 0;
   // The run's own report mail, out of the way before the tests count mails.
-  await waitFor("the run's mail", () => smtp.messages.find((m) => m.subject?.includes(job.name)), 20_000);
+  await waitFor("the run's mail", () => fx.smtp.messages.find((m) => m.subject?.includes(job.name)), 20_000);
 }
 
 describe("template preview", () => {
@@ -150,14 +117,14 @@ describe("send a test to me", () => {
   it("mails the last run's report to the caller only, marked as a test, through the outbox", async () => {
     await ranJob();
     const me = await makeUser("operator");
-    const before = smtp.messages.length;
+    const before = fx.smtp.messages.length;
     const sent = await callerFor(me).reports.sendTest({ jobId });
     expect(sent).toMatchObject({ to: me.email, runId, attachments: ["sales.csv"] });
     const [row] = await getDb().select().from(outbox).where(eq(outbox.id, sent.outboxId));
     expect(row).toMatchObject({ kind: "report-test", to: [me.email], cc: [], bcc: [], createdBy: me.id });
     const mail = await waitFor(
       "the test mail",
-      () => smtp.messages.slice(before).find((m) => m.subject?.startsWith("[Test] ")),
+      () => fx.smtp.messages.slice(before).find((m) => m.subject?.startsWith("[Test] ")),
       20_000,
     );
     expect((mail.to as { text: string }).text).toBe(me.email);

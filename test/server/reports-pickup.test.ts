@@ -4,57 +4,23 @@
  * there: the job looks again (each look in the run's log) and fails with an error mail after its
  * last look; a file is mailed once per job; the prefix cannot reach outside the folder.
  */
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import os from "node:os";
+import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { jobs, outbox, pickupSentFiles, runLogs } from "../../server/db/schema";
 import { createJob, runJobNow } from "../../server/jobs/jobs";
-import { resetEnvCache } from "../../server/lib/env";
 import { listRunFiles } from "../../server/reports/archive";
-import { type KairosWorker, startWorker } from "../../worker/index";
 import { ADMIN, makeJob, runsOf, waitForFinishedRuns } from "../helpers/jobs";
-import { type SmtpPeer, startSmtpPeer } from "../helpers/smtp";
+import { reportWorkerFixture } from "../helpers/report-worker";
 import { waitFor } from "../helpers/wait";
 
-let smtp: SmtpPeer;
-let worker: KairosWorker;
-let dataDir: string;
 let pickup: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "kairos-pickup-"));
-  chmodSync(dataDir, 0o755);
+const fx = reportWorkerFixture("kairos-pickup-", (dataDir) => {
   pickup = path.join(dataDir, "drop");
   mkdirSync(pickup);
-  smtp = await startSmtpPeer();
-  Object.assign(process.env, {
-    KAIROS_DATA_DIR: dataDir,
-    KAIROS_PICKUP_DIR: pickup,
-    SMTP_URL: smtp.url,
-    MAIL_FROM: "Kairos <kairos@test.local>",
-    PUBLIC_URL: "http://kairos.test",
-  });
-  resetEnvCache();
-  worker = await startWorker({ databaseUrl: process.env.DATABASE_URL as string, concurrency: 4 });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await smtp?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  return { KAIROS_PICKUP_DIR: pickup };
 });
 
 async function logOf(runId: number) {
@@ -64,7 +30,7 @@ async function logOf(runId: number) {
 }
 
 const mailsTo = (address: string) =>
-  smtp.messages.filter((m) => (m.to as { text: string } | undefined)?.text.includes(address));
+  fx.smtp.messages.filter((m) => (m.to as { text: string } | undefined)?.text.includes(address));
 
 /** Written under a hidden name, then renamed: the job never sees a half-written file. */
 function drop(name: string, text: string) {
@@ -94,8 +60,8 @@ describe("mail-pickup jobs", () => {
     });
     // Another day's file and a link to a file outside the folder, both matching nothing / refused.
     drop("sales_1999-01-01.csv", "a,b\n1,2\n");
-    writeFileSync(path.join(dataDir, "secret.csv"), "secret,1\n");
-    symlinkSync(path.join(dataDir, "secret.csv"), path.join(pickup, `sales_${today()}_link.csv`));
+    writeFileSync(path.join(fx.dataDir, "secret.csv"), "secret,1\n");
+    symlinkSync(path.join(fx.dataDir, "secret.csv"), path.join(pickup, `sales_${today()}_link.csv`));
 
     await runJobNow(getDb(), ADMIN, job.id);
     const [first] = await runsOf(job.id);
@@ -106,7 +72,7 @@ describe("mail-pickup jobs", () => {
     );
     drop(`sales_${today()}.csv`, "region,amount\n华东,1234\n华南,567\n");
 
-    const [run] = await waitForFinishedRuns(job.id, 1, 60_000, worker);
+    const [run] = await waitForFinishedRuns(job.id, 1, 60_000, fx.worker);
     const log = await logOf(run?.id ?? 0);
     expect(run?.status, `${run?.error}\n${log}`).toBe("succeeded");
     expect(log).toMatch(/look 1\/30: /);
@@ -128,7 +94,7 @@ describe("mail-pickup jobs", () => {
       .set({ params: { ...(stored?.params as object), retryTimes: 2 } })
       .where(eq(jobs.id, job.id));
     await runJobNow(getDb(), ADMIN, job.id);
-    const [, second] = await waitForFinishedRuns(job.id, 2, 60_000, worker);
+    const [, second] = await waitForFinishedRuns(job.id, 2, 60_000, fx.worker);
     const log2 = await logOf(second?.id ?? 0);
     expect(second?.status, log2).toBe("failed");
     expect(log2).toContain(`already mailed: sales_${today()}.csv`);
@@ -141,7 +107,7 @@ describe("mail-pickup jobs", () => {
     const queued = await getDb().select().from(outbox);
     expect(queued.filter((m) => m.to.includes("boss@example.com"))).toHaveLength(1);
     expect(
-      JSON.stringify(smtp.messages.map((m) => m.attachments.map((a) => a.content.toString()))),
+      JSON.stringify(fx.smtp.messages.map((m) => m.attachments.map((a) => a.content.toString()))),
     ).not.toContain("secret");
   });
 
@@ -152,16 +118,16 @@ describe("mail-pickup jobs", () => {
       params: { prefix: "orders_", retryTimes: 1, mail: { to: ["orders@example.com"] } },
     });
     await runJobNow(getDb(), ADMIN, job.id);
-    const [run] = await waitForFinishedRuns(job.id, 1, 30_000, worker);
+    const [run] = await waitForFinishedRuns(job.id, 1, 30_000, fx.worker);
     expect(run?.status, run?.error ?? "").toBe("succeeded");
     expect(existsSync(path.join(pickup, "orders_a.csv"))).toBe(false);
     const [file] = await listRunFiles(getDb(), run?.id ?? 0);
-    expect(readFileSync(path.join(dataDir, file?.path ?? "")).toString()).toBe("id,total\n1,10\n");
+    expect(readFileSync(path.join(fx.dataDir, file?.path ?? "")).toString()).toBe("id,total\n1,10\n");
 
     // The same bytes dropped again are not mailed again by this job…
     drop("orders_a.csv", "id,total\n1,10\n");
     await runJobNow(getDb(), ADMIN, job.id);
-    const [, again] = await waitForFinishedRuns(job.id, 2, 30_000, worker);
+    const [, again] = await waitForFinishedRuns(job.id, 2, 30_000, fx.worker);
     expect(again?.status).toBe("failed");
     expect(await logOf(again?.id ?? 0)).toContain("already mailed: orders_a.csv");
     // …unless the job says so.
@@ -177,7 +143,7 @@ describe("mail-pickup jobs", () => {
     });
     for (const n of [1, 2]) {
       await runJobNow(getDb(), ADMIN, resend.id);
-      const rs = await waitForFinishedRuns(resend.id, n, 30_000, worker);
+      const rs = await waitForFinishedRuns(resend.id, n, 30_000, fx.worker);
       expect(rs[n - 1]?.status, rs[n - 1]?.error ?? "").toBe("succeeded");
     }
     await waitFor("three order mails", () => mailsTo("orders@example.com").length >= 3 || null, 20_000);
@@ -197,7 +163,7 @@ describe("mail-pickup jobs", () => {
     await expect(save("{% if %}")).rejects.toThrow(/line 1/);
     const job = await save(`{{ "..%c" | format(47) }}secret`);
     await runJobNow(getDb(), ADMIN, job.id);
-    const [run] = await waitForFinishedRuns(job.id, 1, 30_000, worker);
+    const [run] = await waitForFinishedRuns(job.id, 1, 30_000, fx.worker);
     expect(run?.status).toBe("failed");
     expect(run?.error).toMatch(/prefix: .*not a file name start/);
     const noTo = createJob(getDb(), ADMIN, {

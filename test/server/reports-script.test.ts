@@ -7,49 +7,22 @@
  * at save naming its line.
  */
 import { createHash } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { ParsedMail } from "mailparser";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { outbox, reportFiles, runLogs } from "../../server/db/schema";
 import { createJob, runJobNow } from "../../server/jobs/jobs";
-import { resetEnvCache } from "../../server/lib/env";
 import { listRunFiles, pruneReportFolders, runReportDir } from "../../server/reports/archive";
 import { uploadScript } from "../../server/reports/scripts";
-import { type KairosWorker, startWorker } from "../../worker/index";
 import { ADMIN, makeJob, waitForFinishedRuns } from "../helpers/jobs";
-import { type SmtpPeer, startSmtpPeer } from "../helpers/smtp";
+import { reportWorkerFixture } from "../helpers/report-worker";
 import { waitFor } from "../helpers/wait";
 
 const PYTHON = process.env.KAIROS_TEST_PYTHON ?? "/usr/bin/python3";
-let smtp: SmtpPeer;
-let worker: KairosWorker;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "kairos-reports-"));
-  // The job's user (KAIROS_RUN_AS when tests run as root) must reach its output folder.
-  chmodSync(dataDir, 0o755);
-  smtp = await startSmtpPeer();
-  Object.assign(process.env, {
-    KAIROS_DATA_DIR: dataDir,
-    KAIROS_PYTHON: PYTHON,
-    SMTP_URL: smtp.url,
-    MAIL_FROM: "Kairos <kairos@test.local>",
-    PUBLIC_URL: "http://kairos.test",
-  });
-  resetEnvCache();
-  worker = await startWorker({ databaseUrl: process.env.DATABASE_URL as string, concurrency: 4 });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await smtp?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const fx = reportWorkerFixture("kairos-reports-", () => ({ KAIROS_PYTHON: PYTHON }));
 
 const SALES_PY = `
 import csv, os, sys
@@ -84,7 +57,7 @@ function mailTo(address: string, subject?: RegExp) {
   return waitFor(
     `a mail to ${address}`,
     async () =>
-      smtp.messages.find(
+      fx.smtp.messages.find(
         (m) =>
           (m.to as { text: string } | undefined)?.text.includes(address) &&
           (!subject || subject.test(m.subject ?? "")),
@@ -121,7 +94,7 @@ describe("script jobs", () => {
     const files = await listRunFiles(getDb(), run?.id ?? 0);
     expect(files.map((f) => f.name).sort()).toEqual(["rates.xlsx", "sales.csv"]);
     for (const f of files) {
-      const bytes = readFileSync(path.join(dataDir, f.path));
+      const bytes = readFileSync(path.join(fx.dataDir, f.path));
       expect(f.size).toBe(bytes.length);
       expect(f.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
       expect(f.path.startsWith(`reports/${job.id}/${run?.id}/`)).toBe(true);
@@ -135,7 +108,7 @@ describe("script jobs", () => {
     const csv = mail.attachments.find((a) => a.filename === "sales.csv");
     expect(
       csv?.content.equals(
-        readFileSync(path.join(dataDir, files.find((f) => f.name === "sales.csv")?.path ?? "")),
+        readFileSync(path.join(fx.dataDir, files.find((f) => f.name === "sales.csv")?.path ?? "")),
       ),
     ).toBe(true);
     const html = mail.html || "";
@@ -206,7 +179,7 @@ describe("script jobs", () => {
     const [run] = await waitForFinishedRuns(job.id, 1, 30_000);
     expect(run?.status, run?.error ?? "").toBe("succeeded");
     const [file] = await listRunFiles(getDb(), run?.id ?? 0);
-    const onDisk = readFileSync(path.join(dataDir, file?.path ?? ""));
+    const onDisk = readFileSync(path.join(fx.dataDir, file?.path ?? ""));
     expect(onDisk.includes(Buffer.from("地区", "utf8"))).toBe(false);
     const mail = await mailTo("gbk@example.com");
     const att = mail.attachments[0];

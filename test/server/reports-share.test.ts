@@ -5,48 +5,23 @@
  * id, a path in place of an id, a token with a path in it, a file row pointed outside its folder.
  * Also the viewer's server side: pages of a table and a chart's points, through the link.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET } from "../../app/share/[token]/files/[id]/route";
 import { getDb } from "../../server/db/client";
 import { reportFiles } from "../../server/db/schema";
 import { runJobNow } from "../../server/jobs/jobs";
-import { resetEnvCache } from "../../server/lib/env";
 import { listRunFiles } from "../../server/reports/archive";
 import { uploadScript } from "../../server/reports/scripts";
 import { createShare, revokeShare, viewShare } from "../../server/reports/share";
-import { type KairosWorker, startWorker } from "../../worker/index";
 import { ADMIN, makeJob, waitForFinishedRuns } from "../helpers/jobs";
-import { type SmtpPeer, startSmtpPeer } from "../helpers/smtp";
+import { reportWorkerFixture } from "../helpers/report-worker";
 import { callerFor, makeUser } from "../helpers/users";
 import { waitFor } from "../helpers/wait";
 
-let smtp: SmtpPeer;
-let worker: KairosWorker;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "kairos-share-"));
-  chmodSync(dataDir, 0o755);
-  smtp = await startSmtpPeer();
-  Object.assign(process.env, {
-    KAIROS_DATA_DIR: dataDir,
-    SMTP_URL: smtp.url,
-    MAIL_FROM: "Kairos <kairos@test.local>",
-    PUBLIC_URL: "http://kairos.test",
-  });
-  resetEnvCache();
-  worker = await startWorker({ databaseUrl: process.env.DATABASE_URL as string, concurrency: 4 });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await smtp?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const fx = reportWorkerFixture("kairos-share-");
 
 // 120 rows of a date and a number, and a second file: enough for three pages of 50.
 const SCRIPT = `
@@ -59,7 +34,7 @@ async function scriptRun(to: string) {
   const v = await uploadScript(getDb(), ADMIN, { name: "daily.sh", content: SCRIPT });
   const job = await makeJob({ mode: "script", params: { scriptId: v.id, mail: { to: [to] } } });
   await runJobNow(getDb(), ADMIN, job.id);
-  const [run] = await waitForFinishedRuns(job.id, 1, 30_000, worker);
+  const [run] = await waitForFinishedRuns(job.id, 1, 30_000, fx.worker);
   expect(run?.status, run?.error ?? "").toBe("succeeded");
   return { job, run: run as NonNullable<typeof run>, files: await listRunFiles(getDb(), run?.id ?? 0) };
 }
@@ -75,7 +50,9 @@ describe("share links", () => {
     const mail = await waitFor(
       "the report mail",
       () =>
-        smtp.messages.find((m) => (m.to as { text: string } | undefined)?.text.includes("share@example.com")),
+        fx.smtp.messages.find((m) =>
+          (m.to as { text: string } | undefined)?.text.includes("share@example.com"),
+        ),
       20_000,
     );
     const token = /http:\/\/kairos\.test\/share\/([A-Za-z0-9_-]{43})/.exec(mail.html || "")?.[1] ?? "";
@@ -92,7 +69,7 @@ describe("share links", () => {
     const res = await download(token, String(csv?.id));
     expect(res.status).toBe(200);
     expect(
-      Buffer.from(await res.arrayBuffer()).equals(readFileSync(path.join(dataDir, csv?.path ?? ""))),
+      Buffer.from(await res.arrayBuffer()).equals(readFileSync(path.join(fx.dataDir, csv?.path ?? ""))),
     ).toBe(true);
     expect(res.headers.get("content-disposition")).toContain("daily.csv");
 

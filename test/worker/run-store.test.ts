@@ -2,7 +2,9 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { type Db, getDb } from "../../server/db/client";
 import { runJobNow } from "../../server/jobs/jobs";
+import { readRunLog } from "../../server/runs/log";
 import { thisHost } from "../../server/runs/orphans";
+import { RunOutputBuffer } from "../../server/runs/output";
 import { type RunOutcome, RunStore } from "../../server/runs/store";
 import { ADMIN, jobRow, makeJob, runsOf } from "../helpers/jobs";
 import { waitFor } from "../helpers/wait";
@@ -101,5 +103,41 @@ describe("run store: recording run ends", () => {
     await holder;
     expect(await ended).toBe(true);
     expect((await jobRow(jobId))?.lastRunId).toBe(runId);
+  });
+
+  it("stores a run's last output with its end record in one statement; a run ended elsewhere still gets its output", async () => {
+    const { jobId, runId } = await queuedCommandRun();
+    const { db, statements } = countingDb();
+    const store = new RunStore(db, "store-test-worker");
+    const buffer = new RunOutputBuffer(runId, 1024, (chunks) => store.append(chunks));
+    buffer.write("system", "$ true\n");
+    buffer.write("stdout", "hello\n");
+    const written = await buffer.end();
+    expect(written.rest.map((c) => c.seq)).toEqual([0, 1]);
+    expect(await store.finish({ ...outcome(runId), outputBytes: written.bytes, logs: written.rest })).toBe(
+      true,
+    );
+    expect(statements()).toBe(1);
+    expect((await readRunLog(getDb(), { id: runId })).map((l) => [l.stream, l.data])).toEqual([
+      ["system", "$ true\n"],
+      ["stdout", "hello\n"],
+    ]);
+    expect((await runsOf(jobId))[0]).toMatchObject({ status: "succeeded", outputBytes: 13 });
+
+    // The same run ended again (as if the sweep had marked it lost first): the record is not
+    // written, nor is the output by it; given back to the buffer, the output is stored after all.
+    const again = new RunOutputBuffer(runId, 1024, (chunks) => store.append(chunks));
+    again.write("system", "late line\n");
+    const late = await again.end();
+    expect(late.rest[0]?.seq).toBe(0);
+    const shifted = late.rest.map((c) => ({ ...c, seq: c.seq + 2 }));
+    expect(await store.finish({ ...outcome(runId), logs: shifted })).toBe(false);
+    expect(await readRunLog(getDb(), { id: runId })).toHaveLength(2);
+    await again.restore(shifted);
+    expect((await readRunLog(getDb(), { id: runId })).map((l) => l.data)).toEqual([
+      "$ true\n",
+      "hello\n",
+      "late line\n",
+    ]);
   });
 });

@@ -61,12 +61,24 @@ function start(id, o) {
     [2, child.stderr],
   ]) {
     stream.on("data", (chunk) => send(["data", id, fd, chunk], stream));
-    stream.on("end", () => send(["end", id, fd]));
   }
-  child.once("exit", (code, signal) => send(["exit", id, code, signal]));
+  // Most processes close their pipes as they exit: then one message says both (the worker ends
+  // the streams on "close"). Three messages a process instead of six: for a quick command the
+  // channel is much of this helper's work and of the worker's (issue 9).
+  let exit;
+  child.once("exit", (code, signal) => {
+    exit = [code, signal];
+    setImmediate(() => {
+      if (!exit) return;
+      send(["exit", id, code, signal]);
+      exit = undefined;
+    });
+  });
   child.once("close", () => {
     children.delete(id);
-    send(["close", id]);
+    if (exit) send(["close", id, exit[0], exit[1]]);
+    else send(["close", id]);
+    exit = undefined;
   });
 }
 

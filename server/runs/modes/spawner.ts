@@ -23,9 +23,9 @@ type FromHelper =
   | ["spawn", number, number]
   | ["error", number, ErrorInfo]
   | ["data", number, 1 | 2, Uint8Array]
-  | ["end", number, 1 | 2]
   | ["exit", number, number | null, NodeJS.Signals | null]
-  | ["close", number];
+  /** With the exit status when the process exited in the same turn (no "exit" message then). */
+  | ["close", number, (number | null)?, (NodeJS.Signals | null)?];
 
 type Entry = { proc: StartedProcess; exited: boolean };
 
@@ -101,14 +101,15 @@ class Spawner {
         (m[2] === 1 ? proc.stdout : proc.stderr).push(Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength));
         break;
       }
-      case "end":
-        (m[2] === 1 ? proc.stdout : proc.stderr).push(null);
-        break;
       case "exit":
         entry.exited = true;
         proc.emit("exit", m[2], m[3]);
         break;
       case "close":
+        if (m.length > 2 && !entry.exited) {
+          entry.exited = true;
+          proc.emit("exit", m[2] ?? null, m[3] ?? null);
+        }
         this.entries.delete(m[1]);
         if (!this.entries.size) this.helper?.channel?.unref();
         for (const s of [proc.stdout, proc.stderr]) if (!s.readableEnded) s.push(null);

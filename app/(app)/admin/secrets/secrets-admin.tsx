@@ -2,7 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
+import { fieldErrorsOf } from "@/app/_components/form-errors";
+import { SubmitRow } from "@/app/_components/form-submit";
+import { SecretInput } from "@/app/_components/secret-input";
 import { DateTime } from "@/app/_components/time";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Button, Card, EmptyState, Field, Input } from "@/app/_components/ui";
@@ -67,10 +69,8 @@ export function SecretsAdmin() {
             />
           </Field>
           <Field label={t("value")} htmlFor="secret-value" errors={err.value}>
-            <Input
+            <SecretInput
               id="secret-value"
-              type="password"
-              autoComplete="new-password"
               value={form.value}
               onChange={(e) => setForm({ ...form, value: e.target.value })}
             />
@@ -82,12 +82,7 @@ export function SecretsAdmin() {
               onChange={(e) => setForm({ ...form, description: e.target.value })}
             />
           </Field>
-          <div className="sm:col-span-3">
-            {formErrorOf(create.error) && <Alert>{formErrorOf(create.error)}</Alert>}
-            <Button type="submit" disabled={create.isPending}>
-              {t("create")}
-            </Button>
-          </div>
+          <SubmitRow className="sm:col-span-3" mutation={create} label={t("create")} />
         </form>
       </Card>
       {list.data && !list.data.length ? (
@@ -112,10 +107,8 @@ export function SecretsAdmin() {
                     update.mutate({ id: s.id, value: replacing.value });
                   }}
                 >
-                  <Input
+                  <SecretInput
                     aria-label={t("newValue")}
-                    type="password"
-                    autoComplete="new-password"
                     value={replacing.value}
                     onChange={(e) => setReplacing({ id: s.id, value: e.target.value })}
                   />

@@ -3,7 +3,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useConfirm } from "@/app/_components/confirm";
-import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
+import { fieldErrorsOf } from "@/app/_components/form-errors";
+import { SubmitRow } from "@/app/_components/form-submit";
+import { SecretInput } from "@/app/_components/secret-input";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Badge, Button, Card, EmptyState, Field, Input, Select } from "@/app/_components/ui";
 import { LOCALES } from "@/server/i18n/locale";
@@ -125,10 +127,8 @@ export function WebhooksAdmin() {
             hint={editing ? t("keepSecret") : t("secretHint")}
             errors={err.secret}
           >
-            <Input
+            <SecretInput
               id="wh-secret"
-              type="password"
-              autoComplete="new-password"
               value={form.secret}
               disabled={dropSecret}
               onChange={(e) => setForm({ ...form, secret: e.target.value })}
@@ -153,17 +153,17 @@ export function WebhooksAdmin() {
               {t("removeSecret")}
             </label>
           )}
-          <div className="flex flex-wrap gap-2 sm:col-span-2">
-            {formErrorOf(pending.error) && <Alert>{formErrorOf(pending.error)}</Alert>}
-            <Button type="submit" disabled={pending.isPending}>
-              {editing ? t("save") : t("create")}
-            </Button>
+          <SubmitRow
+            className="flex flex-wrap gap-2 sm:col-span-2"
+            mutation={pending}
+            label={editing ? t("save") : t("create")}
+          >
             {editing && (
               <Button variant="secondary" onClick={() => done("")}>
                 {t("cancel")}
               </Button>
             )}
-          </div>
+          </SubmitRow>
         </form>
       </Card>
       {list.data && !list.data.length ? (

@@ -5,8 +5,37 @@ import { Card } from "@/app/_components/ui";
 import { JOB_POLICIES, type JobPolicy, MISFIRE_POLICIES, type MisfirePolicy } from "@/server/lib/enums";
 import type { CardProps } from "./types";
 
+/** The settings that are a plain whole number (the timeout, which may be empty, is not). */
+type CountKey = "catchUpLimit" | "retries" | "retryBackoffSeconds" | "maxRunCount";
+
+/** One whole-number setting: its value, bounds and the save's errors under the field's key. */
+function CountField({
+  k,
+  id,
+  label,
+  min,
+  max,
+  v,
+  set,
+  err,
+}: CardProps & { k: CountKey; id: string; label: string; min: number; max?: number }) {
+  return (
+    <TextField
+      id={id}
+      label={label}
+      errors={err[k]}
+      type="number"
+      min={min}
+      max={max}
+      value={v[k]}
+      onChange={(e) => set(k, Number(e.target.value))}
+    />
+  );
+}
+
 /** How runs behave: overlap, misfires, timeouts, retries, limits, and the job's state. */
-export function BehaviourCard({ v, set, err }: CardProps) {
+export function BehaviourCard(card: CardProps) {
+  const { v, set, err } = card;
   const t = useTranslations("jobs");
   const tf = useTranslations("jobs.form");
   return (
@@ -28,15 +57,7 @@ export function BehaviourCard({ v, set, err }: CardProps) {
           onChange={(e) => set("misfirePolicy", e.target.value as MisfirePolicy)}
           options={MISFIRE_POLICIES.map((p) => ({ value: p, label: t(`misfireName.${p}`) }))}
         />
-        <TextField
-          id="job-catchup"
-          label={tf("catchUpLimit")}
-          errors={err.catchUpLimit}
-          type="number"
-          min={1}
-          value={v.catchUpLimit}
-          onChange={(e) => set("catchUpLimit", Number(e.target.value))}
-        />
+        <CountField k="catchUpLimit" id="job-catchup" label={tf("catchUpLimit")} min={1} {...card} />
         <TextField
           id="job-timeout"
           label={tf("timeoutSeconds")}
@@ -46,34 +67,9 @@ export function BehaviourCard({ v, set, err }: CardProps) {
           value={v.timeoutSeconds ?? ""}
           onChange={(e) => set("timeoutSeconds", e.target.value ? Number(e.target.value) : null)}
         />
-        <TextField
-          id="job-retries"
-          label={tf("retries")}
-          errors={err.retries}
-          type="number"
-          min={0}
-          max={10}
-          value={v.retries}
-          onChange={(e) => set("retries", Number(e.target.value))}
-        />
-        <TextField
-          id="job-backoff"
-          label={tf("retryBackoff")}
-          errors={err.retryBackoffSeconds}
-          type="number"
-          min={1}
-          value={v.retryBackoffSeconds}
-          onChange={(e) => set("retryBackoffSeconds", Number(e.target.value))}
-        />
-        <TextField
-          id="job-max"
-          label={tf("maxRunCount")}
-          errors={err.maxRunCount}
-          type="number"
-          min={0}
-          value={v.maxRunCount}
-          onChange={(e) => set("maxRunCount", Number(e.target.value))}
-        />
+        <CountField k="retries" id="job-retries" label={tf("retries")} min={0} max={10} {...card} />
+        <CountField k="retryBackoffSeconds" id="job-backoff" label={tf("retryBackoff")} min={1} {...card} />
+        <CountField k="maxRunCount" id="job-max" label={tf("maxRunCount")} min={0} {...card} />
         <CheckboxField
           id="job-state"
           label={tf("state")}

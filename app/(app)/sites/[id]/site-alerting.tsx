@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useConfirm } from "@/app/_components/confirm";
-import { fieldErrorsOf, formErrorOf } from "@/app/_components/form-errors";
+import { fieldErrorsOf } from "@/app/_components/form-errors";
+import { SubmitRow } from "@/app/_components/form-submit";
 import { SubjectWebhooks } from "@/app/_components/subject-webhooks";
 import { useTRPC } from "@/app/_components/trpc";
 import { Alert, Badge, Button, Card, Field, Input, Select } from "@/app/_components/ui";
@@ -210,12 +211,7 @@ function RulesCard({ siteId, canWrite }: { siteId: number; canWrite: boolean }) 
               />
             </Field>
           )}
-          <div className="sm:col-span-2">
-            {formErrorOf(create.error) && <Alert>{formErrorOf(create.error)}</Alert>}
-            <Button type="submit" disabled={create.isPending}>
-              {t("create")}
-            </Button>
-          </div>
+          <SubmitRow className="sm:col-span-2" mutation={create} label={t("create")} />
         </form>
       )}
     </Card>
