@@ -315,6 +315,23 @@ describe("errors in the reader's language", () => {
     expect(en.fields).toEqual({ text: ["the script is empty"] });
   });
 
+  it("shows a run's template error in the reader's language", async () => {
+    const { compileTemplate } = await import("../../server/reports/template");
+    const { runErrorText } = await import("../../server/runs/error-text");
+    const problem = (() => {
+      try {
+        compileTemplate("a\nb\n{% frob %}");
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("parsed");
+    })();
+    // As script and mail-pickup runs store it.
+    const stored = `template (body) error: ${problem.message}`;
+    expect(runErrorText(stored, "zh-CN")).toBe("邮件模板（正文）第 3 行第 4 列出错：未知的标签 {% frob %}");
+    expect(runErrorText(stored, "en")).toBe(stored);
+  });
+
   it("renders cron refusals with their own message per language", () => {
     const refusal = (() => {
       try {
