@@ -7,12 +7,13 @@ import { createUser } from "../server/auth/users";
 import { migrateDatabase } from "../server/db/migrate";
 import { users } from "../server/db/schema";
 import { requestFunctionReload } from "../server/functions/catalog";
+import { localizedMessage, localizeIssue } from "../server/i18n/errors";
 import { addIpRule, applyEnvIpSeeds, listIpRules, removeIpRule } from "../server/ipcontrol/rules";
 import { IP_LISTS, type IpList, ROLES, type Role } from "../server/lib/enums";
 import { DomainError } from "../server/lib/errors";
 import { createToken, findTokenId, listTokens, parseExpiry, revokeToken } from "../server/tokens/tokens";
 import { config, databaseUrlForMigrate, withDatabase } from "./local";
-import { CliError, EXIT, printJson, table, usage, when } from "./output";
+import { CliError, cliLocale, EXIT, printJson, table, usage, when } from "./output";
 
 function osUser(): string {
   try {
@@ -28,14 +29,17 @@ export async function domain<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
+    const locale = cliLocale();
     if (e instanceof DomainError) {
       const code =
         e.code === "NOT_FOUND" ? EXIT.NOT_FOUND : e.code === "FORBIDDEN" ? EXIT.REFUSED : EXIT.INVALID;
-      throw new CliError(e.field ? `${e.field}: ${e.message}` : e.message, code);
+      const text = localizedMessage(e, locale);
+      // A message that already names its field (a backup's problems) is not prefixed again.
+      throw new CliError(e.field && !text.startsWith(`${e.field}`) ? `${e.field}: ${text}` : text, code);
     }
     if (e instanceof z.ZodError) {
       throw new CliError(
-        e.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("\n"),
+        e.issues.map((i) => `${i.path.join(".") || "input"}: ${localizeIssue(i, locale)}`).join("\n"),
         EXIT.INVALID,
       );
     }

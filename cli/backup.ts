@@ -7,9 +7,10 @@ import { audit } from "../server/audit";
 import { exportArchive, readBackupBytes } from "../server/backup/archive";
 import { exportBackup } from "../server/backup/export";
 import { BackupInvalid, type BackupNote, type ImportResult, importBackup } from "../server/backup/import";
+import { localizedMessage } from "../server/i18n/errors";
 import { CLI_ACTOR, domain } from "./admin";
 import { withDatabase } from "./local";
-import { CliError, EXIT, printJson, table, usage } from "./output";
+import { CliError, cliLocale, EXIT, printJson, table, usage } from "./output";
 
 export const NOTE_WORDS: Record<BackupNote, string> = {
   noPassword: "no password in the file: set one before they sign in",
@@ -85,7 +86,7 @@ export async function importCommand(
     );
   } catch (e) {
     // Each line already names its field.
-    if (e instanceof BackupInvalid) throw new CliError(e.message, EXIT.INVALID);
+    if (e instanceof BackupInvalid) throw new CliError(localizedMessage(e, cliLocale()), EXIT.INVALID);
     throw e;
   }
   if (o.json) return printJson(result);

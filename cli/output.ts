@@ -1,3 +1,4 @@
+import { isLocale, type Locale } from "../server/i18n/locale";
 import { displayWidth } from "../server/lib/text-width";
 /** What every command shares: exit codes, errors, tables, JSON. */
 
@@ -30,6 +31,16 @@ export class CliError extends Error {
     super(message);
     this.name = "CliError";
   }
+}
+
+/**
+ * The language of refusals the CLI prints: KAIROS_LANGUAGE (the instance's language), else the
+ * shell's locale (LC_ALL, LC_MESSAGES, LANG: zh_* reads Chinese), else English.
+ */
+export function cliLocale(envs: NodeJS.ProcessEnv = process.env): Locale {
+  if (isLocale(envs.KAIROS_LANGUAGE)) return envs.KAIROS_LANGUAGE;
+  const shell = envs.LC_ALL || envs.LC_MESSAGES || envs.LANG || "";
+  return /^zh([_-]|$)/i.test(shell) ? "zh-CN" : "en";
 }
 
 export const usage = (message: string) => new CliError(message, EXIT.USAGE);

@@ -13,6 +13,7 @@ import { isLoopback } from "../lib/cidr";
 import type { Role } from "../lib/enums";
 import { env } from "../lib/env";
 import { badValue, DomainError, type DomainErrorCode } from "../lib/errors";
+import { jsonErrorMsg } from "../lib/json-error";
 import { type FieldErrors, fieldErrorsFromIssues, unstorableValue } from "../lib/validation";
 import { requestAddress } from "../net/client-address";
 import { isCrossSite, RUN_MARKER_HEADER } from "../net/origin";
@@ -29,6 +30,8 @@ export class ApiError extends Error {
     public readonly fields: FieldErrors | null = null,
     /** The catalog message, when there is one: toApiError renders it in the caller's language. */
     public readonly msg: Msg | null = null,
+    /** The field `msg` is about: toApiError answers `field: text` and lists it under the field. */
+    public readonly field: string | null = null,
   ) {
     super(message);
     this.name = "ApiError";
@@ -59,7 +62,11 @@ export function toApiError(
   locale: Locale = "en",
 ): ApiError {
   if (e instanceof ApiError) {
-    return e.msg ? new ApiError(e.status, renderMsg(e.msg, locale), e.fields, e.msg) : e;
+    if (!e.msg) return e;
+    const text = renderMsg(e.msg, locale);
+    return e.field
+      ? new ApiError(e.status, `${e.field}: ${text}`, { [e.field]: [text] }, e.msg, e.field)
+      : new ApiError(e.status, text, e.fields, e.msg);
   }
   if (e instanceof DomainError) {
     const field = e.field ? rename(e.field) : null;
@@ -135,9 +142,8 @@ export async function readBodyText(req: Request): Promise<string> {
 
 /** The body's bytes, up to `limit` (by default readBodyText's; pushes of site files allow more). */
 export async function readBodyBytes(req: Request, limit = API_MAX_BODY_BYTES): Promise<Buffer> {
-  const mib = limit / 1024 / 1024;
   const tooLarge = () =>
-    new ApiError(413, `the body is larger than the limit of ${limit} bytes (${mib} MiB)`);
+    apiError(413, msg("api.bodyTooLarge", { limit: String(limit), mib: String(limit / 1024 / 1024) }));
   const declared = Number(req.headers.get("content-length") ?? "");
   if (declared > limit) throw tooLarge();
   if (!req.body) return Buffer.alloc(0);
@@ -163,15 +169,17 @@ export async function readBodyBytes(req: Request, limit = API_MAX_BODY_BYTES): P
  */
 export function parseJsonBody(type: string, text: string): unknown {
   if (!JSON_TYPE.test(type.trim())) {
-    throw new ApiError(
+    throw apiError(
       415,
-      `send the body as JSON with Content-Type: application/json (got ${type.trim() ? type.split(";")[0] : "no Content-Type"})`,
+      type.trim()
+        ? msg("api.jsonContentType", { type: type.split(";")[0]?.trim() ?? "" })
+        : msg("api.jsonContentTypeMissing"),
     );
   }
   try {
     return JSON.parse(text);
-  } catch (e) {
-    throw new ApiError(400, `the body is not valid JSON: ${(e as Error).message}`);
+  } catch {
+    throw apiError(400, msg("api.bodyNotJson", { detail: jsonErrorMsg(text) }));
   }
 }
 
@@ -192,11 +200,11 @@ export async function readParams(req: Request): Promise<Record<string, unknown>>
     return out;
   }
   if (/^multipart\/form-data/i.test(type.trim())) {
-    throw new ApiError(415, "send the body as JSON or application/x-www-form-urlencoded");
+    throw apiError(415, msg("api.jsonOrForm"));
   }
   const body = parseJsonBody(type, text);
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ApiError(400, "the body must be a JSON object");
+    throw apiError(400, msg("api.bodyNotObject"));
   }
   return { ...out, ...(body as Record<string, unknown>) };
 }
@@ -206,7 +214,7 @@ export function rejectUnstorable(params: unknown, rename: (path: string) => stri
   const bad = unstorableValue(params);
   if (bad) {
     const field = rename(bad.field);
-    throw new ApiError(400, `${field}: ${bad.message}`, { [field]: [bad.message] });
+    throw new ApiError(400, `${field}: ${bad.message}`, { [field]: [bad.message] }, msg(bad.key), field);
   }
 }
 

@@ -10,7 +10,9 @@ import { asc, eq } from "drizzle-orm";
 import yauzl from "yauzl";
 import type { DbOrTx } from "../db/client";
 import { jobs, reportFiles } from "../db/schema";
+import { msg } from "../i18n/errors";
 import { env } from "../lib/env";
+import { jsonErrorMsg } from "../lib/json-error";
 import { log } from "../lib/log";
 import { zipFiles } from "../reports/zip";
 import { type ExportOptions, exportBackup } from "./export";
@@ -71,7 +73,10 @@ async function jsonFromZip(bytes: Buffer): Promise<string> {
       zip.on("error", reject);
       zip.readEntry();
     });
-    if (!entry) throw new BackupInvalid([{ field: "file", message: `the archive has no ${BACKUP_ENTRY}` }]);
+    if (!entry)
+      throw new BackupInvalid([
+        { field: "file", msg: msg("backup.noArchiveEntry", { entry: BACKUP_ENTRY }) },
+      ]);
     const chunks: Buffer[] = [];
     for await (const c of await zip.openReadStreamPromise(entry)) chunks.push(c as Buffer);
     return Buffer.concat(chunks).toString("utf8");
@@ -83,17 +88,23 @@ async function jsonFromZip(bytes: Buffer): Promise<string> {
 /** The document of a backup file's bytes: JSON, or a backup archive (ZIP). */
 export async function readBackupBytes(bytes: Buffer): Promise<unknown> {
   if (bytes.length > BACKUP_MAX_BYTES)
-    throw new BackupInvalid([{ field: "file", message: `larger than ${BACKUP_MAX_BYTES} bytes` }]);
+    throw new BackupInvalid([
+      { field: "file", msg: msg("backup.fileTooLarge", { limit: String(BACKUP_MAX_BYTES) }) },
+    ]);
   let text: string;
   try {
     text = isZip(bytes) ? await jsonFromZip(bytes) : bytes.toString("utf8");
   } catch (e) {
     if (e instanceof BackupInvalid) throw e;
-    throw new BackupInvalid([{ field: "file", message: `not a readable archive: ${(e as Error).message}` }]);
+    // yauzl's words are English: kept, labelled, as what the archive reader said.
+    throw new BackupInvalid([
+      { field: "file", msg: msg("backup.notArchive", { detail: (e as Error).message }) },
+    ]);
   }
+  const json = text.replace(/^\uFEFF/, "");
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (e) {
-    throw new BackupInvalid([{ field: "file", message: `not JSON: ${(e as Error).message}` }]);
+    return JSON.parse(json);
+  } catch {
+    throw new BackupInvalid([{ field: "file", msg: msg("backup.notJson", { detail: jsonErrorMsg(json) }) }]);
   }
 }

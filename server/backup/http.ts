@@ -7,6 +7,8 @@ import "server-only";
 import { audit } from "../audit";
 import type { PublicUser } from "../auth/users";
 import type { Db } from "../db/client";
+import { localizedMessage, msg, renderMsg } from "../i18n/errors";
+import { isLocale, type Locale, negotiateLocale } from "../i18n/locale";
 import { DomainError } from "../lib/errors";
 import { requestAddress } from "../net/client-address";
 import { isCrossSite } from "../net/origin";
@@ -49,12 +51,20 @@ export async function downloadBackup(db: Db, user: PublicUser, req: Request): Pr
   });
 }
 
+/** The signed-in reader's language, else the browser's. */
+const localeOf = (user: PublicUser, req: Request): Locale =>
+  isLocale(user.locale) ? user.locale : negotiateLocale(req.headers.get("accept-language"));
+
 export async function uploadBackup(db: Db, user: PublicUser, req: Request): Promise<Response> {
+  const locale = localeOf(user, req);
   if (isCrossSite(req.headers, req.url))
-    return Response.json({ error: "cross-site requests are refused" }, { status: 403 });
+    return Response.json({ error: renderMsg(msg("backup.crossSite"), locale) }, { status: 403 });
   if (Number(req.headers.get("content-length") ?? 0) > BACKUP_MAX_BYTES)
     return Response.json(
-      { error: `the file is larger than the limit of ${BACKUP_MAX_BYTES} bytes`, field: "file" },
+      {
+        error: renderMsg(msg("backup.uploadTooLarge", { limit: String(BACKUP_MAX_BYTES) }), locale),
+        field: "file",
+      },
       { status: 413 },
     );
   const dryRun = flag(new URL(req.url), "dryRun");
@@ -64,10 +74,13 @@ export async function uploadBackup(db: Db, user: PublicUser, req: Request): Prom
     return Response.json(await importBackup(db, actor, raw, { dryRun, callerIp: actor.ip }));
   } catch (e) {
     if (e instanceof BackupInvalid)
-      return Response.json({ error: e.message, field: e.field, problems: e.problems }, { status: 400 });
+      return Response.json(
+        { error: localizedMessage(e, locale), field: e.field, problems: e.problems(locale) },
+        { status: 400 },
+      );
     if (e instanceof DomainError)
       return Response.json(
-        { error: e.message, field: e.field ?? null },
+        { error: localizedMessage(e, locale), field: e.field ?? null },
         { status: e.code === "PRECONDITION_FAILED" ? 412 : 400 },
       );
     throw e;

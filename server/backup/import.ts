@@ -26,7 +26,8 @@ import {
   webhookRoutes,
   webhooks,
 } from "../db/schema";
-import { msg } from "../i18n/errors";
+import { issueMsg, type Msg, msg, renderMsg } from "../i18n/errors";
+import type { Locale } from "../i18n/locale";
 import { compileRules, decide } from "../ipcontrol/check";
 import { bumpVersion } from "../ipcontrol/rules";
 import { JOBS_CHANNEL, nextFireAfter } from "../jobs/jobs";
@@ -66,19 +67,38 @@ export type ImportResult = {
   counts: Record<BackupAction, number>;
 };
 
-/** A file refused before anything is written: every problem, each naming its field. */
+export type BackupProblem = { field: string; msg: Msg };
+
+/**
+ * A file refused before anything is written: every problem, each naming its field and saying
+ * what is wrong as a catalog message (the Error's text is English, for logs; `inLocale` for people).
+ */
 export class BackupInvalid extends DomainError {
-  constructor(readonly problems: { field: string; message: string }[]) {
-    super(
-      "BAD_REQUEST",
-      problems
-        .slice(0, 20)
-        .map((p) => `${p.field}: ${p.message}`)
-        .join("\n") + (problems.length > 20 ? `\n… ${problems.length - 20} more` : ""),
-      problems[0]?.field,
-    );
+  constructor(readonly list: BackupProblem[]) {
+    super("BAD_REQUEST", problemsMsg(list), list[0]?.field);
     this.name = "BackupInvalid";
   }
+
+  /** The problems in the reader's language. */
+  problems(locale: Locale = "en"): { field: string; message: string }[] {
+    return this.list.map((p) => ({ field: p.field, message: renderMsg(p.msg, locale) }));
+  }
+}
+
+/** The first 20 problems, a line each (`field: detail`), and how many more. */
+function problemsMsg(list: BackupProblem[]): Msg {
+  const lines = list.slice(0, 20).map((p) => msg("backup.problem", { field: p.field, detail: p.msg }));
+  const joined = lines.reduceRight<Msg | undefined>(
+    (rest, first) => (rest ? msg("backup.lines", { first, rest }) : first),
+    undefined,
+  );
+  const all = joined ?? msg("invalidInput");
+  return list.length > 20 ? msg("backup.more", { list: all, n: list.length - 20 }) : all;
+}
+
+/** A zod issue's catalog message; a custom issue's own words, labelled, when it has none. */
+export function issueProblem(field: string, issue: Parameters<typeof issueMsg>[0]): BackupProblem {
+  return { field, msg: issueMsg(issue) ?? msg("backup.issueText", { text: issue.message }) };
 }
 
 /** `["jobs", 2, "params", "url"]` → `jobs[2].params.url`. */
@@ -88,7 +108,7 @@ export function fieldOf(path: readonly PropertyKey[]): string {
   return out || "file";
 }
 
-const refused = (field: string, message: string) => new BackupInvalid([{ field, message }]);
+const refused = (field: string, m: Msg) => new BackupInvalid([{ field, msg: m }]);
 
 /** Stable JSON (sorted keys, instants as ISO text) for comparing stored rows with the file. */
 function canon(v: unknown): unknown {
@@ -116,27 +136,25 @@ type CheckedJob = { value: z.output<typeof ZJobInput>; source: Backup["jobs"][nu
 export function parseBackup(raw: unknown): { doc: Backup; jobs: CheckedJob[]; from: number } {
   const version = versionOf(raw);
   if (version > BACKUP_SCHEMA_VERSION)
-    throw refused(
-      "schemaVersion",
-      `this file has schema version ${version}; this Kairos reads versions up to ${BACKUP_SCHEMA_VERSION} (upgrade Kairos first)`,
-    );
+    throw refused("schemaVersion", msg("backup.schemaTooNew", { version, max: BACKUP_SCHEMA_VERSION }));
   let upgraded: { doc: unknown; from: number };
   try {
     upgraded = upgradeBackup(raw);
   } catch (e) {
     if (e instanceof z.ZodError)
-      throw new BackupInvalid(e.issues.map((i) => ({ field: fieldOf(i.path), message: i.message })));
+      throw new BackupInvalid(e.issues.map((i) => issueProblem(fieldOf(i.path), i)));
     throw e;
   }
   const parsed = ZBackup.safeParse(upgraded.doc);
   if (!parsed.success)
-    throw new BackupInvalid(parsed.error.issues.map((i) => ({ field: fieldOf(i.path), message: i.message })));
+    throw new BackupInvalid(parsed.error.issues.map((i) => issueProblem(fieldOf(i.path), i)));
   const doc = parsed.data;
-  const problems: { field: string; message: string }[] = [];
+  const problems: BackupProblem[] = [];
   const checked: CheckedJob[] = [];
   const seen = new Set<string>();
   doc.jobs.forEach((j, i) => {
-    if (seen.has(j.name)) problems.push({ field: `jobs[${i}].name`, message: `"${j.name}" appears twice` });
+    if (seen.has(j.name))
+      problems.push({ field: `jobs[${i}].name`, msg: msg("backup.appearsTwice", { name: j.name }) });
     seen.add(j.name);
     const { onSuccessStart: _s, onFailureStart: _f, owner: _o, script, site, ...rest } = j;
     // Placeholders where the file names a script version or a site: resolved when applied.
@@ -145,13 +163,12 @@ export function parseBackup(raw: unknown): { doc: Backup; jobs: CheckedJob[]; fr
     if (r.success) checked.push({ value: r.data, source: j, index: i });
     else
       for (const issue of r.error.issues)
-        problems.push({ field: fieldOf(["jobs", i, ...issue.path]), message: issue.message });
+        problems.push(issueProblem(fieldOf(["jobs", i, ...issue.path]), issue));
   });
   const check = (schema: z.ZodType, value: unknown, at: (string | number)[]) => {
     const r = schema.safeParse(value);
     if (!r.success)
-      for (const issue of r.error.issues)
-        problems.push({ field: fieldOf([...at, ...issue.path]), message: issue.message });
+      for (const issue of r.error.issues) problems.push(issueProblem(fieldOf([...at, ...issue.path]), issue));
   };
   for (const [i, u] of doc.users.entries()) check(ZUsername, u.username, ["users", i, "username"]);
   for (const [i, s] of doc.sites.entries())
@@ -248,7 +265,7 @@ async function apply(
     const id = userId.get(u.username.toLowerCase());
     const emailTaken = wanted.email ? emailOwner.get(wanted.email) : undefined;
     if (emailTaken !== undefined && emailTaken !== id)
-      throw refused(`users[${i}].email`, `${wanted.email} belongs to another user here`);
+      throw refused(`users[${i}].email`, msg("backup.emailElsewhere", { email: String(wanted.email) }));
     if (id === undefined) {
       const [row] = await tx
         .insert(users)
@@ -284,7 +301,7 @@ async function apply(
   const userOf = (username: string | null, field: string): number | null => {
     if (username === null) return null;
     const id = userId.get(username.toLowerCase());
-    if (id === undefined) throw refused(field, `no user named "${username}" here or in the file`);
+    if (id === undefined) throw refused(field, msg("backup.noUserNamed", { name: username }));
     return id;
   };
 
@@ -318,7 +335,8 @@ async function apply(
     try {
       cidr = parseRange(r.cidr).cidr;
     } catch (e) {
-      if (e instanceof CidrError) throw refused(`ipRules[${i}].cidr`, e.message);
+      if (e instanceof CidrError)
+        throw refused(`ipRules[${i}].cidr`, msg("backup.badRange", { detail: e.message }));
       throw e;
     }
     const key = `${r.list} ${displayRange(cidr)}`;
@@ -459,16 +477,20 @@ async function apply(
     const params = { ...value.params };
     if (source.script) {
       const v = scriptRows.get(scriptKey(source.script.name, source.script.version));
-      if (!v) throw refused(field("script"), `no script ${source.script.name} v${source.script.version}`);
+      if (!v)
+        throw refused(
+          field("script"),
+          msg("backup.noScript", { name: source.script.name, version: String(source.script.version) }),
+        );
       params.scriptId = v.id;
     } else if (value.mode === "script" && !scriptIds.has(Number(params.scriptId)))
-      throw refused(field("params.scriptId"), `no script version ${String(params.scriptId)} here`);
+      throw refused(field("params.scriptId"), msg("backup.noScriptVersion", { id: String(params.scriptId) }));
     if (source.site) {
       const site = siteRows.get(source.site);
-      if (!site) throw refused(field("site"), `no site "${source.site}" here or in the file`);
+      if (!site) throw refused(field("site"), msg("backup.noSiteNamed", { code: source.site }));
       params.siteId = site.id;
     } else if (value.mode === "site_pull" && !siteIds.has(Number(params.siteId)))
-      throw refused(field("params.siteId"), `no site ${String(params.siteId)} here`);
+      throw refused(field("params.siteId"), msg("backup.noSiteId", { id: String(params.siteId) }));
     const before = jobRows.get(value.name);
     let unmasked: Record<string, unknown>;
     try {
@@ -481,14 +503,17 @@ async function apply(
       if (e instanceof DomainError)
         throw refused(
           field(e.field ?? "params"),
-          `${e.message} — the file was exported without secret values (${SECRET_MASK}); export it with secrets to restore this job here`,
+          msg("backup.secretsMasked", {
+            detail: e.msg ?? msg("backup.issueText", { text: e.message }),
+            mask: SECRET_MASK,
+          }),
         );
       throw e;
     }
     // A job naming a secret that exists neither here nor in the file would fail at every run.
     const missing = [...secretRefs(unmasked)].filter((name) => !secretRows.has(name));
     if (missing.length)
-      throw refused(field("params"), `no secret named ${missing.join(", ")} here or in the file`);
+      throw refused(field("params"), msg("backup.noSecretNamed", { names: missing.join(", ") }));
     const { onSuccessStart: _s, onFailureStart: _f, ...fields } = value;
     const wanted: Record<string, unknown> & typeof fields = { ...fields, params: unmasked };
     if (source.owner !== null) wanted.ownerId = userOf(source.owner, field("owner"));
@@ -535,7 +560,7 @@ async function apply(
     const ids = (names: string[], f: string) =>
       names.map((name, k) => {
         const row = jobRows.get(name);
-        if (!row) throw refused(`jobs[${i}].${f}[${k}]`, `no job named "${name}" here or in the file`);
+        if (!row) throw refused(`jobs[${i}].${f}[${k}]`, msg("backup.noJobNamed", { name }));
         return row.id;
       });
     const chains = {
@@ -556,7 +581,7 @@ async function apply(
   for (const [i, s] of doc.sites.entries()) {
     const pullJobId = s.pullJob === null ? null : jobRows.get(s.pullJob)?.id;
     if (pullJobId === undefined)
-      throw refused(`sites[${i}].pullJob`, `no job named "${s.pullJob}" here or in the file`);
+      throw refused(`sites[${i}].pullJob`, msg("backup.noJobNamed", { name: String(s.pullJob) }));
     const stored = siteRows.get(s.code);
     if (!stored || stored.pullJobId === pullJobId) continue;
     await tx.update(sites).set({ pullJobId }).where(eq(sites.id, stored.id));
@@ -568,7 +593,10 @@ async function apply(
   for (const [i, m] of doc.mutes.entries()) {
     const subjectId = m.subject === "job" ? jobRows.get(m.key)?.id : siteRows.get(m.key)?.id;
     if (subjectId === undefined)
-      throw refused(`mutes[${i}].key`, `no ${m.subject} "${m.key}" here or in the file`);
+      throw refused(
+        `mutes[${i}].key`,
+        msg("backup.noSubject", { what: `errors.what.${m.subject}`, key: m.key }),
+      );
     const wanted = {
       mutedUntil: m.mutedUntil ? new Date(m.mutedUntil) : null,
       mutedUntilRecovered: m.mutedUntilRecovered,
@@ -612,7 +640,10 @@ async function apply(
     for (const [k, r] of w.routes.entries()) {
       const subjectId = subjectIdOf(r.subject, r.key);
       if (subjectId === undefined)
-        throw refused(`webhooks[${i}].routes[${k}].key`, `no ${r.subject} "${r.key}" here or in the file`);
+        throw refused(
+          `webhooks[${i}].routes[${k}].key`,
+          msg("backup.noSubject", { what: `errors.what.${r.subject}`, key: r.key }),
+        );
       const added = await tx
         .insert(webhookRoutes)
         .values({ subjectKind: r.subject, subjectId, webhookId: stored.id })
@@ -634,7 +665,7 @@ async function apply(
   );
   for (const [i, r] of doc.alertRules.entries()) {
     const site = siteRows.get(r.site);
-    if (!site) throw refused(`alertRules[${i}].site`, `no site "${r.site}" here or in the file`);
+    if (!site) throw refused(`alertRules[${i}].site`, msg("backup.noSiteNamed", { code: r.site }));
     const wanted = {
       kind: r.kind,
       threshold: r.threshold,

@@ -1,6 +1,7 @@
 import "server-only";
-import { ApiError, authenticate, requirePermission, toApiError } from "../api/core";
+import { apiError, authenticate, requirePermission, toApiError } from "../api/core";
 import { getDb } from "../db/client";
+import { msg } from "../i18n/errors";
 import { negotiateLocale } from "../i18n/locale";
 import { log } from "../lib/log";
 import { scrape } from "./metrics";
@@ -13,7 +14,7 @@ export async function handleMetrics(req: Request): Promise<Response> {
   const db = getDb();
   try {
     if (req.method !== "GET" && req.method !== "HEAD")
-      throw new ApiError(405, `${req.method} is not allowed on /metrics`);
+      throw apiError(405, msg("api.methodNotAllowed", { method: req.method, path: "/metrics" }));
     const actor = await authenticate(db, req);
     requirePermission(actor, "metrics.read");
     const { contentType, body } = await scrape(db);

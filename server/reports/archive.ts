@@ -14,6 +14,7 @@ import { and, count, desc, eq, gte, ilike, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { jobs, type ReportFileRow, reportFiles } from "../db/schema";
+import { msg } from "../i18n/errors";
 import type { RunAs } from "../lib/child-env";
 import { env } from "../lib/env";
 import { DomainError, notFound } from "../lib/errors";
@@ -153,10 +154,10 @@ export async function reportFilePath(file: Pick<ReportFileRow, "path" | "jobId" 
   try {
     [real, realFolder] = await Promise.all([realpath(abs), realpath(folder)]);
   } catch {
-    throw new DomainError("NOT_FOUND", "the report file is no longer on disk");
+    throw new DomainError("NOT_FOUND", msg("reports.fileGone"));
   }
   if (!real.startsWith(realFolder + path.sep)) {
-    throw new DomainError("FORBIDDEN", "the report file is not in its run's folder");
+    throw new DomainError("FORBIDDEN", msg("reports.fileOutside"));
   }
   return real;
 }
@@ -167,7 +168,7 @@ export async function openReportFile(db: DbOrTx, id: number) {
   if (!row) throw notFound("report file", id);
   const abs = await reportFilePath(row);
   const handle = await open(abs, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW).catch(() => {
-    throw new DomainError("NOT_FOUND", "the report file is no longer on disk");
+    throw new DomainError("NOT_FOUND", msg("reports.fileGone"));
   });
   return { file: row, handle };
 }

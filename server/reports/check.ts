@@ -2,6 +2,7 @@
  * What the template editor (and saving a job) asks of a body: does it parse — if not, where —
  * which flags it sets, and which names it uses that nothing defines.
  */
+import type { Msg } from "../i18n/errors";
 import { type BodyFlag, parseBodyFlags } from "./flags";
 import {
   compileTemplate,
@@ -15,7 +16,8 @@ import {
 export type TemplateCheck = {
   ok: boolean;
   flags: BodyFlag[];
-  error?: { kind: "syntax"; detail: string; line?: number; column?: number };
+  /** `detail` is the parser's English; `msg` the same as a catalog message. */
+  error?: { kind: "syntax"; detail: string; msg: Msg; line?: number; column?: number };
   undefinedNames: UndefinedName[];
 };
 
@@ -30,7 +32,7 @@ export function checkTemplate(body: string, kind: "html" | "text" = "html"): Tem
     return {
       ok: false,
       flags,
-      error: { kind: "syntax", detail: e.detail, line: e.line, column: e.column },
+      error: { kind: "syntax", detail: e.detail, msg: e.msg, line: e.line, column: e.column },
       undefinedNames: [],
     };
   }

@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { Actor } from "../audit";
 import type { DbOrTx } from "../db/client";
 import { jobs, type ReportFileRow, reportFiles, runs, scriptVersions, users } from "../db/schema";
-import { msg } from "../i18n/errors";
+import { msg, renderMsg } from "../i18n/errors";
 import { isLocale, type Locale } from "../i18n/locale";
 import { publicUrl } from "../lib/app-info";
 import { DomainError, notFound } from "../lib/errors";
@@ -161,8 +161,8 @@ export async function previewTemplate(
 ): Promise<TemplatePreview> {
   const o = ZPreviewInput.parse(input);
   const mail = { ...o.mail, to: [], cc: [], bcc: [] };
-  const body = checkTemplate(mail.body, "html");
-  const subject = checkTemplate(mail.subject, "text");
+  const body = inLocale(checkTemplate(mail.body, "html"), locale);
+  const subject = inLocale(checkTemplate(mail.subject, "text"), locale);
   const result: TemplatePreview = { body, subject, source: null, warnings: [] };
   if (!body.ok || !subject.ok) {
     const [part, check] = body.ok ? (["subject", subject] as const) : (["body", body] as const);
@@ -221,9 +221,17 @@ export async function previewTemplate(
     };
   } catch (e) {
     if (!(e instanceof TemplateProblem)) throw e;
-    result.error = { part: e.part ?? "body", kind: e.kind, detail: e.detail, line: e.line, column: e.column };
+    const detail = renderMsg(e.msg, locale);
+    result.error = { part: e.part ?? "body", kind: e.kind, detail, line: e.line, column: e.column };
   }
   return result;
+}
+
+/** A check whose error detail is said in the editor's language (the parser's words are English). */
+function inLocale(check: TemplateCheck, locale: Locale): TemplateCheck {
+  return check.error
+    ? { ...check, error: { ...check.error, detail: renderMsg(check.error.msg, locale) } }
+    : check;
 }
 
 /** The job's mail settings, for a test of the saved job. */

@@ -11,6 +11,7 @@ import path from "node:path";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import { pickupSentFiles } from "../db/schema";
+import { msg } from "../i18n/errors";
 import { DomainError } from "../lib/errors";
 import { compileTemplate } from "./template";
 
@@ -23,10 +24,7 @@ export type PickupFile = { name: string; abs: string; size: number; mtimeMs: num
 export function renderPrefix(source: string, context: object): string {
   const prefix = compileTemplate(source, "text", "prefix").render(context).trim();
   if (!prefix || /[/\\\0]/.test(prefix) || prefix === "." || prefix === "..") {
-    throw new DomainError(
-      "BAD_REQUEST",
-      `the prefix "${source}" renders to "${prefix}", not a file name start`,
-    );
+    throw new DomainError("BAD_REQUEST", msg("reports.prefixNotName", { source, prefix }));
   }
   return prefix;
 }
@@ -58,7 +56,7 @@ export async function lookForPickupFiles(dir: string, prefix: string): Promise<P
   try {
     root = await realpath(dir);
   } catch {
-    throw new DomainError("NOT_FOUND", `the pickup folder ${dir} does not exist`);
+    throw new DomainError("NOT_FOUND", msg("reports.noPickupFolder", { dir }));
   }
   const entries = await readdir(root, { withFileTypes: true });
   const files: PickupFile[] = [];

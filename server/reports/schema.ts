@@ -12,12 +12,12 @@ function parses(kind: "html" | "text") {
     const check = checkTemplate(source, kind);
     if (check.ok || !check.error) return;
     const { line, column, detail } = check.error;
-    // The parser's own words stay as the detail (like code); the frame is the reader's language.
+    // The English message keeps the parser's words; the catalog message says them in the reader's.
     const key = line ? (column ? "errors.templateAt" : "errors.templateLine") : "errors.template";
     ctx.addIssue({
       code: "custom",
       message: line ? `line ${line}${column ? `, column ${column}` : ""}: ${detail}` : detail,
-      params: { key, line, column, detail },
+      params: { key, line, column, detail: check.error.msg },
     });
   };
 }

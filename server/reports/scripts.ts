@@ -12,6 +12,7 @@ import { type Actor, audit } from "../audit";
 import { can } from "../auth/permissions";
 import type { DbOrTx } from "../db/client";
 import { scriptVersions } from "../db/schema";
+import { msg } from "../i18n/errors";
 import { DomainError, notFound, uniqueViolation } from "../lib/errors";
 import { diffLines } from "./line-diff";
 
@@ -66,28 +67,28 @@ export function scriptText(content: string | Uint8Array, field = "text"): string
   if (bytes.length > SCRIPT_MAX_BYTES) {
     throw new DomainError(
       "BAD_REQUEST",
-      `the script is ${bytes.length} bytes; at most ${SCRIPT_MAX_BYTES} are accepted`,
+      msg("reports.scriptTooLarge", { bytes: String(bytes.length), max: String(SCRIPT_MAX_BYTES) }),
       field,
     );
   }
   if (bytes.length === 0 || (typeof content === "string" && !content.trim())) {
-    throw new DomainError("BAD_REQUEST", "the script is empty", field);
+    throw new DomainError("BAD_REQUEST", msg("reports.scriptEmpty"), field);
   }
   if (bytes.includes(0)) {
-    throw new DomainError("BAD_REQUEST", "not a script: the file holds NUL bytes (a binary file?)", field);
+    throw new DomainError("BAD_REQUEST", msg("reports.scriptBinary"), field);
   }
   let text: string;
   try {
     text = typeof content === "string" ? content : utf8.decode(bytes);
   } catch {
-    throw new DomainError("BAD_REQUEST", "not a script: the file is not UTF-8 text", field);
+    throw new DomainError("BAD_REQUEST", msg("reports.scriptNotUtf8"), field);
   }
   return text.replace(/^\uFEFF/, "");
 }
 
 export function assertCanUpload(actor: Actor) {
   if (actor.role && !can(actor.role, "jobs.host")) {
-    throw new DomainError("FORBIDDEN", "only admins may upload scripts (a script is code run on the server)");
+    throw new DomainError("FORBIDDEN", msg("reports.scriptsAdminsOnly"));
   }
 }
 
@@ -116,11 +117,7 @@ export async function uploadScript(
   const text = scriptText(input.content, typeof input.content === "string" ? "text" : "file");
   const interpreter = input.interpreter ?? interpreterFor(name);
   if (!interpreter) {
-    throw new DomainError(
-      "BAD_REQUEST",
-      "name the interpreter (python, sh, node) or use a .py, .sh, .js or .mjs file name",
-      "interpreter",
-    );
+    throw new DomainError("BAD_REQUEST", msg("reports.nameInterpreter"), "interpreter");
   }
   const bytes = Buffer.from(text, "utf8");
   const sha256 = createHash("sha256").update(bytes).digest("hex");

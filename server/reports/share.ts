@@ -11,7 +11,7 @@ import { z } from "zod";
 import { type Actor, audit } from "../audit";
 import { type DbOrTx, getDb } from "../db/client";
 import { type ReportFileRow, reportFiles, reportShares, runs, users } from "../db/schema";
-import { zodText } from "../i18n/errors";
+import { msg, zodText } from "../i18n/errors";
 import { isLocale, type Locale } from "../i18n/locale";
 import { publicUrl } from "../lib/app-info";
 import { env } from "../lib/env";
@@ -168,7 +168,8 @@ export async function sharedFile(
   now = new Date(),
 ): Promise<ReportFileRow> {
   const found = await shareOf(db, token, now);
-  if (found.state !== "ok") throw new DomainError("NOT_FOUND", `share link ${found.state}`);
+  if (found.state !== "ok")
+    throw new DomainError("NOT_FOUND", msg("reports.shareState", { state: found.state }));
   const [file] = await db
     .select()
     .from(reportFiles)

@@ -4,7 +4,10 @@
  * otherwise print nothing: the editor warns instead).
  */
 import nunjucks from "nunjucks";
+import type { Msg } from "../i18n/errors";
+import { lineColumn } from "../lib/line-column";
 import { addJinja2Builtins, installJinja2 } from "./jinja";
+import { templateDetailMsg } from "./template-errors";
 
 /** `<%custom_render%>` bodies extend this page; any name in `{% extends %}` means it. */
 const PAGE_SEPARATOR = "\u0000kairos-page\u0000";
@@ -36,6 +39,8 @@ export const TEMPLATE_VARIABLES: readonly TemplateVariableName[] = [
 export class TemplateProblem extends Error {
   /** Which template it came from, when a mail has several (subject, body). */
   part?: "subject" | "body";
+  /** `detail` as a catalog message, for the reader's language. */
+  readonly msg: Msg;
   constructor(
     readonly kind: "syntax" | "render",
     /** nunjucks' own words (English), without its location prefix. */
@@ -47,6 +52,7 @@ export class TemplateProblem extends Error {
       `${kind === "syntax" ? "template syntax error" : "template error"}${line ? ` on line ${line}${column ? `, column ${column}` : ""}` : ""}: ${detail}`,
     );
     this.name = "TemplateProblem";
+    this.msg = templateDetailMsg(detail, kind);
   }
 }
 
@@ -122,6 +128,16 @@ function toProblem(kind: "syntax" | "render", e: unknown, source?: string): Temp
       return new TemplateProblem(kind, `{% ${open.tag} %} is never closed (${detail})`, line, column);
     }
   }
+  if (!line && source !== undefined) {
+    // The lexer names no place for an unclosed {{ or {#: point at the last one opened.
+    const opener = /^expected variable end$/.test(detail)
+      ? "{{"
+      : /^expected end of comment/.test(detail)
+        ? "{#"
+        : undefined;
+    const at = opener ? source.lastIndexOf(opener) : -1;
+    if (at >= 0) ({ line, column } = lineColumn(source, at));
+  }
   return new TemplateProblem(kind, detail, line, column);
 }
 
@@ -140,6 +156,15 @@ const BLOCK_TAGS = new Set([
 
 /** The innermost block tag left open, for "unexpected end of file" (nunjucks names no line). */
 export function unclosedTag(source: string): { tag: string; line: number; column: number } | undefined {
+  try {
+    return innermostOpen(source);
+  } catch {
+    // The lexer itself fails (an unclosed comment): the caller keeps the parser's message.
+    return undefined;
+  }
+}
+
+function innermostOpen(source: string): { tag: string; line: number; column: number } | undefined {
   const stack: { tag: string; line: number; column: number }[] = [];
   const tokens = internals.lexer.lex(source, {});
   let tok = tokens.nextToken();

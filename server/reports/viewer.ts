@@ -8,6 +8,7 @@
 import "server-only";
 import { z } from "zod";
 import type { ReportFileRow } from "../db/schema";
+import { msg } from "../i18n/errors";
 import { DomainError } from "../lib/errors";
 import { reportFilePath } from "./archive";
 import { fileKind, readReportTables } from "./read";
@@ -120,7 +121,7 @@ export async function chartReportFile(file: ReportFileRow, input: z.input<typeof
   const o = ZViewChart.parse(input);
   const read = await tablesOf(file);
   const t = read.tables[o.sheet];
-  if (!t || o.x >= t.width || o.y >= t.width) throw new DomainError("BAD_REQUEST", "no such sheet or column");
+  if (!t || o.x >= t.width || o.y >= t.width) throw new DomainError("BAD_REQUEST", msg("reports.noSheet"));
   const step = Math.max(1, Math.ceil(t.rowCount / MAX_POINTS));
   const points: { x: string; y: number }[] = [];
   for (let r = 0; r < t.rowCount; r += step) {

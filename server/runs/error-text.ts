@@ -6,6 +6,7 @@
  */
 import { type ErrorKey, type MsgParams, renderMsg } from "../i18n/errors";
 import type { Locale } from "../i18n/locale";
+import { templateDetailMsg } from "../reports/template-errors";
 
 const SHAPES: [RegExp, ErrorKey, (m: RegExpExecArray) => MsgParams][] = [
   [/^job stopped$/, "run.jobStopped", () => ({})],
@@ -26,7 +27,36 @@ const SHAPES: [RegExp, ErrorKey, (m: RegExpExecArray) => MsgParams][] = [
   [/^no report file: the script wrote nothing in its output folder$/, "run.noReport", () => ({})],
   [/^script version #(\d+) does not exist$/, "run.scriptMissing", (m) => ({ id: m[1] ?? "" })],
   [/^(\w+) jobs cannot run yet$/, "run.cannotRunYet", (m) => ({ mode: m[1] ?? "" })],
+  // A report mail's template (TemplateProblem's text, under the part it came from).
+  [
+    /^template \((body|subject)\) error: template (syntax error|error) on line (\d+), column (\d+): (.*)$/s,
+    "run.templateAt",
+    (m) => templateParams(m[1], m[2], m[5], { line: m[3] ?? "", column: m[4] ?? "" }),
+  ],
+  [
+    /^template \((body|subject)\) error: template (syntax error|error) on line (\d+): (.*)$/s,
+    "run.templateLine",
+    (m) => templateParams(m[1], m[2], m[4], { line: m[3] ?? "" }),
+  ],
+  [
+    /^template \((body|subject)\) error: template (syntax error|error): (.*)$/s,
+    "run.template",
+    (m) => templateParams(m[1], m[2], m[3], {}),
+  ],
 ];
+
+function templateParams(
+  part: string | undefined,
+  kind: string | undefined,
+  detail: string | undefined,
+  at: MsgParams,
+): MsgParams {
+  return {
+    part: `errors.run.part.${part === "subject" ? "subject" : "body"}`,
+    detail: templateDetailMsg(detail ?? "", kind === "syntax error" ? "syntax" : "render"),
+    ...at,
+  };
+}
 
 export function runErrorText(error: string | null, locale: Locale): string | null {
   if (!error || locale === "en") return error;

@@ -12,8 +12,9 @@ import type { Actor } from "../audit";
 import { can } from "../auth/permissions";
 import type { Db } from "../db/client";
 import { sites } from "../db/schema";
+import { msg, zodText } from "../i18n/errors";
 import { SITE_FILE_KINDS, type SiteFileKind } from "../lib/enums";
-import { DomainError } from "../lib/errors";
+import { DomainError, notFound } from "../lib/errors";
 import { addCounts, emptyCounts, type IngestCounts, ingestBytes } from "./ingest";
 import { kindOfFileName } from "./parse";
 import { SITE_TOKEN_PREFIX, siteForIngestToken, visibleSite } from "./sites";
@@ -23,7 +24,7 @@ export const PUSH_MAX_BYTES = 64 * 1024 * 1024;
 
 export type PushFile = { name: string | null; kind: SiteFileKind | null; bytes: Buffer };
 
-const ZKind = z.enum(SITE_FILE_KINDS, { error: `must be one of ${SITE_FILE_KINDS.join(", ")}` });
+const ZKind = z.enum(SITE_FILE_KINDS, { error: zodText("oneOf", { values: SITE_FILE_KINDS.join(", ") }) });
 
 export type PushCaller =
   | { kind: "site-token"; token: string }
@@ -32,15 +33,15 @@ export type PushCaller =
 export async function authorisePush(db: Db, code: string, caller: PushCaller) {
   if (caller.kind === "site-token") {
     const site = await siteForIngestToken(db, code, caller.token);
-    if (!site) throw new DomainError("FORBIDDEN", `this push token is not site ${code}'s`);
+    if (!site) throw new DomainError("FORBIDDEN", msg("sites.pushTokenOtherSite", { code }));
     return site;
   }
   if (!can(caller.actor.role, "sites.write")) {
-    throw new DomainError("FORBIDDEN", `the token's role (${caller.actor.role}) may not push site data`);
+    throw new DomainError("FORBIDDEN", msg("sites.pushRoleMayNot", { role: caller.actor.role }));
   }
   const [found] = await db.select({ id: sites.id }).from(sites).where(eq(sites.code, code));
   // Out of scope and unknown read the same: not found.
-  if (!found) throw new DomainError("NOT_FOUND", `site ${code} not found`);
+  if (!found) throw notFound("site", code);
   return visibleSite(db, caller.actor, found.id);
 }
 
@@ -57,8 +58,7 @@ export async function ingestPush(
   site: { id: number; code: string; timezone: string },
   files: PushFile[],
 ): Promise<PushResult> {
-  if (!files.length)
-    throw new DomainError("BAD_REQUEST", "nothing to ingest: send lines or upload a file", "file");
+  if (!files.length) throw new DomainError("BAD_REQUEST", msg("sites.pushNothing"), "file");
   const out: PushResult["files"] = [];
   let totals = emptyCounts();
   for (const f of files) {
@@ -66,9 +66,7 @@ export async function ingestPush(
     if (!kind) {
       throw new DomainError(
         "BAD_REQUEST",
-        `say which file this is: kind=info|alarm|service, or a name like system_info_20250302.txt${
-          f.name ? ` (got "${f.name}")` : ""
-        }`,
+        f.name ? msg("sites.pushWhichFileGot", { name: f.name }) : msg("sites.pushWhichFile"),
         "kind",
       );
     }

@@ -12,7 +12,7 @@ import { cronRefusal } from "../cron/cron";
 import { ZTimeZone } from "../cron/zone-schema";
 import type { Db, DbOrTx } from "../db/client";
 import { alarms, jobs, siteBadLines, siteFiles, sites, siteUsers, users } from "../db/schema";
-import { issueParamsOf, zodText } from "../i18n/errors";
+import { issueParamsOf, msg, zodText } from "../i18n/errors";
 import type { Locale } from "../i18n/locale";
 import { jobInputOf } from "../jobs/input";
 import { createJob, deleteJob, getJob, runJobNow, updateJob } from "../jobs/jobs";
@@ -153,7 +153,8 @@ export async function createSite(db: Db, actor: Actor, input: CreateSiteInput) {
       })
       .returning();
   } catch (e) {
-    if (uniqueViolation(e)) throw new DomainError("CONFLICT", `a site with code "${v.code}" exists`, "code");
+    if (uniqueViolation(e))
+      throw new DomainError("CONFLICT", msg("sites.siteCodeTaken", { code: v.code }), "code");
     throw e;
   }
   if (!created) throw new Error("site insert returned nothing");
@@ -177,7 +178,7 @@ export async function createSite(db: Db, actor: Actor, input: CreateSiteInput) {
     } catch (e) {
       await db.delete(sites).where(eq(sites.id, site.id));
       if (e instanceof DomainError && e.field === "cron")
-        throw new DomainError(e.code, e.message, "pullCron");
+        throw new DomainError(e.code, e.msg ?? e.message, "pullCron");
       throw e;
     }
   }
@@ -212,7 +213,7 @@ export async function updateSite(db: Db, actor: Actor & SiteViewer, input: Updat
     const found = await db.select({ id: users.id }).from(users).where(inArray(users.id, userIds));
     const missing = userIds.filter((id) => !found.some((f) => f.id === id));
     if (missing.length)
-      throw new DomainError("BAD_REQUEST", `no user with id ${missing.join(", ")}`, "userIds");
+      throw new DomainError("BAD_REQUEST", msg("sites.noUserIds", { ids: missing.join(", ") }), "userIds");
   }
   const beforeUsers = (
     await db.select({ id: siteUsers.userId }).from(siteUsers).where(eq(siteUsers.siteId, v.id))
@@ -318,7 +319,7 @@ export async function assignSiteUsers(db: Db, actor: Actor & SiteViewer, siteId:
       const found = await tx.select({ id: users.id }).from(users).where(sql`${users.id} in ${ids}`);
       const missing = ids.filter((id) => !found.some((f) => f.id === id));
       if (missing.length)
-        throw new DomainError("BAD_REQUEST", `no user with id ${missing.join(", ")}`, "userIds");
+        throw new DomainError("BAD_REQUEST", msg("sites.noUserIds", { ids: missing.join(", ") }), "userIds");
     }
     await tx.delete(siteUsers).where(eq(siteUsers.siteId, siteId));
     if (ids.length) await tx.insert(siteUsers).values(ids.map((userId) => ({ siteId, userId })));
@@ -330,7 +331,7 @@ export async function assignSiteUsers(db: Db, actor: Actor & SiteViewer, siteId:
 export async function pullSiteNow(db: Db, actor: Actor & SiteViewer, siteId: number) {
   const site = await visibleSite(db, actor, siteId);
   if (!site.pullJobId) {
-    throw new DomainError("PRECONDITION_FAILED", `site ${site.code} has no pull job (no base URL)`);
+    throw new DomainError("PRECONDITION_FAILED", msg("sites.noPullJob", { code: site.code }));
   }
   return runJobNow(db, actor, site.pullJobId);
 }

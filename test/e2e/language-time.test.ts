@@ -4,10 +4,12 @@
  * 中文 page, no console error (React #418 hydration mismatches included), the browser's zone
  * taken on first sign-in, and one run's times the same text on every page that shows them.
  */
+import { eq } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getUser, setUserLocale, setUserTimeZone } from "../../server/auth/users";
 import { getDb } from "../../server/db/client";
+import { jobs } from "../../server/db/schema";
 import { runJobNow } from "../../server/jobs/jobs";
 import { sendTestMail } from "../../server/mail/test-mail";
 import { type RunningApp, startApp } from "../helpers/app";
@@ -157,6 +159,22 @@ describe("中文 on a WeChat phone in Asia/Shanghai", () => {
     },
     EVERY_PAGE_MS,
   );
+
+  it("shows the job's mail language for outside addresses in its details", async () => {
+    const fact = async () => {
+      await page.goto(`${app.url}/jobs/${jobId}`);
+      const dt = page.locator("dt", { hasText: "发给其他地址的邮件语言" });
+      return (await dt.locator("xpath=following-sibling::dd").textContent())?.trim();
+    };
+    // No language of its own: the instance's (KAIROS_LANGUAGE, English here).
+    expect(await fact()).toBe("本 Kairos 的默认语言（English）");
+    await getDb().update(jobs).set({ mailLanguage: "zh-CN" }).where(eq(jobs.id, jobId));
+    try {
+      expect(await fact()).toBe("中文");
+    } finally {
+      await getDb().update(jobs).set({ mailLanguage: null }).where(eq(jobs.id, jobId));
+    }
+  });
 
   it("shows one run's times as the same text on the list, the job page and the run page", async () => {
     const texts = new Set<string>();

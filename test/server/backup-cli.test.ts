@@ -108,7 +108,18 @@ describe("kairos export / import", { timeout: PROCESS_TEST_MS }, () => {
     writeFileSync(bad, "{ nope");
     const notJson = await kairos(["import", bad]);
     expect(notJson.code).toBe(7);
-    expect(notJson.stderr).toContain("file: not JSON");
+    expect(notJson.stderr).toContain("file: not valid JSON: line 1, column 3: unexpected character");
+    // In the instance's language (KAIROS_LANGUAGE), or the shell's (LANG).
+    const zh = await kairos(["import", bad], { env: { KAIROS_LANGUAGE: "zh-CN" } });
+    expect(zh.code).toBe(7);
+    expect(zh.stderr).toContain("file：不是有效的 JSON：第 1 行第 3 列，出现了意外的字符");
+    const shell = await kairos(["import", bad], { env: { KAIROS_LANGUAGE: undefined, LANG: "zh_CN.UTF-8" } });
+    expect(shell.stderr).toContain("file：不是有效的 JSON");
+    writeFileSync(bad, JSON.stringify(doc));
+    const cronZh = await kairos(["import", bad], { env: { KAIROS_LANGUAGE: "zh-CN" } });
+    expect(cronZh.code).toBe(7);
+    expect(cronZh.stderr).toMatch(/jobs\[0\]\.cron：\S/);
+    expect(cronZh.stderr).not.toContain("jobs[0].cron: jobs[0].cron");
     expect((await kairos(["import"])).code).toBe(2);
     expect((await kairos(["import", path.join(tmp, "missing.json")])).code).toBe(4);
   });

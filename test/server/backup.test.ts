@@ -311,6 +311,9 @@ describe("bad files", () => {
     const err = await refusal(chain);
     expect(err.field).toBe(`jobs[${j}].onSuccessStart[0]`);
     expect(err.message).toContain('no job named "nobody"');
+    expect(err.problems("zh-CN")).toEqual([
+      { field: `jobs[${j}].onSuccessStart[0]`, message: "本系统和文件中都没有名为“nobody”的任务" },
+    ]);
 
     const secret = copy(doc);
     const k = secret.jobs.findIndex((x) => x.name === "partner ping");
@@ -395,6 +398,24 @@ describe("the browser's routes (Admin › Backup)", () => {
     );
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ field: "users[0].role" });
+    // A 中文 admin reads the refusal in Chinese, each problem naming its field.
+    const badZh = await uploadBackup(
+      fresh.db,
+      { ...admin, locale: "zh-CN" },
+      post(JSON.stringify({ ...file, schemaVersion: 999, users: [{ username: "x" }] })),
+    );
+    expect(badZh.status).toBe(400);
+    expect(await badZh.json()).toMatchObject({
+      field: "schemaVersion",
+      error: expect.stringMatching(
+        /^schemaVersion：此文件的结构版本为 999，当前 Kairos 最高只能读取版本 \d+（请先升级 Kairos）$/,
+      ),
+      problems: [{ field: "schemaVersion", message: expect.stringMatching(/^此文件的结构版本为 999/) }],
+    });
+    const notJsonZh = await uploadBackup(fresh.db, { ...admin, locale: "zh-CN" }, post("{ nope"));
+    expect(((await notJsonZh.json()) as { problems: { message: string }[] }).problems).toEqual([
+      { field: "file", message: "不是有效的 JSON：第 1 行第 3 列，出现了意外的字符" },
+    ]);
 
     const applied = await uploadBackup(fresh.db, there, post(JSON.stringify(file)));
     expect(((await applied.json()) as ImportResult).dryRun).toBe(false);

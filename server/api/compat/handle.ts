@@ -1,11 +1,12 @@
 import { getDb } from "../../db/client";
+import { msg } from "../../i18n/errors";
 import { negotiateLocale } from "../../i18n/locale";
 import { env } from "../../lib/env";
 import { log } from "../../lib/log";
 import { observeRequest } from "../../metrics/metrics";
 import {
   type ApiActor,
-  ApiError,
+  apiError,
   authenticate,
   coerce,
   readParams,
@@ -66,9 +67,12 @@ export async function handleCompat(req: Request, path: string): Promise<Response
   try {
     const route = findCompatRoute(path);
     if (route) routeName = `compat:${route.path}`;
-    if (!route) throw new ApiError(404, `no such endpoint: ${req.method} ${path}`);
+    if (!route) throw apiError(404, msg("api.noEndpoint", { method: req.method, path }));
     if (!route.methods.includes(req.method as "GET")) {
-      throw new ApiError(405, `${path} answers ${route.methods.join(" or ")}, not ${req.method}`);
+      throw apiError(
+        405,
+        msg("api.methodsAllowed", { path, methods: route.methods.join(" / "), method: req.method }),
+      );
     }
     if (route.permission) {
       actor = await authenticate(db, req);

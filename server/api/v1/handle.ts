@@ -1,10 +1,11 @@
 import { type Db, getDb } from "../../db/client";
+import { msg } from "../../i18n/errors";
 import { negotiateLocale } from "../../i18n/locale";
 import { log } from "../../lib/log";
 import { observeRequest } from "../../metrics/metrics";
 import {
   type ApiActor,
-  ApiError,
+  apiError,
   authenticate,
   coerce,
   parseJsonBody,
@@ -32,7 +33,7 @@ async function readMultipart(req: Request): Promise<Record<string, unknown>> {
   try {
     form = await new Response(new Uint8Array(bytes), { headers: { "content-type": type } }).formData();
   } catch {
-    throw new ApiError(400, "the multipart body could not be read");
+    throw apiError(400, msg("api.multipartUnreadable"));
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of form.entries()) {
@@ -49,7 +50,7 @@ async function readJson(req: Request): Promise<unknown> {
   if (!text.trim()) return {};
   const body = parseJsonBody(req.headers.get("content-type") ?? "", text);
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ApiError(400, "the body must be a JSON object");
+    throw apiError(400, msg("api.bodyNotObject"));
   }
   return body;
 }

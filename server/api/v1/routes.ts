@@ -9,7 +9,7 @@ import type { Permission } from "../../auth/permissions";
 import type { Db } from "../../db/client";
 import { retryingTransaction } from "../../db/retry";
 import { readFunctionCatalog, requestFunctionReload } from "../../functions/catalog";
-import { zodText } from "../../i18n/errors";
+import { msg, zodText } from "../../i18n/errors";
 import { addIpRule, listIpRules, removeIpRuleById, ZIpRuleInput } from "../../ipcontrol/rules";
 import { applyJobPatch, jobInputOf } from "../../jobs/input";
 import {
@@ -43,7 +43,7 @@ import { readRunLog } from "../../runs/log";
 import { getRun, listRuns, ZListRunsInput } from "../../runs/runs";
 import { SITE_V1_ROUTES } from "../../sites/api";
 import { createToken, listTokens, parseExpiry, revokeToken, ZListTokensInput } from "../../tokens/tokens";
-import { type ApiActor, ApiError, shape } from "../core";
+import { type ApiActor, apiError, shape } from "../core";
 import { pageOf, ZCreatedRun, ZIpRuleOut, ZJobOut, ZRunLogOut, ZRunOut, ZTokenOut } from "./schemas";
 
 /** `{ id: number }` for "/jobs/{id}/runs": the path's parameters, all positive integers. */
@@ -580,6 +580,6 @@ export function matchV1(method: string, path: string): { route: V1Route; params:
     pathMatched = true;
     if (route.method === method) return { route, params };
   }
-  if (pathMatched) throw new ApiError(405, `${method} is not allowed on ${path}`);
-  throw new ApiError(404, `no such endpoint: ${method} /api/v1${path}`);
+  if (pathMatched) throw apiError(405, msg("api.methodNotAllowed", { method, path: `/api/v1${path}` }));
+  throw apiError(404, msg("api.noEndpoint", { method, path: `/api/v1${path}` }));
 }

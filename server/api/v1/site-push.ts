@@ -1,9 +1,10 @@
 import type { Actor } from "../../audit";
 import { getDb } from "../../db/client";
+import { msg } from "../../i18n/errors";
 import { negotiateLocale } from "../../i18n/locale";
 import { log } from "../../lib/log";
 import { authorisePush, ingestPush, isSiteToken, PUSH_MAX_BYTES, type PushFile } from "../../sites/push";
-import { ApiError, authenticate, readBodyBytes, requestAddress, toApiError } from "../core";
+import { apiError, authenticate, readBodyBytes, requestAddress, toApiError } from "../core";
 import { logRequest } from "../request-log";
 
 const MULTIPART = /^multipart\/form-data\s*;/i;
@@ -17,10 +18,7 @@ async function pushedFiles(req: Request): Promise<PushFile[]> {
   const bytes = await readBodyBytes(req, PUSH_MAX_BYTES);
   if (!MULTIPART.test(type)) {
     if (/^application\/(x-www-form-urlencoded|json)/i.test(type)) {
-      throw new ApiError(
-        415,
-        "send the lines as text/plain (or application/octet-stream), or upload files as multipart/form-data",
-      );
+      throw apiError(415, msg("api.pushContentType"));
     }
     return bytes.length ? [{ name, kind: (kind as PushFile["kind"]) ?? null, bytes }] : [];
   }
@@ -28,7 +26,7 @@ async function pushedFiles(req: Request): Promise<PushFile[]> {
   try {
     form = await new Response(new Uint8Array(bytes), { headers: { "content-type": type } }).formData();
   } catch {
-    throw new ApiError(400, "the multipart body could not be read");
+    throw apiError(400, msg("api.multipartUnreadable"));
   }
   const files: PushFile[] = [];
   for (const [field, value] of form.entries()) {

@@ -8,6 +8,7 @@ import { api, forPage } from "@/app/_trpc/server";
 import { requirePageUser } from "@/server/auth/guard";
 import { can } from "@/server/auth/permissions";
 import { parseCron } from "@/server/cron/cron";
+import { instanceLocale } from "@/server/i18n/zone";
 import { AlertsCard } from "./alerts-card";
 import { JobActions } from "./job-actions";
 import { JobLive } from "./job-live";
@@ -25,6 +26,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const tr = await getTranslations("reports");
   const tp = await getTranslations("jobPage");
   const ta = await getTranslations("alerts.state");
+  const tl = await getTranslations("alerts.form.languageName");
   const locale = await getLocale();
   const job = await forPage(api.jobs.get({ id: Number((await params).id) }));
   const alerts = await forPage(api.alerts.state({ kind: "job", id: job.id }));
@@ -48,6 +50,11 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
       job.maxRunCount
         ? tp("runsValue", { done: job.runCount, max: job.maxRunCount })
         : tp("runsUnlimited", { done: job.runCount }),
+    ],
+    // Kairos users read their own language; this is what outside addresses get (issue 10).
+    [
+      tp("mailLanguage"),
+      job.mailLanguage ? tl(job.mailLanguage) : tp("mailLanguageDefault", { language: tl(instanceLocale()) }),
     ],
     [tp("onSuccess"), job.onSuccessStart.join(", ") || tp("none")],
     [tp("onFailure"), job.onFailureStart.join(", ") || tp("none")],
