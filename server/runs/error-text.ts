@@ -27,6 +27,14 @@ const SHAPES: [RegExp, ErrorKey, (m: RegExpExecArray) => MsgParams][] = [
   [/^no report file: the script wrote nothing in its output folder$/, "run.noReport", () => ({})],
   [/^script version #(\d+) does not exist$/, "run.scriptMissing", (m) => ({ id: m[1] ?? "" })],
   [/^(\w+) jobs cannot run yet$/, "run.cannotRunYet", (m) => ({ mode: m[1] ?? "" })],
+  [/^invalid parameters: (.*)$/s, "run.invalidParams", (m) => ({ detail: m[1] ?? "" })],
+  [/^site (\S+) does not exist$/, "run.siteMissing", (m) => ({ site: m[1] ?? "" })],
+  [
+    /^site (\S+) has no base URL to pull from \(it may push instead\)$/,
+    "run.siteNoBaseUrl",
+    (m) => ({ site: m[1] ?? "" }),
+  ],
+  [/^HTTP (\d+) from (\S+)$/, "run.httpFrom", (m) => ({ status: m[1] ?? "", url: m[2] ?? "" })],
   // A report mail's template (TemplateProblem's text, under the part it came from).
   [
     /^template \((body|subject)\) error: template (syntax error|error) on line (\d+), column (\d+): (.*)$/s,
@@ -58,11 +66,24 @@ function templateParams(
   };
 }
 
-export function runErrorText(error: string | null, locale: Locale): string | null {
-  if (!error || locale === "en") return error;
+function known(error: string, locale: Locale): string | null {
   for (const [re, key, params] of SHAPES) {
     const m = re.exec(error);
     if (m) return renderMsg({ key, params: params(m) }, locale);
+  }
+  return null;
+}
+
+export function runErrorText(error: string | null, locale: Locale): string | null {
+  if (!error || locale === "en") return error;
+  const whole = known(error, locale);
+  if (whole) return whole;
+  // A site pull's failures, one per file: "system_info_….txt: HTTP 404 from …; …".
+  const parts = error.split("; ").map((p) => /^([\w.-]+\.txt): (.*)$/s.exec(p));
+  if (parts.every((m) => m)) {
+    const sep = locale === "zh-CN" ? "；" : "; ";
+    const colon = locale === "zh-CN" ? "：" : ": ";
+    return parts.map((m) => `${m?.[1]}${colon}${known(m?.[2] ?? "", locale) ?? m?.[2]}`).join(sep);
   }
   return error;
 }
