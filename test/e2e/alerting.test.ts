@@ -76,7 +76,9 @@ it("manages webhooks, rules, acknowledgements, silences and windows in Chinese",
   await expect.poll(() => page.locator("#rule-threshold-error").count()).toBe(1);
   await page.fill("#rule-threshold", "90");
   await page.getByRole("button", { name: "添加规则" }).click();
-  await expect.poll(() => page.getByTestId("rules").textContent()).toContain("磁盘使用 > 90% 持续 5 分钟");
+  await expect
+    .poll(() => page.getByTestId("rules").textContent())
+    .toMatch(/磁盘使用率高于\s?90\s?%，持续\s?5\s?分钟/);
   await page.getByLabel(/运维群/).check();
   await page.getByRole("button", { name: "保存 Webhook" }).click();
   await expect.poll(() => page.getByText("已保存。").count()).toBe(1);
